@@ -1,0 +1,1 @@
+namespace ContactCenter.Engine; internal static class Placeholder { }
