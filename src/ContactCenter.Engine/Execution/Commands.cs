@@ -1,0 +1,49 @@
+using ContactCenter.Engine.Expressions;
+
+namespace ContactCenter.Engine;
+
+/// <summary>Something a person, a customer or a timer asks of an instance.</summary>
+public abstract record WorkflowCommand
+{
+    /// <summary>Who asks: a user name, a customer reference, or null for timers.</summary>
+    public string? Actor { get; init; }
+}
+
+/// <summary>Starts an instance of a definition in the engine's <see cref="DefinitionSet"/>.</summary>
+public sealed record StartInstance(string DefinitionKey, IReadOnlyDictionary<string, Value>? Variables = null) : WorkflowCommand;
+
+/// <summary>Completes a work item; <paramref name="Outcome"/> names the flow at an agent-decided gateway.</summary>
+public sealed record CompleteWorkItem(long WorkItemId, string? Outcome = null, IReadOnlyDictionary<string, Value>? Data = null) : WorkflowCommand;
+
+/// <summary>A customer's message; <paramref name="MessageId"/>, when given, makes delivery idempotent.</summary>
+public sealed record DeliverMessage(string MessageName, string? Text = null, string? MessageId = null) : WorkflowCommand;
+
+/// <summary>A timer fell due. Firing a timer that is no longer pending does nothing.</summary>
+public sealed record FireTimer(long TimerId) : WorkflowCommand;
+
+public sealed record CancelInstance(string Reason) : WorkflowCommand;
+
+/// <summary>Why a command was refused.</summary>
+public enum RejectionReason
+{
+    AlreadyStarted,
+    NotRunning,
+    UnknownDefinition,
+    UnknownWorkItem,
+    OutcomeRequired,
+    OutcomeNotAllowed,
+    MissingFields,
+    InvalidData,
+}
+
+/// <summary>A command the instance cannot accept; nothing was changed.</summary>
+public sealed class WorkflowCommandRejectedException(RejectionReason reason, string message) : Exception(message)
+{
+    public RejectionReason Reason { get; } = reason;
+}
+
+/// <summary>Raised when a journal does not fold: a gap in sequence numbers or an event that contradicts the state.</summary>
+public sealed class JournalException(long sequence, string message) : Exception($"event {sequence}: {message}")
+{
+    public long Sequence { get; } = sequence;
+}

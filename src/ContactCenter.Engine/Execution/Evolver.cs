@@ -1,0 +1,171 @@
+using ContactCenter.Engine.Journal;
+
+namespace ContactCenter.Engine;
+
+/// <summary>
+/// Applies one event to a state, in place. The decider uses it while deciding, and a replay
+/// uses it to fold a journal, so the live state and a folded one are built by the same code.
+/// It is strict: an event that contradicts the state (a gap, an unknown token) is an error,
+/// which is how a tampered journal is caught.
+/// </summary>
+internal static class Evolver
+{
+    public static void Apply(InstanceState state, WorkflowEvent e)
+    {
+        if (e.Sequence != state.Version + 1)
+        {
+            throw new JournalException(e.Sequence, $"expected sequence number {state.Version + 1}: the journal has a gap or is out of order");
+        }
+
+        if (state.Status != InstanceStatus.Running && e is not InstanceStarted)
+        {
+            throw new JournalException(e.Sequence, $"{Name(e)} after the instance is {state.Status}");
+        }
+
+        switch (e)
+        {
+            case InstanceStarted started:
+                if (state.Status != InstanceStatus.NotStarted)
+                {
+                    throw new JournalException(e.Sequence, "the instance is started twice");
+                }
+
+                state.Status = InstanceStatus.Running;
+                state.DefinitionKey = started.DefinitionKey;
+                state.DefinitionVersion = started.DefinitionVersion;
+                state.StartedAt = e.At;
+                foreach (var (name, value) in started.Variables)
+                {
+                    state.VariableMap[name] = value;
+                }
+
+                break;
+            case ScopeStarted scope:
+                Add(state.ScopeMap, scope.ScopeId, new ScopeState(scope.ScopeId, scope.ParentScopeId, scope.OwnerTokenId, scope.DefinitionKey, scope.DefinitionVersion, scope.SubProcessId), e);
+                Bump(state, scope.ScopeId);
+                break;
+            case ScopeCompleted scope:
+                Remove(state.ScopeMap, scope.ScopeId, e);
+                break;
+            case ElementEntered entered:
+                if (!state.ScopeMap.ContainsKey(entered.ScopeId))
+                {
+                    throw new JournalException(e.Sequence, $"token {entered.TokenId} enters {entered.ElementId} in scope {entered.ScopeId}, which is not active");
+                }
+
+                state.TokenMap[entered.TokenId] = new TokenState(entered.TokenId, entered.ScopeId, entered.ElementId, entered.FlowId);
+                Bump(state, entered.TokenId);
+                break;
+            case ElementLeft left:
+                Require(state.TokenMap, left.TokenId, e);
+                break;
+            case TokenEnded ended:
+                Remove(state.TokenMap, ended.TokenId, e);
+                break;
+            case WorkItemCreated item:
+                Require(state.TokenMap, item.TokenId, e);
+                Add(state.WorkItemMap, item.WorkItemId, new WorkItem(item.WorkItemId, item.TokenId, item.ElementId, item.Name, item.Lane, item.Step, item.Script, item.Outcomes, item.Fields, e.At), e);
+                Bump(state, item.WorkItemId);
+                break;
+            case WorkItemCompleted completed:
+                Remove(state.WorkItemMap, completed.WorkItemId, e);
+                break;
+            case WorkItemCancelled cancelled:
+                Remove(state.WorkItemMap, cancelled.WorkItemId, e);
+                break;
+            case VariablesSet set:
+                foreach (var (name, value) in set.Values)
+                {
+                    state.VariableMap[name] = value;
+                }
+
+                break;
+            case TimerScheduled timer:
+                Require(state.TokenMap, timer.TokenId, e);
+                Add(state.TimerMap, timer.TimerId, new PendingTimer(timer.TimerId, timer.TokenId, timer.ElementId, timer.DueAt, timer.SlaPolicy), e);
+                Bump(state, timer.TimerId);
+                break;
+            case TimerFired fired:
+                Remove(state.TimerMap, fired.TimerId, e);
+                break;
+            case TimerCancelled cancelled:
+                Remove(state.TimerMap, cancelled.TimerId, e);
+                break;
+            case MessageSubscribed subscribed:
+                Require(state.TokenMap, subscribed.TokenId, e);
+                Add(state.SubscriptionMap, subscribed.SubscriptionId, new MessageSubscription(subscribed.SubscriptionId, subscribed.TokenId, subscribed.ElementId, subscribed.MessageName), e);
+                Bump(state, subscribed.SubscriptionId);
+                break;
+            case MessageUnsubscribed unsubscribed:
+                Remove(state.SubscriptionMap, unsubscribed.SubscriptionId, e);
+                break;
+            case MessageReceived received:
+                if (received.SubscriptionId is { } subscriptionId)
+                {
+                    Remove(state.SubscriptionMap, subscriptionId, e);
+                }
+
+                if (received.MessageId is { } messageId)
+                {
+                    state.MessageIds.Add(messageId);
+                }
+
+                break;
+            case PromptSent or ServiceInvoked:
+                break;
+            case InstanceCompleted:
+                state.Status = InstanceStatus.Completed;
+                state.EndedAt = e.At;
+                break;
+            case InstanceCancelled cancelled:
+                state.Status = InstanceStatus.Cancelled;
+                state.EndedAt = e.At;
+                state.EndReason = cancelled.Reason;
+                break;
+            case InstanceFaulted faulted:
+                state.Status = InstanceStatus.Faulted;
+                state.EndedAt = e.At;
+                state.EndReason = faulted.Reason;
+                state.FaultElementId = faulted.ElementId;
+                break;
+            default:
+                throw new JournalException(e.Sequence, $"unknown event type {e.GetType().Name}");
+        }
+
+        state.Version = e.Sequence;
+    }
+
+    private static void Bump(InstanceState state, long id)
+    {
+        if (id >= state.NextId)
+        {
+            state.NextId = id + 1;
+        }
+    }
+
+    private static void Add<T>(SortedDictionary<long, T> map, long id, T value, WorkflowEvent e)
+    {
+        if (!map.TryAdd(id, value))
+        {
+            throw new JournalException(e.Sequence, $"{Name(e)} reuses id {id}");
+        }
+    }
+
+    private static void Remove<T>(SortedDictionary<long, T> map, long id, WorkflowEvent e)
+    {
+        if (!map.Remove(id))
+        {
+            throw new JournalException(e.Sequence, $"{Name(e)} names id {id}, which is not active");
+        }
+    }
+
+    private static void Require<T>(SortedDictionary<long, T> map, long id, WorkflowEvent e)
+    {
+        if (!map.ContainsKey(id))
+        {
+            throw new JournalException(e.Sequence, $"{Name(e)} names token {id}, which is not active");
+        }
+    }
+
+    private static string Name(WorkflowEvent e) => e.GetType().Name;
+}

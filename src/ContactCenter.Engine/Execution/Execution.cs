@@ -1,0 +1,678 @@
+using System.Collections.Immutable;
+using System.Text;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
+
+namespace ContactCenter.Engine;
+
+/// <summary>
+/// One command's run of the interpreter. Every change goes through <see cref="Emit"/>, which
+/// appends the event and applies it with <see cref="Evolver"/>, so the state it leaves is exactly
+/// the fold of its events. Tokens waiting to move are processed first-in first-out, and every
+/// collection is ordered, so the same input always gives the same events.
+/// </summary>
+internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadlines, InstanceState state, DateTimeOffset now, string? actor)
+{
+    private readonly Queue<Step> _queue = new();
+    private readonly Dictionary<long, int> _unbornTokens = [];
+    private long _nextId = state.NextId;
+    private int _transitions;
+    private bool _stopped;
+
+    public List<WorkflowEvent> Events { get; } = [];
+
+    /// <summary>A token about to enter a node. <see cref="IsNew"/> tokens exist only once they enter.</summary>
+    private readonly record struct Step(long TokenId, long ScopeId, FlowNode Node, string? FlowId, bool IsNew);
+
+    public void Run(WorkflowCommand command)
+    {
+        switch (command)
+        {
+            case StartInstance start:
+                Start(start);
+                break;
+            case CompleteWorkItem complete:
+                RequireRunning();
+                Complete(complete);
+                break;
+            case DeliverMessage message:
+                RequireRunning();
+                Deliver(message);
+                break;
+            case FireTimer fire:
+                // A timer that is no longer pending (the customer replied, the instance ended) is
+                // a no-op, so the scheduler may fire twice without harm.
+                if (state.IsRunning && state.TimerMap.TryGetValue(fire.TimerId, out var timer))
+                {
+                    Emit(new TimerFired(timer.Id));
+                    Trigger(timer.TokenId, timer.ElementId);
+                }
+
+                break;
+            case CancelInstance cancel:
+                RequireRunning();
+                CancelScope(RootScope());
+                Emit(new InstanceCancelled(string.IsNullOrWhiteSpace(cancel.Reason) ? "cancelled" : cancel.Reason));
+                break;
+            default:
+                throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
+        }
+
+        Drain();
+    }
+
+    private void RequireRunning()
+    {
+        if (!state.IsRunning)
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.NotRunning, $"the instance is {state.Status.ToString().ToLowerInvariant()}, not running");
+        }
+    }
+
+    private void Start(StartInstance start)
+    {
+        if (state.Status != InstanceStatus.NotStarted)
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.AlreadyStarted, "the instance has already started");
+        }
+
+        if (!engine.Definitions.TryGet(start.DefinitionKey, out var definition, out var version))
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.UnknownDefinition, $"no definition with key '{start.DefinitionKey}'");
+        }
+
+        Emit(new InstanceStarted(definition.Key, version, ToData(start.Variables)));
+        StartScope(null, null, definition, version, definition.Process);
+    }
+
+    private void Complete(CompleteWorkItem command)
+    {
+        if (!state.WorkItemMap.TryGetValue(command.WorkItemId, out var item))
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.UnknownWorkItem, $"work item {command.WorkItemId} is not open in this instance");
+        }
+
+        var token = state.TokenMap[item.TokenId];
+        var node = NodeOf(token);
+        string? outcome = null;
+        if (item.Outcomes.Length > 0)
+        {
+            if (string.IsNullOrWhiteSpace(command.Outcome))
+            {
+                throw new WorkflowCommandRejectedException(RejectionReason.OutcomeRequired, $"work item {item.Id} ({node}) needs an outcome: {string.Join(" / ", item.Outcomes)}");
+            }
+
+            outcome = item.Outcomes.FirstOrDefault(o => string.Equals(o, command.Outcome.Trim(), StringComparison.OrdinalIgnoreCase))
+                ?? throw new WorkflowCommandRejectedException(RejectionReason.OutcomeNotAllowed, $"'{command.Outcome}' is not an outcome of work item {item.Id} ({node}); allowed: {string.Join(" / ", item.Outcomes)}");
+        }
+        else if (!string.IsNullOrWhiteSpace(command.Outcome))
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.OutcomeNotAllowed, $"work item {item.Id} ({node}) takes no outcome");
+        }
+
+        var data = ToData(command.Data);
+        var missing = item.Fields.Where(f => (data.TryGetValue(f, out var v) ? v : state.Get(f)).IsNull).ToList();
+        if (missing.Count > 0)
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.MissingFields, $"work item {item.Id} ({node}) needs {string.Join(", ", missing)}");
+        }
+
+        Emit(new WorkItemCompleted(item.Id, outcome, data));
+        if (data.Count > 0)
+        {
+            Emit(new VariablesSet(node.Id, data));
+        }
+
+        var flow = outcome is null ? FirstOut(node) : node.Outgoing.First(f => f.Name is not null && string.Equals(f.Name.Trim(), outcome, StringComparison.Ordinal));
+        Leave(token, node, flow);
+    }
+
+    private void Deliver(DeliverMessage message)
+    {
+        if (message.MessageId is { } id && state.MessageIds.Contains(id))
+        {
+            return;
+        }
+
+        MessageSubscription? subscription = null;
+        foreach (var candidate in state.SubscriptionMap.Values)
+        {
+            if (string.Equals(candidate.MessageName, message.MessageName, StringComparison.Ordinal))
+            {
+                subscription = candidate;
+                break;
+            }
+        }
+
+        Emit(new MessageReceived(message.MessageName, message.MessageId, message.Text, subscription?.Id));
+        if (subscription is not null)
+        {
+            Trigger(subscription.TokenId, subscription.ElementId);
+        }
+    }
+
+    /// <summary>A timer fired or a message arrived for a token waiting at (or on the boundary of) an element.</summary>
+    private void Trigger(long tokenId, string elementId)
+    {
+        var token = state.TokenMap[tokenId];
+        var definition = DefinitionOf(token.ScopeId);
+        var target = definition.Nodes[elementId];
+        switch (target)
+        {
+            case BoundaryEvent boundary when boundary.CancelActivity:
+                Interrupt(token);
+                Emit(new ElementLeft(token.Id, token.ElementId, null));
+                Enqueue(token.Id, token.ScopeId, boundary, null, isNew: false);
+                break;
+            case BoundaryEvent boundary:
+                if (boundary.Trigger == EventTrigger.Message)
+                {
+                    // A non-interrupting message boundary keeps listening while its activity runs.
+                    Subscribe(token.Id, boundary, boundary.MessageName!);
+                }
+
+                Enqueue(NewId(), token.ScopeId, boundary, null, isNew: true);
+                break;
+            default:
+                var at = definition.Nodes[token.ElementId];
+                if (at is EventBasedGateway gateway)
+                {
+                    var flow = gateway.Outgoing.First(f => f.TargetId == elementId);
+                    CancelWaits(token.Id);
+                    Emit(new ElementLeft(token.Id, gateway.Id, flow.Id));
+                    Emit(new ElementEntered(token.Id, token.ScopeId, target.Id, flow.Id));
+                    Leave(state.TokenMap[token.Id], target, FirstOut(target));
+                }
+                else
+                {
+                    Leave(token, target, FirstOut(target));
+                }
+
+                break;
+        }
+    }
+
+    private void Drain()
+    {
+        while (!_stopped && _queue.TryDequeue(out var step))
+        {
+            if (step.IsNew)
+            {
+                _unbornTokens[step.ScopeId]--;
+                if (!state.ScopeMap.ContainsKey(step.ScopeId))
+                {
+                    continue;
+                }
+            }
+            else if (!state.TokenMap.ContainsKey(step.TokenId))
+            {
+                continue;
+            }
+
+            Enter(step);
+        }
+    }
+
+    private void Enqueue(long tokenId, long scopeId, FlowNode node, string? flowId, bool isNew)
+    {
+        if (isNew)
+        {
+            _unbornTokens[scopeId] = _unbornTokens.GetValueOrDefault(scopeId) + 1;
+        }
+
+        _queue.Enqueue(new Step(tokenId, scopeId, node, flowId, isNew));
+    }
+
+    private void Enter(Step step)
+    {
+        var node = step.Node;
+        if (++_transitions > engine.MaxTransitionsPerCommand)
+        {
+            Fault(node, $"more than {engine.MaxTransitionsPerCommand} transitions in one command: a loop in which nothing waits");
+            return;
+        }
+
+        Emit(new ElementEntered(step.TokenId, step.ScopeId, node.Id, step.FlowId));
+        var token = state.TokenMap[step.TokenId];
+        switch (node)
+        {
+            case StartEvent or BoundaryEvent or CatchEvent { Trigger: EventTrigger.Link } or ThrowEvent { LinkName: null }:
+                Leave(token, node, FirstOut(node));
+                break;
+            case ThrowEvent { LinkTarget: { } target }:
+                Assign(node);
+                Emit(new ElementLeft(token.Id, node.Id, null));
+                Enqueue(token.Id, token.ScopeId, target, null, isNew: false);
+                break;
+            case ThrowEvent link:
+                Fault(node, $"link '{link.LinkName}' has no catch event");
+                break;
+            case EndEvent end:
+                Assign(node);
+                if (end.Terminate)
+                {
+                    foreach (var other in TokensIn(token.ScopeId).Where(t => t.Id != token.Id).ToList())
+                    {
+                        CancelToken(other);
+                    }
+                }
+
+                Emit(new TokenEnded(token.Id, node.Id, false));
+                CompleteScopeIfDone(token.ScopeId);
+                break;
+            case TaskNode task:
+                EnterTask(token, task);
+                break;
+            case ExclusiveGateway gateway:
+                EnterExclusive(token, gateway);
+                break;
+            case ParallelGateway gateway:
+                EnterParallel(token, gateway);
+                break;
+            case EventBasedGateway gateway:
+                foreach (var flow in gateway.Outgoing)
+                {
+                    Arm(token.Id, (CatchEvent)flow.Target);
+                }
+
+                break;
+            case CatchEvent catchEvent:
+                Arm(token.Id, catchEvent);
+                break;
+            case CallActivity call:
+                ArmBoundaries(token.Id, call);
+                if (!engine.Definitions.TryGet(call.CalledKey, out var called, out var version))
+                {
+                    Fault(node, $"called definition '{call.CalledKey}' is not available");
+                    break;
+                }
+
+                StartScope(token.ScopeId, token.Id, called, version, called.Process);
+                break;
+            case SubProcess sub:
+                ArmBoundaries(token.Id, sub);
+                var scope = state.ScopeMap[token.ScopeId];
+                StartScope(token.ScopeId, token.Id, DefinitionOf(token.ScopeId), scope.DefinitionVersion, sub.Body);
+                break;
+            default:
+                Fault(node, $"{node.ElementName} is not executable");
+                break;
+        }
+    }
+
+    private void EnterTask(TokenState token, TaskNode task)
+    {
+        switch (task.Kind)
+        {
+            case NodeKind.UserTask or NodeKind.ManualTask:
+                ArmBoundaries(token.Id, task);
+                Emit(new WorkItemCreated(NewId(), token.Id, task.Id, task.Name, task.Lane, task.Step, Render(task.Script), [], [.. task.Fields]));
+                break;
+            case NodeKind.ReceiveTask:
+                ArmBoundaries(token.Id, task);
+                Subscribe(token.Id, task, task.MessageName!);
+                break;
+            case NodeKind.SendTask:
+                Emit(new PromptSent(token.Id, task.Id, task.Step, Render(task.Script) ?? task.Name ?? string.Empty));
+                Leave(token, task, FirstOut(task));
+                break;
+            default:
+                var data = ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+                foreach (var field in task.Fields)
+                {
+                    data[field] = state.Get(field);
+                }
+
+                Emit(new ServiceInvoked(token.Id, task.Id, task.ServiceKind ?? string.Empty, data.ToImmutable()));
+                Leave(token, task, FirstOut(task));
+                break;
+        }
+    }
+
+    private void EnterExclusive(TokenState token, ExclusiveGateway gateway)
+    {
+        if (gateway.Outgoing.Count == 1)
+        {
+            Leave(token, gateway, gateway.Outgoing[0]);
+            return;
+        }
+
+        if (gateway.IsDecidedByAgent)
+        {
+            var outcomes = gateway.Outgoing.Select(f => f.Name!.Trim()).ToImmutableArray();
+            Emit(new WorkItemCreated(NewId(), token.Id, gateway.Id, gateway.Name, gateway.Lane, gateway.Step, Render(gateway.Script ?? gateway.Name), outcomes, [.. gateway.Fields]));
+            return;
+        }
+
+        foreach (var flow in gateway.Outgoing)
+        {
+            if (flow.Condition is null)
+            {
+                continue;
+            }
+
+            bool taken;
+            try
+            {
+                taken = flow.Condition.IsTrue(state);
+            }
+            catch (ExpressionEvaluationException e)
+            {
+                Fault(gateway, $"flow {flow.Id}: {e.Message}");
+                return;
+            }
+
+            if (taken)
+            {
+                Leave(token, gateway, flow);
+                return;
+            }
+        }
+
+        if (gateway.DefaultFlow is { } fallback)
+        {
+            Leave(token, gateway, fallback);
+        }
+        else
+        {
+            Fault(gateway, "no outgoing condition is true and the gateway has no default flow");
+        }
+    }
+
+    private void EnterParallel(TokenState token, ParallelGateway gateway)
+    {
+        if (gateway.Incoming.Count > 1)
+        {
+            // A join fires once a token waits on every incoming flow; the oldest token of each
+            // flow is used, the first of them goes on, the others end here.
+            var chosen = new List<TokenState>(gateway.Incoming.Count);
+            foreach (var incoming in gateway.Incoming)
+            {
+                var waiting = TokensIn(token.ScopeId).FirstOrDefault(t => t.ElementId == gateway.Id && t.ArrivedVia == incoming.Id);
+                if (waiting is null)
+                {
+                    return;
+                }
+
+                chosen.Add(waiting);
+            }
+
+            chosen.Sort((a, b) => a.Id.CompareTo(b.Id));
+            foreach (var merged in chosen.Skip(1))
+            {
+                Emit(new TokenEnded(merged.Id, gateway.Id, false));
+            }
+
+            token = chosen[0];
+        }
+
+        for (var i = 0; i < gateway.Outgoing.Count; i++)
+        {
+            var flow = gateway.Outgoing[i];
+            if (i == 0)
+            {
+                Leave(token, gateway, flow);
+            }
+            else
+            {
+                Enqueue(NewId(), token.ScopeId, flow.Target, flow.Id, isNew: true);
+            }
+        }
+    }
+
+    /// <summary>The token goes on over <paramref name="flow"/>; whatever it waited for is dropped.</summary>
+    private void Leave(TokenState token, FlowNode node, SequenceFlow? flow)
+    {
+        CancelWaits(token.Id);
+        Assign(node);
+        if (flow is null)
+        {
+            Fault(node, "it has no outgoing sequence flow");
+            return;
+        }
+
+        Emit(new ElementLeft(token.Id, node.Id, flow.Id));
+        Enqueue(token.Id, token.ScopeId, flow.Target, flow.Id, isNew: false);
+    }
+
+    private void Assign(FlowNode node)
+    {
+        if (node.Assignments.Count == 0)
+        {
+            return;
+        }
+
+        var values = ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+        foreach (var assignment in node.Assignments)
+        {
+            try
+            {
+                values[assignment.Name] = assignment.Value.Evaluate(state);
+            }
+            catch (ExpressionEvaluationException e)
+            {
+                Fault(node, $"cc:assign {assignment.Name}: {e.Message}");
+                return;
+            }
+        }
+
+        Emit(new VariablesSet(node.Id, values.ToImmutable()));
+    }
+
+    private void StartScope(long? parentScopeId, long? ownerTokenId, WorkflowDefinition definition, int version, NodeContainer container)
+    {
+        var scopeId = NewId();
+        Emit(new ScopeStarted(scopeId, parentScopeId, ownerTokenId, definition.Key, version, container.SubProcessId));
+        if (container.Start is null)
+        {
+            Fault(null, $"{definition.Key} {container.SubProcessId ?? "process"} has no start event");
+            return;
+        }
+
+        Enqueue(NewId(), scopeId, container.Start, null, isNew: true);
+    }
+
+    private void CompleteScopeIfDone(long scopeId)
+    {
+        if (_stopped || _unbornTokens.GetValueOrDefault(scopeId) > 0 || TokensIn(scopeId).Any() || !state.ScopeMap.TryGetValue(scopeId, out var scope))
+        {
+            return;
+        }
+
+        Emit(new ScopeCompleted(scopeId, false));
+        if (scope.OwnerTokenId is { } ownerId && state.TokenMap.TryGetValue(ownerId, out var owner))
+        {
+            var activity = DefinitionOf(owner.ScopeId).Nodes[owner.ElementId];
+            Leave(owner, activity, FirstOut(activity));
+        }
+        else if (scope.ParentScopeId is null)
+        {
+            Emit(new InstanceCompleted());
+            _stopped = true;
+        }
+    }
+
+    private void Arm(long tokenId, ITriggeredEvent trigger)
+    {
+        var node = (FlowNode)trigger;
+        if (trigger.Trigger == EventTrigger.Timer)
+        {
+            var due = deadlines.DueAt(now, trigger.TimerDuration ?? TimeSpan.Zero, trigger.SlaPolicy);
+            Emit(new TimerScheduled(NewId(), tokenId, node.Id, due, trigger.SlaPolicy));
+        }
+        else
+        {
+            Subscribe(tokenId, node, trigger.MessageName!);
+        }
+    }
+
+    private void ArmBoundaries(long tokenId, FlowNode activity)
+    {
+        foreach (var boundary in activity.Boundaries)
+        {
+            Arm(tokenId, boundary);
+        }
+    }
+
+    private void Subscribe(long tokenId, FlowNode node, string messageName) =>
+        Emit(new MessageSubscribed(NewId(), tokenId, node.Id, messageName));
+
+    /// <summary>Drops the token's timers and message subscriptions (boundary or event-gateway ones).</summary>
+    private void CancelWaits(long tokenId)
+    {
+        if (state.TimerMap.Count > 0)
+        {
+            foreach (var timer in state.TimerMap.Values.Where(t => t.TokenId == tokenId).ToList())
+            {
+                Emit(new TimerCancelled(timer.Id));
+            }
+        }
+
+        if (state.SubscriptionMap.Count > 0)
+        {
+            foreach (var subscription in state.SubscriptionMap.Values.Where(s => s.TokenId == tokenId).ToList())
+            {
+                Emit(new MessageUnsubscribed(subscription.Id));
+            }
+        }
+    }
+
+    /// <summary>Stops what a token is doing (its work items, waits and child scopes), leaving the token itself.</summary>
+    private void Interrupt(TokenState token)
+    {
+        foreach (var item in state.WorkItemMap.Values.Where(w => w.TokenId == token.Id).ToList())
+        {
+            Emit(new WorkItemCancelled(item.Id));
+        }
+
+        CancelWaits(token.Id);
+        foreach (var child in state.ScopeMap.Values.Where(s => s.OwnerTokenId == token.Id).ToList())
+        {
+            CancelScope(child);
+        }
+    }
+
+    private void CancelToken(TokenState token)
+    {
+        Interrupt(token);
+        Emit(new TokenEnded(token.Id, token.ElementId, true));
+    }
+
+    private void CancelScope(ScopeState scope)
+    {
+        foreach (var token in TokensIn(scope.Id).ToList())
+        {
+            CancelToken(token);
+        }
+
+        Emit(new ScopeCompleted(scope.Id, true));
+    }
+
+    private void Fault(FlowNode? node, string reason)
+    {
+        foreach (var timer in state.TimerMap.Values.ToList())
+        {
+            Emit(new TimerCancelled(timer.Id));
+        }
+
+        Emit(new InstanceFaulted(node?.Id, node is null ? reason : $"{node}: {reason}"));
+        _stopped = true;
+        _queue.Clear();
+    }
+
+    private void Emit(WorkflowEvent e)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        e.Sequence = state.Version + 1;
+        e.At = now;
+        e.Actor = actor;
+        Events.Add(e);
+        Evolver.Apply(state, e);
+    }
+
+    private long NewId() => _nextId++;
+
+    private static SequenceFlow? FirstOut(FlowNode node) => node.Outgoing.Count > 0 ? node.Outgoing[0] : null;
+
+    private ScopeState RootScope() => state.ScopeMap.Values.First(s => s.ParentScopeId is null);
+
+    private IEnumerable<TokenState> TokensIn(long scopeId)
+    {
+        foreach (var token in state.TokenMap.Values)
+        {
+            if (token.ScopeId == scopeId)
+            {
+                yield return token;
+            }
+        }
+    }
+
+    private WorkflowDefinition DefinitionOf(long scopeId)
+    {
+        var key = state.ScopeMap[scopeId].DefinitionKey;
+        return engine.Definitions.TryGet(key, out var definition, out _)
+            ? definition
+            : throw new InvalidOperationException($"definition '{key}' of scope {scopeId} is not in the engine's definition set");
+    }
+
+    private FlowNode NodeOf(TokenState token) => DefinitionOf(token.ScopeId).Nodes[token.ElementId];
+
+    private string? Render(string? template)
+    {
+        if (template is null || !template.Contains('{', StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var sb = new StringBuilder(template.Length + 16);
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf('{', i);
+            var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
+            if (open < 0 || close < 0)
+            {
+                sb.Append(template, i, template.Length - i);
+                break;
+            }
+
+            sb.Append(template, i, open - i);
+            var name = template[(open + 1)..close];
+            if (state.VariableMap.TryGetValue(name, out var value))
+            {
+                sb.Append(value.ToString());
+            }
+            else
+            {
+                sb.Append(template, open, close - open + 1);
+            }
+
+            i = close + 1;
+        }
+
+        return sb.ToString();
+    }
+
+    private static ImmutableSortedDictionary<string, Value> ToData(IReadOnlyDictionary<string, Value>? data)
+    {
+        if (data is null || data.Count == 0)
+        {
+            return ImmutableSortedDictionary<string, Value>.Empty.WithComparers(StringComparer.Ordinal);
+        }
+
+        foreach (var name in data.Keys)
+        {
+            if (!Expression.IsIdentifier(name))
+            {
+                throw new WorkflowCommandRejectedException(RejectionReason.InvalidData, $"'{name}' is not a valid variable name (letters, digits and _, starting with a letter)");
+            }
+        }
+
+        return data.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    }
+}

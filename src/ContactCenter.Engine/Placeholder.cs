@@ -1,1 +1,0 @@
-namespace ContactCenter.Engine; internal static class Placeholder { }
