@@ -73,10 +73,6 @@ public sealed class BpmnJsImportTests : IClassFixture<BpmnJsBrowser>
         }
     }
 
-    [Fact]
-    public void Workflows_Folder_HoldsEveryExpectedDefinition() =>
-        WorkflowFiles.Keys().Should().BeEquivalentTo(WorkflowFiles.ExpectedKeys);
-
     public sealed class ImportResult
     {
         public string? Error { get; set; }
