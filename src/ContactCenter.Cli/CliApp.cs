@@ -1,0 +1,281 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text;
+using ContactCenter.Engine;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
+using ContactCenter.Engine.Parsing;
+using ContactCenter.Engine.Simulation;
+
+namespace ContactCenter.Cli;
+
+/// <summary>
+/// <c>contactcenter validate</c> and <c>contactcenter simulate</c>. Exit codes: 0 success, 1 the
+/// definitions are invalid or the simulation failed, 2 a usage error (bad arguments, missing files).
+/// </summary>
+internal static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string currentDirectory)
+    {
+        var root = new RootCommand("ContactCenter: validate and simulate the Pegadaian contact-center SOP workflows (BPMN).");
+
+        var validatePath = new Argument<string>("path") { Description = "A .bpmn file or a folder of them (all validated together)." };
+        var validate = new Command("validate", "Parse and validate BPMN definitions; print each definition or every problem as file:line: elementId: message.");
+        validate.Arguments.Add(validatePath);
+        validate.SetAction(parse => Validate(parse.GetValue(validatePath)!, stdout, stderr));
+
+        var workflowArgument = new Argument<string>("workflow") { Description = "A workflow key (live-chat) or a .bpmn file." };
+        var scriptArgument = new Argument<string>("script") { Description = "The conversation script (JSON, see docs/simulation.md)." };
+        var workflowsOption = new Option<string?>("--workflows") { Description = "The folder of workflow definitions (default: workflows/ next to ContactCenter.sln above the current directory)." };
+        var journalOption = new Option<string?>("--journal") { Description = "Also write the journal to this file as an indented JSON array (the golden-file form)." };
+        var simulate = new Command("simulate", "Run a scripted conversation on a virtual clock; print each step, then the journal as JSON lines.");
+        simulate.Arguments.Add(workflowArgument);
+        simulate.Arguments.Add(scriptArgument);
+        simulate.Options.Add(workflowsOption);
+        simulate.Options.Add(journalOption);
+        simulate.SetAction(parse => Simulate(
+            parse.GetValue(workflowArgument)!,
+            parse.GetValue(scriptArgument)!,
+            parse.GetValue(workflowsOption),
+            parse.GetValue(journalOption),
+            currentDirectory,
+            stdout,
+            stderr));
+
+        root.Subcommands.Add(validate);
+        root.Subcommands.Add(simulate);
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                stderr.WriteLine($"error: {error.Message}");
+            }
+
+            stderr.WriteLine("usage: contactcenter validate <file-or-folder> | contactcenter simulate <workflow-key-or-file> <script.json> [--workflows <folder>] [--journal <out.json>]");
+            return Usage;
+        }
+
+        if (args.Length == 0)
+        {
+            stderr.WriteLine("usage: contactcenter validate <file-or-folder> | contactcenter simulate <workflow-key-or-file> <script.json> [--workflows <folder>] [--journal <out.json>]  (--help for more)");
+            return Usage;
+        }
+
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static int Validate(string path, TextWriter stdout, TextWriter stderr)
+    {
+        string[] files;
+        if (Directory.Exists(path))
+        {
+            files = [.. Directory.EnumerateFiles(path, "*.bpmn").Order(StringComparer.Ordinal)];
+            if (files.Length == 0)
+            {
+                stderr.WriteLine($"error: no .bpmn files in {path}");
+                return Usage;
+            }
+        }
+        else if (File.Exists(path))
+        {
+            files = [path];
+        }
+        else
+        {
+            stderr.WriteLine($"error: {path} is neither a file nor a folder");
+            return Usage;
+        }
+
+        var loaded = WorkflowFolder.Load(files);
+        foreach (var (file, definition, problems) in loaded.Files)
+        {
+            if (definition is not null && problems.Count == 0)
+            {
+                stdout.WriteLine($"OK    {definition.Key,-20} {Quote(definition.Name),-60} {file.Name}  sha256:{loaded.Fingerprints[definition.Key]}");
+            }
+        }
+
+        var all = loaded.AllProblems;
+        foreach (var problem in all)
+        {
+            stdout.WriteLine(problem.ToString());
+        }
+
+        var invalid = loaded.Files.Count(f => f.Definition is null || f.Problems.Count > 0);
+        stdout.WriteLine(all.Count == 0
+            ? $"{loaded.Files.Count} definition(s) valid"
+            : $"{all.Count} problem(s) in {Math.Max(invalid, 1)} of {loaded.Files.Count} file(s)");
+        return all.Count == 0 ? Ok : Failed;
+    }
+
+    private static string Quote(string? name) => name is null ? "(no name)" : $"\"{name}\"";
+
+    private static int Simulate(string workflow, string scriptPath, string? workflowsFolder, string? journalPath, string currentDirectory, TextWriter stdout, TextWriter stderr)
+    {
+        if (!File.Exists(scriptPath))
+        {
+            stderr.WriteLine($"error: script {scriptPath} not found");
+            return Usage;
+        }
+
+        var folder = workflowsFolder ?? WorkflowFolder.FindDefault(currentDirectory);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            stderr.WriteLine(workflowsFolder is null
+                ? $"error: no workflows/ folder found: ContactCenter.sln is not above {currentDirectory}; pass --workflows <folder>"
+                : $"error: workflows folder {workflowsFolder} not found");
+            return Usage;
+        }
+
+        var files = Directory.EnumerateFiles(folder, "*.bpmn").Order(StringComparer.Ordinal).ToList();
+        string key;
+        if (workflow.EndsWith(".bpmn", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!File.Exists(workflow))
+            {
+                stderr.WriteLine($"error: workflow file {workflow} not found");
+                return Usage;
+            }
+
+            var full = Path.GetFullPath(workflow);
+            files = [.. files.Where(f => !string.Equals(Path.GetFullPath(f), full, StringComparison.Ordinal)), full];
+            key = string.Empty;
+        }
+        else
+        {
+            key = workflow;
+        }
+
+        var loaded = WorkflowFolder.Load(files);
+        if (loaded.AllProblems.Count > 0)
+        {
+            stderr.WriteLine($"error: the workflow definitions in {folder} are not valid:");
+            foreach (var problem in loaded.AllProblems)
+            {
+                stderr.WriteLine(problem.ToString());
+            }
+
+            return Failed;
+        }
+
+        if (key.Length == 0)
+        {
+            var full = Path.GetFullPath(workflow);
+            key = loaded.Files.Single(f => string.Equals(f.File.FullName, full, StringComparison.Ordinal)).Definition!.Key;
+        }
+
+        if (!loaded.Set.TryGet(key, out _, out _))
+        {
+            stderr.WriteLine($"error: no workflow '{key}' in {folder} (known: {string.Join(", ", loaded.Files.Select(f => f.Definition!.Key).Order(StringComparer.Ordinal))})");
+            return Usage;
+        }
+
+        SimulationScript script;
+        try
+        {
+            script = SimulationScript.Parse(File.ReadAllText(scriptPath, Encoding.UTF8), scriptPath);
+        }
+        catch (SimulationScriptException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
+
+        if (!string.Equals(script.Workflow, key, StringComparison.Ordinal))
+        {
+            stderr.WriteLine($"error: {scriptPath} is a script for '{script.Workflow}', not '{key}'");
+            return Failed;
+        }
+
+        var result = new Simulator(new WorkflowEngine(loaded.Set)).Run(script);
+        stdout.Write(SimulationReport.Format(result));
+        stdout.WriteLine();
+        stdout.WriteLine($"journal ({result.Journal.Count} events, JSON lines):");
+        stdout.Write(JournalSerializer.ToJsonLines(result.Journal));
+        if (journalPath is not null)
+        {
+            File.WriteAllText(journalPath, JournalSerializer.ToJsonArray(result.Journal) + "\n", new UTF8Encoding(false));
+            stdout.WriteLine($"journal written to {journalPath}");
+        }
+
+        if (!result.Succeeded)
+        {
+            stderr.WriteLine(result.Error is { } error ? $"error: {error}" : $"error: {result.Expectations.Count(e => !e.Passed)} expectation(s) not met");
+            return Failed;
+        }
+
+        return Ok;
+    }
+}
+
+/// <summary>Loads a set of .bpmn files: each parsed and validated on its own, then together.</summary>
+internal sealed class WorkflowFolder
+{
+    private WorkflowFolder(List<(FileInfo File, WorkflowDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> files, IReadOnlyList<DefinitionProblem> setProblems, Dictionary<string, string> fingerprints)
+    {
+        Files = files;
+        AllProblems = [.. files.SelectMany(f => f.Problems), .. setProblems];
+        Fingerprints = fingerprints;
+        Set = new DefinitionSet(files.Select(f => f.Definition).OfType<WorkflowDefinition>());
+    }
+
+    public IReadOnlyList<(FileInfo File, WorkflowDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)> Files { get; }
+
+    public IReadOnlyList<DefinitionProblem> AllProblems { get; }
+
+    /// <summary>The first 12 hex digits of each definition file's SHA-256, by key: which revision of the file this is.</summary>
+    public IReadOnlyDictionary<string, string> Fingerprints { get; }
+
+    public DefinitionSet Set { get; }
+
+    public static WorkflowFolder Load(IEnumerable<string> paths)
+    {
+        var files = new List<(FileInfo, WorkflowDefinition?, IReadOnlyList<DefinitionProblem>)>();
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var file = new FileInfo(path);
+            var bytes = File.ReadAllBytes(path);
+            string text;
+            try
+            {
+                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                files.Add((file, null, [new DefinitionProblem(file.Name, null, 0, "the file is not UTF-8 text")]));
+                continue;
+            }
+
+            var parsed = BpmnParser.Parse(text.TrimStart('\uFEFF'), file.Name);
+            files.Add((file, parsed.Definition, parsed.Problems));
+            if (parsed.Definition is { } definition)
+            {
+                fingerprints[definition.Key] = Convert.ToHexStringLower(SHA256.HashData(bytes))[..12];
+            }
+        }
+
+        var setProblems = DefinitionValidator.ValidateSet(files.Select(f => f.Item2).OfType<WorkflowDefinition>());
+        return new WorkflowFolder(files, setProblems, fingerprints);
+    }
+
+    /// <summary>workflows/ beside the ContactCenter.sln found by walking up from <paramref name="from"/>.</summary>
+    public static string? FindDefault(string from)
+    {
+        for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
+            {
+                return Path.Combine(dir.FullName, "workflows");
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,3 @@
+using ContactCenter.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error, Directory.GetCurrentDirectory());
