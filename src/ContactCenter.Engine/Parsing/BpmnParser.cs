@@ -93,7 +93,9 @@ public static partial class BpmnParser
         }
         catch (XmlException e)
         {
-            problems.Add(new DefinitionProblem(sourceName, null, e.LineNumber, DescribeXmlError(e)));
+            // The reader refuses a DTD without a line number; the DOCTYPE's own line is the one to fix.
+            var line = e.LineNumber == 0 ? LineOfText(xml, "<!DOCTYPE") : e.LineNumber;
+            problems.Add(new DefinitionProblem(sourceName, null, line, DescribeXmlError(e)));
             return (null, problems);
         }
         catch (ShapeException e)
@@ -116,6 +118,12 @@ public static partial class BpmnParser
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
     };
+
+    private static int LineOfText(string xml, string text)
+    {
+        var index = xml.IndexOf(text, StringComparison.Ordinal);
+        return index < 0 ? 0 : 1 + xml.AsSpan(0, index).Count('\n');
+    }
 
     private static string DescribeXmlError(XmlException e) =>
         e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
@@ -283,6 +291,9 @@ public static partial class BpmnParser
                     case "documentation" or "textAnnotation" or "association" or "incoming" or "outgoing":
                         break;
                     case "extensionElements" when !child.HasElements:
+                        break;
+                    case "multiInstanceLoopCharacteristics" or "standardLoopCharacteristics" when container.SubProcessId is not null:
+                        Problem(child, container.SubProcessId, $"<{local}> inside subProcess is outside the supported subset");
                         break;
                     case "laneSet" when container.SubProcessId is null:
                         ReadLaneSet(child, lanes);
