@@ -54,8 +54,7 @@ public abstract class Expression
     public static IReadOnlyList<Assignment> ParseAssignments(string text)
     {
         var result = new List<Assignment>();
-        var offset = 0;
-        foreach (var part in text.Split(';'))
+        foreach (var (part, offset) in Statements(text))
         {
             if (!string.IsNullOrWhiteSpace(part))
             {
@@ -83,11 +82,37 @@ public abstract class Expression
 
                 result.Add(new Assignment(name, value));
             }
-
-            offset += part.Length + 1;
         }
 
         return result;
+    }
+
+    /// <summary>Splits at the semicolons outside string literals, so <c>note = 'a; b'</c> stays one statement.</summary>
+    private static List<(string Part, int Offset)> Statements(string text)
+    {
+        var parts = new List<(string, int)>();
+        var start = 0;
+        var quote = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == ';')
+            {
+                parts.Add((text[start..i], start));
+                start = i + 1;
+            }
+        }
+
+        parts.Add((text[start..], start));
+        return parts;
     }
 
     internal static bool IsIdentifier(string name)
