@@ -36,16 +36,16 @@ internal static class Evolver
                 state.StartedAt = e.At;
                 foreach (var (name, value) in started.Variables)
                 {
-                    state.VariableMap[name] = value;
+                    state.WritableVariables[name] = value;
                 }
 
                 break;
             case ScopeStarted scope:
-                Add(state.ScopeMap, scope.ScopeId, new ScopeState(scope.ScopeId, scope.ParentScopeId, scope.OwnerTokenId, scope.DefinitionKey, scope.DefinitionVersion, scope.SubProcessId), e);
+                Add(state.WritableScopes, scope.ScopeId, new ScopeState(scope.ScopeId, scope.ParentScopeId, scope.OwnerTokenId, scope.DefinitionKey, scope.DefinitionVersion, scope.SubProcessId), e);
                 Bump(state, scope.ScopeId);
                 break;
             case ScopeCompleted scope:
-                Remove(state.ScopeMap, scope.ScopeId, e);
+                Remove(state.WritableScopes, scope.ScopeId, e);
                 break;
             case ElementEntered entered:
                 if (!state.ScopeMap.ContainsKey(entered.ScopeId))
@@ -53,61 +53,61 @@ internal static class Evolver
                     throw new JournalException(e.Sequence, $"token {entered.TokenId} enters {entered.ElementId} in scope {entered.ScopeId}, which is not active");
                 }
 
-                state.TokenMap[entered.TokenId] = new TokenState(entered.TokenId, entered.ScopeId, entered.ElementId, entered.FlowId);
+                state.WritableTokens.Set(entered.TokenId, new TokenState(entered.TokenId, entered.ScopeId, entered.ElementId, entered.FlowId));
                 Bump(state, entered.TokenId);
                 break;
             case ElementLeft left:
                 Require(state.TokenMap, left.TokenId, e);
                 break;
             case TokenEnded ended:
-                Remove(state.TokenMap, ended.TokenId, e);
+                Remove(state.WritableTokens, ended.TokenId, e);
                 break;
             case WorkItemCreated item:
                 Require(state.TokenMap, item.TokenId, e);
-                Add(state.WorkItemMap, item.WorkItemId, new WorkItem(item.WorkItemId, item.TokenId, item.ElementId, item.Name, item.Lane, item.Step, item.Script, item.Outcomes, item.Fields, e.At), e);
+                Add(state.WritableWorkItems, item.WorkItemId, new WorkItem(item.WorkItemId, item.TokenId, item.ElementId, item.Name, item.Lane, item.Step, item.Script, item.Outcomes, item.Fields, e.At), e);
                 Bump(state, item.WorkItemId);
                 break;
             case WorkItemCompleted completed:
-                Remove(state.WorkItemMap, completed.WorkItemId, e);
+                Remove(state.WritableWorkItems, completed.WorkItemId, e);
                 break;
             case WorkItemCancelled cancelled:
-                Remove(state.WorkItemMap, cancelled.WorkItemId, e);
+                Remove(state.WritableWorkItems, cancelled.WorkItemId, e);
                 break;
             case VariablesSet set:
                 foreach (var (name, value) in set.Values)
                 {
-                    state.VariableMap[name] = value;
+                    state.WritableVariables[name] = value;
                 }
 
                 break;
             case TimerScheduled timer:
                 Require(state.TokenMap, timer.TokenId, e);
-                Add(state.TimerMap, timer.TimerId, new PendingTimer(timer.TimerId, timer.TokenId, timer.ElementId, timer.DueAt, timer.SlaPolicy), e);
+                Add(state.WritableTimers, timer.TimerId, new PendingTimer(timer.TimerId, timer.TokenId, timer.ElementId, timer.DueAt, timer.SlaPolicy), e);
                 Bump(state, timer.TimerId);
                 break;
             case TimerFired fired:
-                Remove(state.TimerMap, fired.TimerId, e);
+                Remove(state.WritableTimers, fired.TimerId, e);
                 break;
             case TimerCancelled cancelled:
-                Remove(state.TimerMap, cancelled.TimerId, e);
+                Remove(state.WritableTimers, cancelled.TimerId, e);
                 break;
             case MessageSubscribed subscribed:
                 Require(state.TokenMap, subscribed.TokenId, e);
-                Add(state.SubscriptionMap, subscribed.SubscriptionId, new MessageSubscription(subscribed.SubscriptionId, subscribed.TokenId, subscribed.ElementId, subscribed.MessageName), e);
+                Add(state.WritableSubscriptions, subscribed.SubscriptionId, new MessageSubscription(subscribed.SubscriptionId, subscribed.TokenId, subscribed.ElementId, subscribed.MessageName), e);
                 Bump(state, subscribed.SubscriptionId);
                 break;
             case MessageUnsubscribed unsubscribed:
-                Remove(state.SubscriptionMap, unsubscribed.SubscriptionId, e);
+                Remove(state.WritableSubscriptions, unsubscribed.SubscriptionId, e);
                 break;
             case MessageReceived received:
                 if (received.SubscriptionId is { } subscriptionId)
                 {
-                    Remove(state.SubscriptionMap, subscriptionId, e);
+                    Remove(state.WritableSubscriptions, subscriptionId, e);
                 }
 
                 if (received.MessageId is { } messageId)
                 {
-                    state.MessageIds.Add(messageId);
+                    state.WritableMessageIds.Add(messageId);
                 }
 
                 break;
@@ -143,7 +143,7 @@ internal static class Evolver
         }
     }
 
-    private static void Add<T>(SortedDictionary<long, T> map, long id, T value, WorkflowEvent e)
+    private static void Add<T>(IdMap<T> map, long id, T value, WorkflowEvent e)
     {
         if (!map.TryAdd(id, value))
         {
@@ -151,7 +151,7 @@ internal static class Evolver
         }
     }
 
-    private static void Remove<T>(SortedDictionary<long, T> map, long id, WorkflowEvent e)
+    private static void Remove<T>(IdMap<T> map, long id, WorkflowEvent e)
     {
         if (!map.Remove(id))
         {
@@ -159,7 +159,7 @@ internal static class Evolver
         }
     }
 
-    private static void Require<T>(SortedDictionary<long, T> map, long id, WorkflowEvent e)
+    private static void Require<T>(IdMap<T> map, long id, WorkflowEvent e)
     {
         if (!map.ContainsKey(id))
         {

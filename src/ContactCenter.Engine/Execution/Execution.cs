@@ -12,20 +12,62 @@ namespace ContactCenter.Engine;
 /// the fold of its events. Tokens waiting to move are processed first-in first-out, and every
 /// collection is ordered, so the same input always gives the same events.
 /// </summary>
-internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadlines, InstanceState state, DateTimeOffset now, string? actor)
+internal sealed class Execution
 {
+    // One per thread, reused: the queue and scratch lists keep their buffers between commands,
+    // which matters at hundreds of thousands of transitions per second.
+    [ThreadStatic]
+    private static Execution? _cached;
+
     private readonly Queue<Step> _queue = new();
     private readonly Dictionary<long, int> _unbornTokens = [];
-    private long _nextId = state.NextId;
+    private readonly List<long> _scratch = [];
+    private WorkflowEngine engine = null!;
+    private IDeadlineCalculator deadlines = null!;
+    private InstanceState state = null!;
+    private DateTimeOffset now;
+    private string? actor;
+    private long _nextId;
     private int _transitions;
     private bool _stopped;
 
-    public List<WorkflowEvent> Events { get; } = [];
+    public List<WorkflowEvent> Events { get; private set; } = [];
+
+    /// <summary>Runs one command on <paramref name="state"/> (changed in place) and returns its events.</summary>
+    public static List<WorkflowEvent> Run(WorkflowEngine engine, IDeadlineCalculator deadlines, InstanceState state, DateTimeOffset now, WorkflowCommand command)
+    {
+        // A deadline calculator that calls back into Decide on this thread gets a fresh execution.
+        var execution = _cached ?? new Execution();
+        _cached = null;
+        try
+        {
+            execution.engine = engine;
+            execution.deadlines = deadlines;
+            execution.state = state;
+            execution.now = now;
+            execution.actor = command.Actor;
+            execution._nextId = state.NextId;
+            execution._transitions = 0;
+            execution._stopped = false;
+            execution._queue.Clear();
+            execution._unbornTokens.Clear();
+            execution.Events = new List<WorkflowEvent>(8);
+            execution.Run(command);
+            return execution.Events;
+        }
+        finally
+        {
+            execution.state = null!;
+            execution.engine = null!;
+            execution.Events = null!;
+            _cached = execution;
+        }
+    }
 
     /// <summary>A token about to enter a node. <see cref="IsNew"/> tokens exist only once they enter.</summary>
     private readonly record struct Step(long TokenId, long ScopeId, FlowNode Node, string? FlowId, bool IsNew);
 
-    public void Run(WorkflowCommand command)
+    private void Run(WorkflowCommand command)
     {
         switch (command)
         {
@@ -93,7 +135,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
             throw new WorkflowCommandRejectedException(RejectionReason.UnknownWorkItem, $"work item {command.WorkItemId} is not open in this instance");
         }
 
-        var token = state.TokenMap[item.TokenId];
+        var token = state.TokenMap.Get(item.TokenId);
         var node = NodeOf(token);
         string? outcome = null;
         if (item.Outcomes.Length > 0)
@@ -103,7 +145,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
                 throw new WorkflowCommandRejectedException(RejectionReason.OutcomeRequired, $"work item {item.Id} ({node}) needs an outcome: {string.Join(" / ", item.Outcomes)}");
             }
 
-            outcome = item.Outcomes.FirstOrDefault(o => string.Equals(o, command.Outcome.Trim(), StringComparison.OrdinalIgnoreCase))
+            outcome = Match(item.Outcomes, command.Outcome.AsSpan().Trim())
                 ?? throw new WorkflowCommandRejectedException(RejectionReason.OutcomeNotAllowed, $"'{command.Outcome}' is not an outcome of work item {item.Id} ({node}); allowed: {string.Join(" / ", item.Outcomes)}");
         }
         else if (!string.IsNullOrWhiteSpace(command.Outcome))
@@ -112,8 +154,16 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         }
 
         var data = ToData(command.Data);
-        var missing = item.Fields.Where(f => (data.TryGetValue(f, out var v) ? v : state.Get(f)).IsNull).ToList();
-        if (missing.Count > 0)
+        List<string>? missing = null;
+        foreach (var field in item.Fields)
+        {
+            if ((data.TryGetValue(field, out var v) ? v : state.Get(field)).IsNull)
+            {
+                (missing ??= []).Add(field);
+            }
+        }
+
+        if (missing is not null)
         {
             throw new WorkflowCommandRejectedException(RejectionReason.MissingFields, $"work item {item.Id} ({node}) needs {string.Join(", ", missing)}");
         }
@@ -124,7 +174,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
             Emit(new VariablesSet(node.Id, data));
         }
 
-        var flow = outcome is null ? FirstOut(node) : node.Outgoing.First(f => f.Name is not null && string.Equals(f.Name.Trim(), outcome, StringComparison.Ordinal));
+        var flow = outcome is null ? FirstOut(node) : node.OutgoingList[item.Outcomes.IndexOf(outcome)];
         Leave(token, node, flow);
     }
 
@@ -136,8 +186,9 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         }
 
         MessageSubscription? subscription = null;
-        foreach (var candidate in state.SubscriptionMap.Values)
+        for (var i = 0; i < state.SubscriptionMap.Count; i++)
         {
+            var candidate = state.SubscriptionMap[i];
             if (string.Equals(candidate.MessageName, message.MessageName, StringComparison.Ordinal))
             {
                 subscription = candidate;
@@ -146,16 +197,16 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         }
 
         Emit(new MessageReceived(message.MessageName, message.MessageId, message.Text, subscription?.Id));
-        if (subscription is not null)
+        if (subscription is { } found)
         {
-            Trigger(subscription.TokenId, subscription.ElementId);
+            Trigger(found.TokenId, found.ElementId);
         }
     }
 
     /// <summary>A timer fired or a message arrived for a token waiting at (or on the boundary of) an element.</summary>
     private void Trigger(long tokenId, string elementId)
     {
-        var token = state.TokenMap[tokenId];
+        var token = state.TokenMap.Get(tokenId);
         var definition = DefinitionOf(token.ScopeId);
         var target = definition.Nodes[elementId];
         switch (target)
@@ -182,7 +233,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
                     CancelWaits(token.Id);
                     Emit(new ElementLeft(token.Id, gateway.Id, flow.Id));
                     Emit(new ElementEntered(token.Id, token.ScopeId, target.Id, flow.Id));
-                    Leave(state.TokenMap[token.Id], target, FirstOut(target));
+                    Leave(state.TokenMap.Get(token.Id), target, FirstOut(target));
                 }
                 else
                 {
@@ -234,7 +285,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         }
 
         Emit(new ElementEntered(step.TokenId, step.ScopeId, node.Id, step.FlowId));
-        var token = state.TokenMap[step.TokenId];
+        var token = state.TokenMap.Get(step.TokenId);
         switch (node)
         {
             case StartEvent or BoundaryEvent or CatchEvent { Trigger: EventTrigger.Link } or ThrowEvent { LinkName: null }:
@@ -271,7 +322,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
                 EnterParallel(token, gateway);
                 break;
             case EventBasedGateway gateway:
-                foreach (var flow in gateway.Outgoing)
+                foreach (var flow in gateway.OutgoingList)
                 {
                     Arm(token.Id, (CatchEvent)flow.Target);
                 }
@@ -292,7 +343,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
                 break;
             case SubProcess sub:
                 ArmBoundaries(token.Id, sub);
-                var scope = state.ScopeMap[token.ScopeId];
+                var scope = state.ScopeMap.Get(token.ScopeId);
                 StartScope(token.ScopeId, token.Id, DefinitionOf(token.ScopeId), scope.DefinitionVersion, sub.Body);
                 break;
             default:
@@ -307,7 +358,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         {
             case NodeKind.UserTask or NodeKind.ManualTask:
                 ArmBoundaries(token.Id, task);
-                Emit(new WorkItemCreated(NewId(), token.Id, task.Id, task.Name, task.Lane, task.Step, Render(task.Script), [], [.. task.Fields]));
+                Emit(new WorkItemCreated(NewId(), token.Id, task.Id, task.Name, task.Lane, task.Step, Render(task.Script), [], task.FieldArray));
                 break;
             case NodeKind.ReceiveTask:
                 ArmBoundaries(token.Id, task);
@@ -319,7 +370,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
                 break;
             default:
                 var data = ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
-                foreach (var field in task.Fields)
+                foreach (var field in task.FieldArray)
                 {
                     data[field] = state.Get(field);
                 }
@@ -340,12 +391,11 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
         if (gateway.IsDecidedByAgent)
         {
-            var outcomes = gateway.Outgoing.Select(f => f.Name!.Trim()).ToImmutableArray();
-            Emit(new WorkItemCreated(NewId(), token.Id, gateway.Id, gateway.Name, gateway.Lane, gateway.Step, Render(gateway.Script ?? gateway.Name), outcomes, [.. gateway.Fields]));
+            Emit(new WorkItemCreated(NewId(), token.Id, gateway.Id, gateway.Name, gateway.Lane, gateway.Step, Render(gateway.Script ?? gateway.Name), gateway.Outcomes, gateway.FieldArray));
             return;
         }
 
-        foreach (var flow in gateway.Outgoing)
+        foreach (var flow in gateway.OutgoingList)
         {
             if (flow.Condition is null)
             {
@@ -389,13 +439,21 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
             var chosen = new List<TokenState>(gateway.Incoming.Count);
             foreach (var incoming in gateway.Incoming)
             {
-                var waiting = TokensIn(token.ScopeId).FirstOrDefault(t => t.ElementId == gateway.Id && t.ArrivedVia == incoming.Id);
-                if (waiting is null)
+                var found = false;
+                foreach (var waiting in TokensIn(token.ScopeId))
+                {
+                    if (waiting.ElementId == gateway.Id && waiting.ArrivedVia == incoming.Id)
+                    {
+                        chosen.Add(waiting);
+                        found = true;
+                        break;
+                    }
+                }
+
+                if (!found)
                 {
                     return;
                 }
-
-                chosen.Add(waiting);
             }
 
             chosen.Sort((a, b) => a.Id.CompareTo(b.Id));
@@ -444,15 +502,15 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         }
 
         var values = ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
-        foreach (var assignment in node.Assignments)
+        for (var i = 0; i < node.Assignments.Count; i++)
         {
             try
             {
-                values[assignment.Name] = assignment.Value.Evaluate(state);
+                values[node.Assignments[i].Name] = node.Assignments[i].Value.Evaluate(state);
             }
             catch (ExpressionEvaluationException e)
             {
-                Fault(node, $"cc:assign {assignment.Name}: {e.Message}");
+                Fault(node, $"cc:assign {node.Assignments[i].Name}: {e.Message}");
                 return;
             }
         }
@@ -475,7 +533,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
     private void CompleteScopeIfDone(long scopeId)
     {
-        if (_stopped || _unbornTokens.GetValueOrDefault(scopeId) > 0 || TokensIn(scopeId).Any() || !state.ScopeMap.TryGetValue(scopeId, out var scope))
+        if (_stopped || _unbornTokens.GetValueOrDefault(scopeId) > 0 || HasTokensIn(scopeId) || !state.ScopeMap.TryGetValue(scopeId, out var scope))
         {
             return;
         }
@@ -509,7 +567,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
     private void ArmBoundaries(long tokenId, FlowNode activity)
     {
-        foreach (var boundary in activity.Boundaries)
+        foreach (var boundary in activity.BoundaryList)
         {
             Arm(tokenId, boundary);
         }
@@ -521,33 +579,48 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
     /// <summary>Drops the token's timers and message subscriptions (boundary or event-gateway ones).</summary>
     private void CancelWaits(long tokenId)
     {
-        if (state.TimerMap.Count > 0)
+        // Collected first because cancelling changes the maps; a reused list keeps this hot path allocation-free.
+        _scratch.Clear();
+        var timers = state.TimerMap;
+        for (var i = 0; i < timers.Count; i++)
         {
-            foreach (var timer in state.TimerMap.Values.Where(t => t.TokenId == tokenId).ToList())
+            if (timers[i].TokenId == tokenId)
             {
-                Emit(new TimerCancelled(timer.Id));
+                _scratch.Add(timers.IdAt(i));
             }
         }
 
-        if (state.SubscriptionMap.Count > 0)
+        foreach (var id in _scratch)
         {
-            foreach (var subscription in state.SubscriptionMap.Values.Where(s => s.TokenId == tokenId).ToList())
+            Emit(new TimerCancelled(id));
+        }
+
+        _scratch.Clear();
+        var subscriptions = state.SubscriptionMap;
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            if (subscriptions[i].TokenId == tokenId)
             {
-                Emit(new MessageUnsubscribed(subscription.Id));
+                _scratch.Add(subscriptions.IdAt(i));
             }
+        }
+
+        foreach (var id in _scratch)
+        {
+            Emit(new MessageUnsubscribed(id));
         }
     }
 
     /// <summary>Stops what a token is doing (its work items, waits and child scopes), leaving the token itself.</summary>
     private void Interrupt(TokenState token)
     {
-        foreach (var item in state.WorkItemMap.Values.Where(w => w.TokenId == token.Id).ToList())
+        foreach (var item in state.WorkItemMap.Where(w => w.TokenId == token.Id).ToList())
         {
             Emit(new WorkItemCancelled(item.Id));
         }
 
         CancelWaits(token.Id);
-        foreach (var child in state.ScopeMap.Values.Where(s => s.OwnerTokenId == token.Id).ToList())
+        foreach (var child in state.ScopeMap.Where(s => s.OwnerTokenId == token.Id).ToList())
         {
             CancelScope(child);
         }
@@ -571,7 +644,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
     private void Fault(FlowNode? node, string reason)
     {
-        foreach (var timer in state.TimerMap.Values.ToList())
+        foreach (var timer in state.TimerMap.ToList())
         {
             Emit(new TimerCancelled(timer.Id));
         }
@@ -597,13 +670,40 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
     private long NewId() => _nextId++;
 
+    private static string? Match(ImmutableArray<string> outcomes, ReadOnlySpan<char> wanted)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (wanted.Equals(outcome, StringComparison.OrdinalIgnoreCase))
+            {
+                return outcome;
+            }
+        }
+
+        return null;
+    }
+
     private static SequenceFlow? FirstOut(FlowNode node) => node.Outgoing.Count > 0 ? node.Outgoing[0] : null;
 
-    private ScopeState RootScope() => state.ScopeMap.Values.First(s => s.ParentScopeId is null);
+    private ScopeState RootScope() => state.ScopeMap.First(s => s.ParentScopeId is null);
+
+    private bool HasTokensIn(long scopeId)
+    {
+        var tokens = state.TokenMap;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].ScopeId == scopeId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private IEnumerable<TokenState> TokensIn(long scopeId)
     {
-        foreach (var token in state.TokenMap.Values)
+        foreach (var token in state.TokenMap)
         {
             if (token.ScopeId == scopeId)
             {
@@ -614,7 +714,7 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
 
     private WorkflowDefinition DefinitionOf(long scopeId)
     {
-        var key = state.ScopeMap[scopeId].DefinitionKey;
+        var key = state.ScopeMap.Get(scopeId).DefinitionKey;
         return engine.Definitions.TryGet(key, out var definition, out _)
             ? definition
             : throw new InvalidOperationException($"definition '{key}' of scope {scopeId} is not in the engine's definition set");
@@ -658,11 +758,13 @@ internal sealed class Execution(WorkflowEngine engine, IDeadlineCalculator deadl
         return sb.ToString();
     }
 
+    private static readonly ImmutableSortedDictionary<string, Value> NoData = ImmutableSortedDictionary<string, Value>.Empty.WithComparers(StringComparer.Ordinal);
+
     private static ImmutableSortedDictionary<string, Value> ToData(IReadOnlyDictionary<string, Value>? data)
     {
         if (data is null || data.Count == 0)
         {
-            return ImmutableSortedDictionary<string, Value>.Empty.WithComparers(StringComparer.Ordinal);
+            return NoData;
         }
 
         foreach (var name in data.Keys)

@@ -43,19 +43,107 @@ public sealed record MessageSubscription(long Id, long TokenId, string ElementId
 /// </summary>
 public sealed class InstanceState : IVariableSource
 {
-    internal SortedDictionary<long, ScopeState> ScopeMap { get; private init; } = [];
+    // Copy-on-write: Decide clones the state for every command, but a command touches only a few
+    // of these maps, so a clone shares them all and copies a map the first time it changes it.
+    // SortedList keeps entries in id order (determinism) in two flat arrays (cheap to copy).
+    private CopyOnWrite<IdMap<ScopeState>> _scopes;
+    private CopyOnWrite<IdMap<TokenState>> _tokens;
+    private CopyOnWrite<IdMap<WorkItem>> _workItems;
+    private CopyOnWrite<IdMap<PendingTimer>> _timers;
+    private CopyOnWrite<IdMap<MessageSubscription>> _subscriptions;
+    private CopyOnWrite<SortedList<string, Value>> _variables;
+    private CopyOnWrite<SortedSet<string>> _messageIds;
 
-    internal SortedDictionary<long, TokenState> TokenMap { get; private init; } = [];
+    private InstanceState()
+    {
+        _scopes = new(new());
+        _tokens = new(new());
+        _workItems = new(new());
+        _timers = new(new());
+        _subscriptions = new(new());
+        _variables = new(new(StringComparer.Ordinal));
+        _messageIds = new(new(StringComparer.Ordinal));
+    }
 
-    internal SortedDictionary<long, WorkItem> WorkItemMap { get; private init; } = [];
+    /// <summary>A clone: shares every collection until one side writes to it.</summary>
+    private InstanceState(InstanceState source)
+    {
+        _scopes = source._scopes.Share();
+        _tokens = source._tokens.Share();
+        _workItems = source._workItems.Share();
+        _timers = source._timers.Share();
+        _subscriptions = source._subscriptions.Share();
+        _variables = source._variables.Share();
+        _messageIds = source._messageIds.Share();
 
-    internal SortedDictionary<long, PendingTimer> TimerMap { get; private init; } = [];
+        // The source's collections are now shared too: a later write to it must not leak into the clone.
+        source._scopes = _scopes;
+        source._tokens = _tokens;
+        source._workItems = _workItems;
+        source._timers = _timers;
+        source._subscriptions = _subscriptions;
+        source._variables = _variables;
+        source._messageIds = _messageIds;
+        Status = source.Status;
+        DefinitionKey = source.DefinitionKey;
+        DefinitionVersion = source.DefinitionVersion;
+        Version = source.Version;
+        NextId = source.NextId;
+        StartedAt = source.StartedAt;
+        EndedAt = source.EndedAt;
+        EndReason = source.EndReason;
+        FaultElementId = source.FaultElementId;
+    }
 
-    internal SortedDictionary<long, MessageSubscription> SubscriptionMap { get; private init; } = [];
+    internal IdMap<ScopeState> ScopeMap => _scopes.Value;
 
-    internal SortedDictionary<string, Value> VariableMap { get; private init; } = new(StringComparer.Ordinal);
+    internal IdMap<TokenState> TokenMap => _tokens.Value;
 
-    internal SortedSet<string> MessageIds { get; private init; } = new(StringComparer.Ordinal);
+    internal IdMap<WorkItem> WorkItemMap => _workItems.Value;
+
+    internal IdMap<PendingTimer> TimerMap => _timers.Value;
+
+    internal IdMap<MessageSubscription> SubscriptionMap => _subscriptions.Value;
+
+    internal SortedList<string, Value> VariableMap => _variables.Value;
+
+    internal SortedSet<string> MessageIds => _messageIds.Value;
+
+    internal IdMap<ScopeState> WritableScopes => _scopes.Writable(static m => m.Copy());
+
+    internal IdMap<TokenState> WritableTokens => _tokens.Writable(static m => m.Copy());
+
+    internal IdMap<WorkItem> WritableWorkItems => _workItems.Writable(static m => m.Copy());
+
+    internal IdMap<PendingTimer> WritableTimers => _timers.Writable(static m => m.Copy());
+
+    internal IdMap<MessageSubscription> WritableSubscriptions => _subscriptions.Writable(static m => m.Copy());
+
+    internal SortedList<string, Value> WritableVariables => _variables.Writable(static m => new(m, StringComparer.Ordinal));
+
+    internal SortedSet<string> WritableMessageIds => _messageIds.Writable(static m => new(m, StringComparer.Ordinal));
+
+    /// <summary>A reference to a collection that may be shared with other states until first written.</summary>
+    private struct CopyOnWrite<T>(T value)
+        where T : class
+    {
+        private bool _shared;
+
+        public T Value { get; private set; } = value;
+
+        public readonly CopyOnWrite<T> Share() => new(Value) { _shared = true };
+
+        public T Writable(Func<T, T> copy)
+        {
+            if (_shared)
+            {
+                Value = copy(Value);
+                _shared = false;
+            }
+
+            return Value;
+        }
+    }
 
     /// <summary>An instance that has not started: the state a journal is folded onto.</summary>
     public static InstanceState Empty => new();
@@ -82,15 +170,15 @@ public sealed class InstanceState : IVariableSource
     /// <summary>The element a fault happened at.</summary>
     public string? FaultElementId { get; internal set; }
 
-    public IReadOnlyCollection<ScopeState> Scopes => ScopeMap.Values;
+    public IReadOnlyList<ScopeState> Scopes => ScopeMap;
 
-    public IReadOnlyCollection<TokenState> Tokens => TokenMap.Values;
+    public IReadOnlyList<TokenState> Tokens => TokenMap;
 
-    public IReadOnlyCollection<WorkItem> WorkItems => WorkItemMap.Values;
+    public IReadOnlyList<WorkItem> WorkItems => WorkItemMap;
 
-    public IReadOnlyCollection<PendingTimer> Timers => TimerMap.Values;
+    public IReadOnlyList<PendingTimer> Timers => TimerMap;
 
-    public IReadOnlyCollection<MessageSubscription> Subscriptions => SubscriptionMap.Values;
+    public IReadOnlyList<MessageSubscription> Subscriptions => SubscriptionMap;
 
     public IReadOnlyDictionary<string, Value> Variables => VariableMap;
 
@@ -102,7 +190,7 @@ public sealed class InstanceState : IVariableSource
     public PendingTimer? NextTimer()
     {
         PendingTimer? next = null;
-        foreach (var timer in TimerMap.Values)
+        foreach (var timer in TimerMap)
         {
             if (next is null || timer.DueAt < next.DueAt)
             {
@@ -113,25 +201,7 @@ public sealed class InstanceState : IVariableSource
         return next;
     }
 
-    internal InstanceState Clone() => new()
-    {
-        ScopeMap = new(ScopeMap),
-        TokenMap = new(TokenMap),
-        WorkItemMap = new(WorkItemMap),
-        TimerMap = new(TimerMap),
-        SubscriptionMap = new(SubscriptionMap),
-        VariableMap = new(VariableMap, StringComparer.Ordinal),
-        MessageIds = new(MessageIds, StringComparer.Ordinal),
-        Status = Status,
-        DefinitionKey = DefinitionKey,
-        DefinitionVersion = DefinitionVersion,
-        Version = Version,
-        NextId = NextId,
-        StartedAt = StartedAt,
-        EndedAt = EndedAt,
-        EndReason = EndReason,
-        FaultElementId = FaultElementId,
-    };
+    internal InstanceState Clone() => new(this);
 
     private static readonly JsonSerializerOptions SnapshotOptions = new(JsonSerializerDefaults.Web)
     {
@@ -144,13 +214,13 @@ public sealed class InstanceState : IVariableSource
     /// compared with a live state, and the runtime can store the snapshot beside the journal.
     /// </summary>
     public string ToJson() => JsonSerializer.Serialize(
-        new Snapshot(Status, DefinitionKey, DefinitionVersion, Version, NextId, StartedAt, EndedAt, EndReason, FaultElementId, [.. Scopes], [.. Tokens], [.. WorkItems], [.. Timers], [.. Subscriptions], new(VariableMap, StringComparer.Ordinal), [.. MessageIds]),
+        new Snapshot(Status, DefinitionKey, DefinitionVersion, Version, NextId, StartedAt, EndedAt, EndReason, FaultElementId, [.. ScopeMap], [.. TokenMap], [.. WorkItemMap], [.. TimerMap], [.. SubscriptionMap], new(VariableMap, StringComparer.Ordinal), [.. MessageIds]),
         SnapshotOptions);
 
     public static InstanceState FromJson(string json)
     {
         var s = JsonSerializer.Deserialize<Snapshot>(json, SnapshotOptions) ?? throw new JsonException("the snapshot is empty");
-        return new InstanceState
+        var state = new InstanceState
         {
             Status = s.Status,
             DefinitionKey = s.DefinitionKey,
@@ -161,14 +231,15 @@ public sealed class InstanceState : IVariableSource
             EndedAt = s.EndedAt,
             EndReason = s.EndReason,
             FaultElementId = s.FaultElementId,
-            ScopeMap = new(s.Scopes.ToDictionary(x => x.Id)),
-            TokenMap = new(s.Tokens.ToDictionary(x => x.Id)),
-            WorkItemMap = new(s.WorkItems.ToDictionary(x => x.Id)),
-            TimerMap = new(s.Timers.ToDictionary(x => x.Id)),
-            SubscriptionMap = new(s.Subscriptions.ToDictionary(x => x.Id)),
-            VariableMap = new(s.Variables, StringComparer.Ordinal),
-            MessageIds = new(s.MessageIds, StringComparer.Ordinal),
         };
+        state._scopes = new(new(s.Scopes.Select(x => KeyValuePair.Create(x.Id, x))));
+        state._tokens = new(new(s.Tokens.Select(x => KeyValuePair.Create(x.Id, x))));
+        state._workItems = new(new(s.WorkItems.Select(x => KeyValuePair.Create(x.Id, x))));
+        state._timers = new(new(s.Timers.Select(x => KeyValuePair.Create(x.Id, x))));
+        state._subscriptions = new(new(s.Subscriptions.Select(x => KeyValuePair.Create(x.Id, x))));
+        state._variables = new(new(s.Variables, StringComparer.Ordinal));
+        state._messageIds = new(new(s.MessageIds, StringComparer.Ordinal));
+        return state;
     }
 
     private sealed record Snapshot(

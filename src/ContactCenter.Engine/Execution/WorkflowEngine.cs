@@ -72,9 +72,8 @@ public sealed class WorkflowEngine(DefinitionSet definitions, IDeadlineCalculato
     public Decision Decide(InstanceState state, WorkflowCommand command, DateTimeOffset now)
     {
         var working = state.Clone();
-        var execution = new Execution(this, deadlines ?? PlainDurations, working, now, command.Actor);
-        execution.Run(command);
-        return new Decision(execution.Events, working);
+        var events = Execution.Run(this, deadlines ?? PlainDurations, working, now, command);
+        return new Decision(events, working);
     }
 
     /// <summary>Applies one event to a state, returning a new state.</summary>

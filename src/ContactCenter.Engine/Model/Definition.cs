@@ -163,7 +163,14 @@ public abstract class FlowNode
     public string? Script { get; internal set; }
 
     /// <summary><c>cc:fields</c>: data the step asks for.</summary>
-    public IReadOnlyList<string> Fields { get; internal set; } = [];
+    public IReadOnlyList<string> Fields
+    {
+        get => FieldArray;
+        internal set => FieldArray = [.. value];
+    }
+
+    /// <summary>The same fields, ready to put in an event without copying.</summary>
+    internal System.Collections.Immutable.ImmutableArray<string> FieldArray { get; private set; } = [];
 
     /// <summary><c>cc:assign</c>: variables set when the node is left.</summary>
     public IReadOnlyList<Assignment> Assignments { get; internal set; } = [];
@@ -230,6 +237,22 @@ public sealed class ExclusiveGateway(string id, string? name, int line) : FlowNo
     /// conditions on them. Otherwise conditions (or the default) decide.
     /// </summary>
     public bool IsDecidedByAgent => Outgoing.Count > 1 && Outgoing.All(f => f.Condition is null) && DefaultFlow is null;
+
+    /// <summary>The outcomes an agent may pick: the outgoing flows' names, computed once.</summary>
+    internal System.Collections.Immutable.ImmutableArray<string> Outcomes
+    {
+        get
+        {
+            if (_outcomes.IsDefault)
+            {
+                _outcomes = [.. Outgoing.Select(f => f.Name?.Trim() ?? string.Empty)];
+            }
+
+            return _outcomes;
+        }
+    }
+
+    private System.Collections.Immutable.ImmutableArray<string> _outcomes;
 }
 
 public sealed class ParallelGateway(string id, string? name, int line) : FlowNode(id, name, line)

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using ContactCenter.Benchmarks;
+using ContactCenter.Engine;
+
+// Two ways to measure engine throughput (see docs/performance.md):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --quick   a load loop printing its figures
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks              BenchmarkDotNet, per flow
+var engine = new WorkflowEngine(Conversations.LoadWorkflows());
+string[] flows = ["live-chat", "whatsapp", "social-media", "inbound-call", "email", "outlet-reservation", "ticket-escalation"];
+var recorded = flows.Select(f => Conversations.Record(engine, f)).ToList();
+foreach (var c in recorded)
+{
+    TransitionsColumn.Transitions[c.Key] = c.Transitions;
+}
+
+if (args.Contains("--quick"))
+{
+    Console.WriteLine("flow                 transitions/conv  events/conv  transitions/s  bytes/transition");
+    foreach (var conversation in recorded)
+    {
+        // Warm up, then measure for about two seconds on this one thread.
+        for (var i = 0; i < 200; i++)
+        {
+            Conversations.Run(engine, conversation);
+        }
+
+        var runs = 0;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Conversations.Run(engine, conversation);
+            runs++;
+        }
+
+        clock.Stop();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        var transitions = (double)runs * conversation.Transitions;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{conversation.Key,-20} {conversation.Transitions,16} {conversation.Events,12} {transitions / clock.Elapsed.TotalSeconds,14:N0} {allocated / transitions,17:N0}"));
+    }
+
+    return;
+}
+
+var config = DefaultConfig.Instance
+    .AddColumn(new TransitionsColumn("Transitions/op", (_, t, _) => t.ToString(CultureInfo.InvariantCulture)))
+    .AddColumn(new TransitionsColumn("Transitions/s", (mean, t, _) => (t / (mean / 1e9)).ToString("N0", CultureInfo.InvariantCulture)))
+    .AddColumn(new TransitionsColumn("Bytes/transition", (_, t, bytes) => bytes is null ? "-" : (bytes.Value / t).ToString("N0", CultureInfo.InvariantCulture)));
+BenchmarkRunner.Run<EngineBenchmarks>(config, args);
