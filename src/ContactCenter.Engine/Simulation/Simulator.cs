@@ -353,7 +353,7 @@ internal sealed class RecordDescriber(WorkflowEngine engine, DateTimeOffset star
                     && enteredDefinition.Nodes.GetValueOrDefault(entered.ElementId) is { Step: not null } steppedNode
                     && steppedNode is not Model.TaskNode && steppedNode is not Model.ExclusiveGateway { IsDecidedByAgent: true })
                 {
-                    return Record(SimulationRecordKind.StepReached, enteredKey, entered.ElementId, steppedNode.Name);
+                    return Record(SimulationRecordKind.StepReached, enteredKey, entered.ElementId, null);
                 }
 
                 return null;
