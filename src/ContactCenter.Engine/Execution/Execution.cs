@@ -275,6 +275,29 @@ internal sealed class Execution
         _queue.Enqueue(new Step(tokenId, scopeId, node, flowId, isNew));
     }
 
+    /// <summary>
+    /// Forgets the tokens queued to be created in a scope a terminate end event has just ended
+    /// (e.g. the other branches of a fork in the same command), keeping the queue's order.
+    /// </summary>
+    private void DropUnborn(long scopeId)
+    {
+        if (_unbornTokens.GetValueOrDefault(scopeId) == 0)
+        {
+            return;
+        }
+
+        for (var i = _queue.Count; i > 0; i--)
+        {
+            var step = _queue.Dequeue();
+            if (!(step.IsNew && step.ScopeId == scopeId))
+            {
+                _queue.Enqueue(step);
+            }
+        }
+
+        _unbornTokens[scopeId] = 0;
+    }
+
     private void Enter(Step step)
     {
         var node = step.Node;
@@ -303,6 +326,7 @@ internal sealed class Execution
                 Assign(node);
                 if (end.Terminate)
                 {
+                    DropUnborn(token.ScopeId);
                     foreach (var other in TokensIn(token.ScopeId).Where(t => t.Id != token.Id).ToList())
                     {
                         CancelToken(other);
