@@ -65,6 +65,9 @@ public sealed class NodeContainer
     /// <summary>Null for the process; the sub-process's id otherwise.</summary>
     public string? SubProcessId { get; }
 
+    /// <summary>The line of the &lt;process&gt; or &lt;subProcess&gt; element, for error messages.</summary>
+    public int Line { get; internal set; }
+
     public IReadOnlyList<FlowNode> Nodes => NodeList;
 
     public IReadOnlyList<SequenceFlow> Flows => FlowList;

@@ -247,7 +247,7 @@ public static partial class BpmnParser
             }
 
             CheckExtensionAttributes(process, allowed: []);
-            var container = new NodeContainer(null);
+            var container = new NodeContainer(null) { Line = LineOf(process) };
             var lanes = new List<Lane>();
             ReadContainer(process, container, lanes);
             WireUp(lanes);

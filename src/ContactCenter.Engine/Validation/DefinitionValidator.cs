@@ -20,8 +20,8 @@ public static class DefinitionValidator
             var starts = container.NodeList.OfType<StartEvent>().ToList();
             if (starts.Count != 1)
             {
-                var where = container.SubProcessId is { } id ? definition.Nodes[id] : null;
-                problems.Add(new DefinitionProblem(definition.SourceName, container.SubProcessId, where?.Line ?? 0,
+                var line = container.SubProcessId is { } id ? definition.Nodes[id].Line : container.Line;
+                problems.Add(new DefinitionProblem(definition.SourceName, container.SubProcessId ?? definition.Key, line,
                     $"{scope} has {starts.Count} start events; it needs exactly one none start event"));
             }
 

@@ -186,9 +186,9 @@ public partial class DefinitionValidatorTests
     {
         var xml = Bpmn.Process("<bpmn:endEvent id=\"E\" />");
 
-        var problems = Parse(xml);
+        var problem = Reported(xml, "p", "the process has 0 start events; it needs exactly one none start event", lineMarker: "<bpmn:process ");
 
-        problems.Should().Contain(p => p.Message == "the process has 0 start events; it needs exactly one none start event");
+        problem.Message.Should().Be("the process has 0 start events; it needs exactly one none start event");
     }
 
     [Fact]
