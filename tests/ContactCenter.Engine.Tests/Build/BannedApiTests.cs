@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ContactCenter.Engine.Tests.Support;
 using FluentAssertions;
 using Xunit;
 
@@ -44,7 +45,7 @@ public class BannedApiTests
 
     private static (int ExitCode, string Output) BuildProbe(string source)
     {
-        var root = RepoRoot();
+        var root = RepoPaths.Root;
         var dir = Directory.CreateTempSubdirectory("cc-banned-probe-").FullName;
         try
         {
@@ -76,18 +77,5 @@ public class BannedApiTests
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContactCenter.sln not found above " + AppContext.BaseDirectory);
     }
 }
