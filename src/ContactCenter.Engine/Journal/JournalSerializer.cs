@@ -21,6 +21,14 @@ public static class JournalSerializer
 
     private static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
 
+    private static readonly Dictionary<Type, string> TypeNames = typeof(WorkflowEvent)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+        .Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    /// <summary>The versioned type name an event is stored under, e.g. <c>element-entered@1</c>.</summary>
+    public static string TypeNameOf(WorkflowEvent e) => TypeNames[e.GetType()];
+
     public static string Serialize(WorkflowEvent e) => JsonSerializer.Serialize(e, Options);
 
     public static WorkflowEvent Deserialize(string json) =>

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Runtime.Instances;
+
+/// <summary>A request to start an instance: a conversation on a channel, or a ticket's escalation.</summary>
+public sealed record StartRequest
+{
+    public required string DefinitionKey { get; init; }
+
+    public required string Channel { get; init; }
+
+    public string? CustomerRef { get; init; }
+
+    public string? Agent { get; init; }
+
+    public IReadOnlyDictionary<string, Value>? Variables { get; init; }
+
+    /// <summary>Who starts it (an agent, or <c>system</c>).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>A fixed id makes a start idempotent (a ticket opened twice from one event is one ticket).</summary>
+    public Guid? InstanceId { get; init; }
+
+    public Guid? ParentInstanceId { get; init; }
+}
+
+public sealed class InstanceNotFoundException(Guid id) : Exception($"instance {id} does not exist")
+{
+    public Guid InstanceId { get; } = id;
+}
+
+/// <summary>
+/// Runs instances durably: load the snapshot, let the engine decide, commit the events, the new
+/// snapshot, the timer changes and the outbox rows in one transaction, and only then arm or
+/// disarm scheduler triggers. A trigger lost between commit and arming is re-armed by
+/// <see cref="RecoverTimersAsync"/> at start-up; firing is idempotent.
+/// </summary>
+public sealed class InstanceRuntime(
+    DefinitionCatalog catalog,
+    IInstanceStore store,
+    ITimerScheduler scheduler,
+    TimeProvider clock,
+    ILogger<InstanceRuntime> logger,
+    IDeadlineCalculator? deadlines = null) : ITimerSink
+{
+    /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
+    public int TimerConflictRetries { get; init; } = 5;
+
+    private readonly ConcurrentDictionary<string, WorkflowEngine> _engines = new(StringComparer.Ordinal);
+
+    private static readonly JsonSerializerOptions PayloadJson = JournalSerializer.Options;
+
+    public async Task<InstanceRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var pinned = await catalog.PinAsync(request.DefinitionKey, now, cancellationToken).ConfigureAwait(false);
+        var engine = await EngineForAsync(pinned, cancellationToken).ConfigureAwait(false);
+        var decision = engine.Decide(InstanceState.Empty, new StartInstance(request.DefinitionKey, request.Variables) { Actor = request.Actor }, now);
+        var record = new InstanceRecord
+        {
+            Id = request.InstanceId ?? Guid.CreateVersion7(now),
+            DefinitionKey = request.DefinitionKey,
+            DefinitionVersion = pinned[request.DefinitionKey],
+            Channel = request.Channel,
+            CustomerRef = request.CustomerRef,
+            Agent = request.Agent,
+            Status = decision.State.Status,
+            Version = 0,
+            Snapshot = InstanceState.Empty.ToJson(),
+            PinnedVersions = pinned,
+            StartedAt = now,
+            UpdatedAt = now,
+            ParentInstanceId = request.ParentInstanceId,
+        };
+        var committed = await CommitAsync(record, InstanceState.Empty, decision, now, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Started {InstanceId}: {DefinitionKey} v{DefinitionVersion} on {Channel} for {Agent}", committed.Id, committed.DefinitionKey, committed.DefinitionVersion, committed.Channel, committed.Agent);
+        return committed;
+    }
+
+    /// <summary>Completes a work item. <paramref name="expectedVersion"/>, when given, must be the instance's current version.</summary>
+    public Task<InstanceRecord> CompleteWorkItemAsync(Guid instanceId, long workItemId, string? outcome, IReadOnlyDictionary<string, Value>? data, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(instanceId, new CompleteWorkItem(workItemId, outcome, data) { Actor = actor }, expectedVersion, cancellationToken);
+
+    /// <summary>A customer's message; a repeated <paramref name="messageId"/> changes nothing.</summary>
+    public Task<InstanceRecord> DeliverMessageAsync(Guid instanceId, string? text, string? messageId, string? actor = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(instanceId, new DeliverMessage("customer-message", text, messageId) { Actor = actor }, null, cancellationToken);
+
+    public Task<InstanceRecord> CancelAsync(Guid instanceId, string reason, string actor, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(instanceId, new CancelInstance(reason) { Actor = actor }, null, cancellationToken);
+
+    /// <summary>
+    /// Fires a timer. A timer that is no longer pending is a no-op; a race with another command on
+    /// the same instance is retried, because a timer firing must not be lost.
+    /// </summary>
+    public async Task FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(instanceId, new FireTimer(timerId), null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
+            {
+                logger.LogDebug("Timer {TimerId} of {InstanceId} lost a race (attempt {Attempt}); retrying", timerId, instanceId, attempt);
+            }
+            catch (InstanceNotFoundException)
+            {
+                logger.LogWarning("Timer {TimerId} fired for {InstanceId}, which does not exist; ignored", timerId, instanceId);
+                return;
+            }
+        }
+    }
+
+    public async Task<InstanceRecord> GetAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
+        await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
+
+    /// <summary>The instance's state, rebuilt from its snapshot.</summary>
+    public async Task<InstanceState> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
+        InstanceState.FromJson((await GetAsync(instanceId, cancellationToken).ConfigureAwait(false)).Snapshot);
+
+    public Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default) =>
+        store.QueryAsync(query, cancellationToken);
+
+    /// <summary>The journal as engine events, in sequence order.</summary>
+    public async Task<IReadOnlyList<WorkflowEvent>> ReadJournalAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        var rows = await store.ReadJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => JournalSerializer.Deserialize(r.Json))];
+    }
+
+    /// <summary>
+    /// Makes the scheduler agree with the database: every committed pending timer gets a trigger
+    /// (a timer that fell due while the process was down fires at once), and triggers whose timer
+    /// is gone are removed. Run at start-up, before taking commands.
+    /// </summary>
+    public async Task<(int Armed, int Removed)> RecoverTimersAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = await store.ListPendingTimersAsync(cancellationToken).ConfigureAwait(false);
+        var scheduled = (await scheduler.ListScheduledAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
+        var armed = 0;
+        foreach (var timer in pending)
+        {
+            if (!scheduled.Remove((timer.InstanceId, timer.TimerId)))
+            {
+                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
+                armed++;
+            }
+        }
+
+        foreach (var (instanceId, timerId) in scheduled)
+        {
+            await scheduler.UnscheduleAsync(instanceId, timerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.LogInformation("Timer recovery: {Pending} pending, {Armed} re-armed, {Removed} orphan triggers removed", pending.Count, armed, scheduled.Count);
+        return (armed, scheduled.Count);
+    }
+
+    /// <summary>A stable instance id for something that must happen once per source (e.g. one ticket per complaint event).</summary>
+    public static Guid DeterministicId(string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: custom
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    private async Task<InstanceRecord> ExecuteAsync(Guid instanceId, WorkflowCommand command, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (expectedVersion is { } expected && expected != record.Version)
+        {
+            throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
+        }
+
+        var engine = await EngineForAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
+        var state = InstanceState.FromJson(record.Snapshot);
+        var now = clock.GetUtcNow();
+        var decision = engine.Decide(state, command, now);
+        if (decision.Events.Count == 0)
+        {
+            return record;
+        }
+
+        return await CommitAsync(record, state, decision, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<InstanceRecord> CommitAsync(InstanceRecord before, InstanceState oldState, Decision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = decision.State;
+        var journal = decision.Events
+            .Select(e => new JournalRecord(before.Id, e.Sequence, JournalSerializer.TypeNameOf(e), e.At, e.Actor, JournalSerializer.Serialize(e)))
+            .ToList();
+        var oldTimers = oldState.Timers.Select(t => t.Id).ToHashSet();
+        var newTimers = state.Timers.Select(t => t.Id).ToHashSet();
+        var armed = state.Timers.Where(t => !oldTimers.Contains(t.Id)).Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt)).ToList();
+        var removed = oldTimers.Where(id => !newTimers.Contains(id)).ToList();
+        var after = before with
+        {
+            Status = state.Status,
+            Version = state.Version,
+            Snapshot = state.ToJson(),
+            UpdatedAt = now,
+            EndedAt = state.EndedAt,
+        };
+
+        await store.CommitAsync(
+            new InstanceCommit
+            {
+                Instance = after,
+                ExpectedVersion = before.Version,
+                Events = journal,
+                TimersArmed = armed,
+                TimersRemoved = removed,
+                Outbox = OutboxFor(after, decision.Events, now),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // After the commit: a crash here leaves committed timers without triggers, which the
+        // start-up recovery re-arms; a trigger is never armed for a timer that was not committed.
+        foreach (var timer in armed)
+        {
+            try
+            {
+                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Could not arm timer {TimerId} of {InstanceId}; start-up recovery will re-arm it", timer.TimerId, timer.InstanceId);
+            }
+        }
+
+        foreach (var timerId in removed)
+        {
+            try
+            {
+                await scheduler.UnscheduleAsync(before.Id, timerId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Harmless: a stale trigger fires a timer that is no longer pending, which is a no-op.
+                logger.LogWarning(e, "Could not remove the trigger of timer {TimerId} of {InstanceId}", timerId, before.Id);
+            }
+        }
+
+        return after;
+    }
+
+    /// <summary>Prompts to customers and service requests, written with the events that caused them.</summary>
+    private static List<OutboxRecord> OutboxFor(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events, DateTimeOffset now)
+    {
+        var outbox = new List<OutboxRecord>();
+        foreach (var e in events)
+        {
+            var (kind, payload) = e switch
+            {
+                PromptSent prompt => ("prompt", JsonSerializer.Serialize(new PromptPayload(instance.Id, instance.Channel, instance.CustomerRef, prompt.ElementId, prompt.Step, prompt.Text), PayloadJson)),
+                ServiceInvoked service => ("service:" + service.ServiceKind, JsonSerializer.Serialize(new ServicePayload(instance.Id, instance.DefinitionKey, instance.Channel, instance.CustomerRef, instance.Agent, service.ElementId, service.ServiceKind, service.Data), PayloadJson)),
+                _ => (null, null),
+            };
+            if (kind is null)
+            {
+                continue;
+            }
+
+            var key = $"{instance.Id:N}:{e.Sequence}";
+            outbox.Add(new OutboxRecord
+            {
+                Id = DeterministicId(key),
+                IdempotencyKey = key,
+                Kind = kind,
+                InstanceId = instance.Id,
+                Payload = payload!,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+
+        return outbox;
+    }
+
+    private async Task<WorkflowEngine> EngineForAsync(IReadOnlyDictionary<string, int> pinned, CancellationToken cancellationToken)
+    {
+        var signature = string.Join(';', pinned.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        if (_engines.TryGetValue(signature, out var engine))
+        {
+            return engine;
+        }
+
+        var set = await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
+        return _engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
+    }
+}
+
+/// <summary>The outbox payload of a prompt to a customer.</summary>
+public sealed record PromptPayload(Guid InstanceId, string Channel, string? CustomerRef, string ElementId, string? Step, string Text);
+
+/// <summary>The outbox payload of a service task: what the runtime is asked to do.</summary>
+public sealed record ServicePayload(Guid InstanceId, string DefinitionKey, string Channel, string? CustomerRef, string? Agent, string ElementId, string ServiceKind, IReadOnlyDictionary<string, Value> Data);

@@ -1,0 +1,95 @@
+using ContactCenter.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Runtime.Outbox;
+
+/// <summary>Delivers one kind of outbox message (a prompt to a channel, an alert, a ticket to open).</summary>
+public interface IOutboxHandler
+{
+    /// <summary>True when this handler delivers messages of <paramref name="kind"/> (<c>prompt</c>, <c>service:createTicket</c>, ...).</summary>
+    bool Handles(string kind);
+
+    /// <summary>
+    /// Delivers the message. Must be idempotent by <see cref="OutboxRecord.IdempotencyKey"/>:
+    /// after a crash between delivery and marking it delivered, it is delivered again.
+    /// </summary>
+    Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken);
+}
+
+public sealed record OutboxOptions
+{
+    /// <summary>Most messages taken per pass. Default is 50.</summary>
+    public int BatchSize { get; init; } = 50;
+
+    /// <summary>Wait before the first retry; doubled for each further attempt. Default is 2 seconds.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between retries. Default is 5 minutes.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often <see cref="OutboxDispatcher.RunAsync"/> looks for due messages. Default is 1 second.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Delivers outbox rows after their transaction committed, at least once, with retries and
+/// exponential back-off. A message with no handler waits (and is retried) rather than being lost.
+/// </summary>
+public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, OutboxOptions? options = null)
+{
+    private readonly OutboxOptions _options = options ?? new OutboxOptions();
+    private readonly IReadOnlyList<IOutboxHandler> _handlers = [.. handlers];
+
+    /// <summary>Delivers what is due now; returns how many were delivered.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
+    {
+        var due = await store.ListDueAsync(clock.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var delivered = 0;
+        foreach (var message in due)
+        {
+            var handler = _handlers.FirstOrDefault(h => h.Handles(message.Kind));
+            try
+            {
+                if (handler is null)
+                {
+                    throw new InvalidOperationException($"no handler delivers '{message.Kind}' messages");
+                }
+
+                await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+                await store.MarkDeliveredAsync(message.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                delivered++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var attempts = message.Attempts + 1;
+                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
+                await store.MarkFailedAsync(message.Id, attempts, clock.GetUtcNow() + delay, e.Message, cancellationToken).ConfigureAwait(false);
+                logger.LogWarning(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed (attempt {Attempts}); next try in {Delay}", message.Kind, message.IdempotencyKey, message.InstanceId, attempts, delay);
+            }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Dispatches until cancelled, every <see cref="OutboxOptions.PollInterval"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchDueAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Outbox pass failed; retrying after {Interval}", _options.PollInterval);
+                await Task.Delay(_options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+namespace ContactCenter.Runtime.Storage;
+
+/// <summary>Raised when a commit's expected version is no longer the stored one: someone else acted first.</summary>
+public sealed class ConcurrencyConflictException(Guid instanceId, long expectedVersion, string message)
+    : Exception(message)
+{
+    public Guid InstanceId { get; } = instanceId;
+
+    public long ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>The definition catalogue's storage.</summary>
+public interface IDefinitionStore
+{
+    Task<IReadOnlyList<DefinitionVersionRecord>> ListAsync(string? key, CancellationToken cancellationToken = default);
+
+    Task<DefinitionVersionRecord?> GetAsync(string key, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a new version; its number must be the next for its key.</summary>
+    Task AddAsync(DefinitionVersionRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a version's row, provided its status is still <paramref name="expectedStatus"/>; false otherwise.</summary>
+    Task<bool> UpdateAsync(DefinitionVersionRecord record, VersionStatus expectedStatus, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Instances, their journals, their pending timers and the outbox, committed together.</summary>
+public interface IInstanceStore
+{
+    Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the instance row, appends its events, records armed and removed timers and the
+    /// outbox rows, in one transaction.
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">The stored version is not <see cref="InstanceCommit.ExpectedVersion"/>.</exception>
+    Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>Every committed timer that has not fired or been cancelled, soonest first.</summary>
+    Task<IReadOnlyList<TimerRecord>> ListPendingTimersAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outbox's delivery side.</summary>
+public interface IOutboxStore
+{
+    /// <summary>Undelivered rows whose next attempt is due at <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<OutboxRecord>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
+
+    Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Durable triggers for committed timers (Quartz in production).</summary>
+public interface ITimerScheduler
+{
+    /// <summary>Creates or replaces the trigger of a timer; idempotent.</summary>
+    Task ScheduleAsync(TimerRecord timer, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a timer's trigger if there is one; idempotent.</summary>
+    Task UnscheduleAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default);
+
+    /// <summary>The timers that have a trigger now, as (instance, timer) pairs.</summary>
+    Task<IReadOnlyList<(Guid InstanceId, long TimerId)>> ListScheduledAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Called by the scheduler when a trigger fires; the runtime implements it.</summary>
+public interface ITimerSink
+{
+    Task FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default);
+}

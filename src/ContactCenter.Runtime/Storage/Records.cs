@@ -1,0 +1,168 @@
+using ContactCenter.Engine;
+
+namespace ContactCenter.Runtime.Storage;
+
+/// <summary>Where a definition version is in its life, like the SOP document it mirrors.</summary>
+public enum VersionStatus
+{
+    Draft,
+    InReview,
+    Approved,
+    Published,
+    Retired,
+}
+
+/// <summary>
+/// One numbered version of a definition, with the SOP document's header and change log fields.
+/// Maker, checker and approver are three different people.
+/// </summary>
+public sealed record DefinitionVersionRecord
+{
+    public required string Key { get; init; }
+
+    public required int Version { get; init; }
+
+    public required VersionStatus Status { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The BPMN XML, exactly as submitted.</summary>
+    public required string Bpmn { get; init; }
+
+    /// <summary><c>sha256:</c> of the BPMN text: the import at start-up skips unchanged files by it.</summary>
+    public required string ContentHash { get; init; }
+
+    public string? DocumentCode { get; init; }
+
+    public string? Revision { get; init; }
+
+    /// <summary>The first instant new instances bind to this version (published versions only).</summary>
+    public DateTimeOffset? EffectiveFrom { get; init; }
+
+    public required string Maker { get; init; }
+
+    public string? Checker { get; init; }
+
+    public string? Approver { get; init; }
+
+    public string? ChangeNote { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    public DateTimeOffset? CheckedAt { get; init; }
+
+    public DateTimeOffset? ApprovedAt { get; init; }
+
+    public DateTimeOffset? PublishedAt { get; init; }
+
+    public DateTimeOffset? RetiredAt { get; init; }
+}
+
+/// <summary>A running or finished instance: one conversation, or one ticket's escalation.</summary>
+public sealed record InstanceRecord
+{
+    public required Guid Id { get; init; }
+
+    public required string DefinitionKey { get; init; }
+
+    public required int DefinitionVersion { get; init; }
+
+    /// <summary>whatsapp, live-chat, ... or "ticket" for an escalation instance.</summary>
+    public required string Channel { get; init; }
+
+    public string? CustomerRef { get; init; }
+
+    /// <summary>The agent the conversation belongs to (null for ticket instances).</summary>
+    public string? Agent { get; init; }
+
+    public required InstanceStatus Status { get; init; }
+
+    /// <summary>The sequence number of the last journal event: the optimistic-concurrency token.</summary>
+    public required long Version { get; init; }
+
+    /// <summary><see cref="InstanceState.ToJson"/> after the last event.</summary>
+    public required string Snapshot { get; init; }
+
+    /// <summary>The definition versions the instance is pinned to, key=version, for call activities too.</summary>
+    public required IReadOnlyDictionary<string, int> PinnedVersions { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>The conversation instance a ticket instance came from.</summary>
+    public Guid? ParentInstanceId { get; init; }
+}
+
+/// <summary>One journal row: an engine event as the journal's JSON.</summary>
+public sealed record JournalRecord(Guid InstanceId, long Sequence, string Type, DateTimeOffset At, string? Actor, string Json);
+
+/// <summary>A timer that is committed and must have a scheduler trigger until it fires or is cancelled.</summary>
+public sealed record TimerRecord(Guid InstanceId, long TimerId, string ElementId, DateTimeOffset DueAt);
+
+/// <summary>Something to deliver after the commit: a prompt to a customer, an alert to a person, a ticket to open.</summary>
+public sealed record OutboxRecord
+{
+    public required Guid Id { get; init; }
+
+    /// <summary>Unique per message (instance id, event sequence): delivering twice is detectable downstream.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary><c>prompt</c>, <c>alert</c>, <c>service:createTicket</c>, ...</summary>
+    public required string Kind { get; init; }
+
+    public required Guid InstanceId { get; init; }
+
+    public required string Payload { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public int Attempts { get; init; }
+
+    public DateTimeOffset NextAttemptAt { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    public string? LastError { get; init; }
+}
+
+/// <summary>Everything one command changes, committed in one transaction or not at all.</summary>
+public sealed record InstanceCommit
+{
+    /// <summary>The instance after the command (its <see cref="InstanceRecord.Version"/> is the new one).</summary>
+    public required InstanceRecord Instance { get; init; }
+
+    /// <summary>The version the command was decided on; 0 for a new instance.</summary>
+    public required long ExpectedVersion { get; init; }
+
+    public required IReadOnlyList<JournalRecord> Events { get; init; }
+
+    public IReadOnlyList<TimerRecord> TimersArmed { get; init; } = [];
+
+    public IReadOnlyList<long> TimersRemoved { get; init; } = [];
+
+    public IReadOnlyList<OutboxRecord> Outbox { get; init; } = [];
+}
+
+/// <summary>Filters for listing instances; null means any.</summary>
+public sealed record InstanceQuery
+{
+    public InstanceStatus? Status { get; init; }
+
+    public string? Agent { get; init; }
+
+    public string? Channel { get; init; }
+
+    public string? DefinitionKey { get; init; }
+
+    public DateTimeOffset? StartedFrom { get; init; }
+
+    public DateTimeOffset? StartedTo { get; init; }
+
+    /// <summary>Most rows returned. Default is 100.</summary>
+    public int Limit { get; init; } = 100;
+}
