@@ -1,0 +1,20 @@
+namespace ContactCenter.Persistence;
+
+/// <summary>Where the database lives and how SQLite is tuned.</summary>
+public sealed class ContactCenterPersistenceOptions
+{
+    /// <summary>The folder that holds the database file; created at migration if missing. Default is <c>./data</c>.</summary>
+    public string DataFolder { get; set; } = "./data";
+
+    /// <summary>The database file's name inside <see cref="DataFolder"/>. Default is <c>contactcenter.db</c>.</summary>
+    public string FileName { get; set; } = "contactcenter.db";
+
+    /// <summary>
+    /// How long a connection waits for another writer's lock before failing (SQLite <c>busy_timeout</c>).
+    /// Default is 5 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataFolder, FileName));
+}

@@ -1,0 +1,57 @@
+using ContactCenter.Runtime.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ContactCenter.Persistence;
+
+/// <summary>The delivery side of the <c>outbox</c> table; rows are written by <see cref="EfInstanceStore.CommitAsync"/>.</summary>
+/// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
+public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> contexts) : IOutboxStore
+{
+    /// <summary>
+    /// Undelivered rows with <c>next_attempt_at &lt;= now</c>, oldest first; rows of one commit in
+    /// the order they were committed.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxRecord>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var rows = await context.Outbox.AsNoTracking()
+                .Where(o => o.DeliveredAt == null && o.NextAttemptAt <= now)
+                .OrderBy(o => o.CreatedAt).ThenBy(o => o.Position)
+                .Take(Math.Max(0, max))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.ConvertAll(o => o.ToRecord());
+        }
+    }
+
+    /// <remarks>Idempotent: a row already delivered keeps its first delivery time; an unknown id is ignored.</remarks>
+    public async Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.Outbox
+                .Where(o => o.Id == id && o.DeliveredAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, at).SetProperty(o => o.LastError, (string?)null), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <remarks>Records the failed attempt on an undelivered row; a delivered or unknown row is left as it is.</remarks>
+    public async Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.Outbox
+                .Where(o => o.Id == id && o.DeliveredAt == null)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(o => o.Attempts, attempts)
+                        .SetProperty(o => o.NextAttemptAt, nextAttemptAt)
+                        .SetProperty(o => o.LastError, error),
+                    cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+namespace ContactCenter.Persistence;
+
+// Row shapes of the tables. They stay internal: the runtime sees only the records of
+// ContactCenter.Runtime.Storage, mapped in RecordMapping.
+
+internal sealed class DefinitionVersionRow
+{
+    public string Key { get; set; } = "";
+
+    public int Version { get; set; }
+
+    public string Status { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Bpmn { get; set; } = "";
+
+    public string ContentHash { get; set; } = "";
+
+    public string? DocumentCode { get; set; }
+
+    public string? Revision { get; set; }
+
+    public DateTimeOffset? EffectiveFrom { get; set; }
+
+    public string Maker { get; set; } = "";
+
+    public string? Checker { get; set; }
+
+    public string? Approver { get; set; }
+
+    public string? ChangeNote { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public DateTimeOffset? CheckedAt { get; set; }
+
+    public DateTimeOffset? ApprovedAt { get; set; }
+
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    public DateTimeOffset? RetiredAt { get; set; }
+}
+
+internal sealed class InstanceRow
+{
+    public Guid Id { get; set; }
+
+    public string DefinitionKey { get; set; } = "";
+
+    public int DefinitionVersion { get; set; }
+
+    public string Channel { get; set; } = "";
+
+    public string? CustomerRef { get; set; }
+
+    public string? Agent { get; set; }
+
+    public string Status { get; set; } = "";
+
+    /// <summary>Sequence of the last journal event; the concurrency token.</summary>
+    public long Version { get; set; }
+
+    public string Snapshot { get; set; } = "";
+
+    /// <summary>JSON object key → version.</summary>
+    public string PinnedVersions { get; set; } = "{}";
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public Guid? ParentInstanceId { get; set; }
+}
+
+internal sealed class JournalEventRow
+{
+    public Guid InstanceId { get; set; }
+
+    public long Sequence { get; set; }
+
+    public string Type { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+
+    public string? Actor { get; set; }
+
+    public string Json { get; set; } = "";
+}
+
+internal sealed class PendingTimerRow
+{
+    public Guid InstanceId { get; set; }
+
+    public long TimerId { get; set; }
+
+    public string ElementId { get; set; } = "";
+
+    public DateTimeOffset DueAt { get; set; }
+}
+
+internal sealed class OutboxRow
+{
+    /// <summary>Insertion order: ties between rows of one commit (same created_at) keep the order the engine emitted them.</summary>
+    public long Position { get; set; }
+
+    public Guid Id { get; set; }
+
+    public string IdempotencyKey { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public Guid InstanceId { get; set; }
+
+    public string Payload { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,35 @@
+using ContactCenter.Runtime.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.Persistence;
+
+/// <summary>Registers the EF Core stores.</summary>
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the options, an <see cref="IDbContextFactory{TContext}"/> on the SQLite
+    /// file, <see cref="ContactCenterDatabase"/> (call its <see cref="ContactCenterDatabase.MigrateAsync"/>
+    /// at start-up) and the three stores, all singletons.
+    /// </summary>
+    public static IServiceCollection AddContactCenterPersistence(this IServiceCollection services, ContactCenterPersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
+        services.AddSingleton<ContactCenterDatabase>();
+        services.AddSingleton<IDefinitionStore, EfDefinitionStore>();
+        services.AddSingleton<IInstanceStore, EfInstanceStore>();
+        services.AddSingleton<IOutboxStore, EfOutboxStore>();
+        return services;
+    }
+
+    /// <inheritdoc cref="AddContactCenterPersistence(IServiceCollection, ContactCenterPersistenceOptions)"/>
+    public static IServiceCollection AddContactCenterPersistence(this IServiceCollection services, Action<ContactCenterPersistenceOptions>? configure = null)
+    {
+        var options = new ContactCenterPersistenceOptions();
+        configure?.Invoke(options);
+        return services.AddContactCenterPersistence(options);
+    }
+}
