@@ -1,0 +1,95 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace ContactCenter.Runtime.Calendar;
+
+/// <summary>The ticket SLA policies and the engine timer names that point into them. Immutable.</summary>
+public sealed class SlaPolicySet
+{
+    private readonly Dictionary<string, SlaPolicy> _byName;
+    private readonly Dictionary<string, SlaTimerPolicy> _timers;
+
+    /// <exception cref="ArgumentException">Two policies share a name or a category/priority pair, a share is outside (0, 1), or a timer policy names no policy.</exception>
+    public SlaPolicySet(IEnumerable<SlaPolicy> policies, IEnumerable<SlaTimerPolicy>? timers = null)
+    {
+        _byName = new(StringComparer.Ordinal);
+        var pairs = new Dictionary<(string, string), string>();
+        foreach (var policy in policies)
+        {
+            if (policy.WarningShare is <= 0 or >= 1)
+            {
+                throw new ArgumentException($"policy '{policy.Name}': warning share {policy.WarningShare} is not between 0 and 1", nameof(policies));
+            }
+
+            if (!_byName.TryAdd(policy.Name, policy))
+            {
+                throw new ArgumentException($"policy '{policy.Name}' is defined twice", nameof(policies));
+            }
+
+            var pair = (Key(policy.Category), Key(policy.Priority));
+            if (!pairs.TryAdd(pair, policy.Name))
+            {
+                throw new ArgumentException($"policies '{pairs[pair]}' and '{policy.Name}' both cover category '{policy.Category}', priority '{policy.Priority}'", nameof(policies));
+            }
+        }
+
+        _timers = new(StringComparer.Ordinal);
+        foreach (var timer in timers ?? [])
+        {
+            if (!_byName.ContainsKey(timer.PolicyName))
+            {
+                throw new ArgumentException($"timer policy '{timer.Name}' names policy '{timer.PolicyName}', which is not defined", nameof(timers));
+            }
+
+            if (!_timers.TryAdd(timer.Name, timer))
+            {
+                throw new ArgumentException($"timer policy '{timer.Name}' is defined twice", nameof(timers));
+            }
+        }
+
+        Policies = [.. _byName.Values];
+        TimerPolicies = [.. _timers.Values];
+    }
+
+    public IReadOnlyList<SlaPolicy> Policies { get; }
+
+    public IReadOnlyList<SlaTimerPolicy> TimerPolicies { get; }
+
+    /// <summary>The policy named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such policy.</exception>
+    public SlaPolicy Get(string name) =>
+        _byName.GetValueOrDefault(name) ?? throw new KeyNotFoundException($"no SLA policy named '{name}' (known: {string.Join(", ", _byName.Keys)})");
+
+    /// <summary>The timer policy behind a BPMN <c>cc:slaPolicy</c> name.</summary>
+    public bool TryGetTimer(string name, [NotNullWhen(true)] out SlaTimerPolicy? timer) => _timers.TryGetValue(name, out timer);
+
+    /// <summary>
+    /// The most specific policy for a ticket: exact category and priority, then exact category
+    /// with any priority, then any category with exact priority, then the catch-all.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No policy covers the pair (there is no catch-all).</exception>
+    public SlaPolicy Find(string category, string priority)
+    {
+        var (c, p) = (Key(category), Key(priority));
+        SlaPolicy? best = null;
+        var bestScore = -1;
+        foreach (var policy in Policies)
+        {
+            var pc = Key(policy.Category);
+            var pp = Key(policy.Priority);
+            if ((pc != SlaPolicy.Any && pc != c) || (pp != SlaPolicy.Any && pp != p))
+            {
+                continue;
+            }
+
+            var score = (pc == SlaPolicy.Any ? 0 : 2) + (pp == SlaPolicy.Any ? 0 : 1);
+            if (score > bestScore)
+            {
+                (best, bestScore) = (policy, score);
+            }
+        }
+
+        return best ?? throw new KeyNotFoundException($"no SLA policy covers category '{category}', priority '{priority}' (add a '*' policy)");
+    }
+
+    private static string Key(string text) => text.Trim().ToUpperInvariant();
+}
