@@ -1,0 +1,121 @@
+using FluentAssertions;
+using Xunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ContactCenter.Runtime.Storage;
+
+namespace ContactCenter.Persistence.Tests;
+
+public class ContactCenterDatabaseTests
+{
+    private static readonly string[] Tables = ["definition_versions", "instances", "journal_events", "pending_timers", "outbox"];
+
+    [Fact]
+    public async Task MigrateAsync_EmptyFolder_CreatesFileAndSchema()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        File.Exists(db.Database.DatabasePath).Should().BeFalse();
+
+        await db.Database.MigrateAsync();
+
+        File.Exists(db.Database.DatabasePath).Should().BeTrue();
+        db.Database.DatabasePath.Should().EndWith(Path.Combine("data", "contactcenter.db"));
+        TableNames(db).Should().Contain(Tables).And.Contain("__EFMigrationsHistory");
+        Columns(db, "instances").Should().Contain(["id", "version", "snapshot", "pinned_versions", "status", "agent", "channel", "started_at"]);
+        Indexes(db, "instances").Should().Contain(["IX_instances_status", "IX_instances_agent", "IX_instances_channel", "IX_instances_started_at"]);
+        Indexes(db, "outbox").Should().Contain(["IX_outbox_idempotency_key", "IX_outbox_delivered_at_next_attempt_at"]);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_OnRestart_IsIdempotentAndKeepsData()
+    {
+        var id = Guid.NewGuid();
+        await using var db = await TestDatabase.CreateAsync();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
+        await db.Database.MigrateAsync(); // a second call in the same process
+
+        // A restart: new container, no pooled connection left over, same file.
+        SqliteConnection.ClearAllPools();
+        await using var restarted = new ServiceCollection().AddContactCenterPersistence(db.Options).BuildServiceProvider();
+        await restarted.GetRequiredService<ContactCenterDatabase>().MigrateAsync();
+
+        var store = restarted.GetRequiredService<IInstanceStore>();
+        (await store.GetAsync(id))!.Version.Should().Be(2);
+        (await store.ReadJournalAsync(id)).Should().HaveCount(2);
+        await using var context = await restarted.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>().CreateDbContextAsync();
+        (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+        (await context.Database.GetAppliedMigrationsAsync()).Should().ContainSingle().Which.Should().EndWith("_Initial");
+    }
+
+    [Fact]
+    public async Task Connections_AreInWalModeWithNormalSyncAndBusyTimeout()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var context = await db.Contexts.CreateDbContextAsync();
+        await context.Database.OpenConnectionAsync();
+        var connection = context.Database.GetDbConnection();
+
+        Pragma(connection, "journal_mode").Should().Be("wal");
+        Pragma(connection, "synchronous").Should().Be("1"); // NORMAL
+        Pragma(connection, "busy_timeout").Should().Be("5000");
+        Pragma(connection, "foreign_keys").Should().Be("1");
+
+        // WAL is a property of the file: a connection without the interceptor sees it too.
+        using var raw = db.OpenRaw();
+        Pragma(raw, "journal_mode").Should().Be("wal");
+    }
+
+    [Fact]
+    public void Options_Defaults_AreDataFolderAndFileName()
+    {
+        var options = new ContactCenterPersistenceOptions();
+
+        options.DataFolder.Should().Be("./data");
+        options.FileName.Should().Be("contactcenter.db");
+        options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        options.DatabasePath.Should().Be(Path.GetFullPath(Path.Combine("data", "contactcenter.db")));
+    }
+
+    [Fact]
+    public async Task AddContactCenterPersistence_RegistersStoresAsSingletons()
+    {
+        await using var services = new ServiceCollection()
+            .AddContactCenterPersistence(o => o.DataFolder = Path.Combine(Path.GetTempPath(), "unused"))
+            .BuildServiceProvider();
+
+        services.GetRequiredService<IInstanceStore>().Should().BeOfType<EfInstanceStore>()
+            .And.BeSameAs(services.GetRequiredService<IInstanceStore>());
+        services.GetRequiredService<IDefinitionStore>().Should().BeOfType<EfDefinitionStore>();
+        services.GetRequiredService<IOutboxStore>().Should().BeOfType<EfOutboxStore>();
+        services.GetRequiredService<ContactCenterDatabase>().Should().NotBeNull();
+    }
+
+    private static List<string> TableNames(TestDatabase db) => Strings(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+
+    private static List<string> Columns(TestDatabase db, string table) => Strings(db, $"SELECT name FROM pragma_table_info('{table}')");
+
+    private static List<string> Indexes(TestDatabase db, string table) => Strings(db, $"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}'");
+
+    private static List<string> Strings(TestDatabase db, string sql)
+    {
+        using var connection = db.OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var list = new List<string>();
+        while (reader.Read())
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    private static string Pragma(System.Data.Common.DbConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name}";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+}

@@ -1,0 +1,349 @@
+using ContactCenter.Engine;
+using ContactCenter.Runtime.Storage;
+using FluentAssertions;
+using Xunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ContactCenter.Persistence.Tests;
+
+public class EfInstanceStoreTests
+{
+    [Fact]
+    public async Task CommitAsync_NewInstance_ReadsBackInstanceJournalTimersAndOutbox()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var timer = new TimerRecord(id, 7, "waitReply", Build.T0.AddMinutes(1));
+        var message = Build.Message(id, 2);
+        var commit = Build.Commit(id, 0, 3, armed: [timer], outbox: [message]);
+
+        await db.Instances.CommitAsync(commit);
+
+        var stored = await db.Instances.GetAsync(id);
+        stored.Should().BeEquivalentTo(commit.Instance);
+        stored!.PinnedVersions.Should().Equal(new Dictionary<string, int> { ["chat"] = 3, ["ticket"] = 1 });
+        (await db.Instances.ReadJournalAsync(id)).Should().Equal(commit.Events);
+        (await db.Instances.ListPendingTimersAsync()).Should().Equal(timer);
+        (await db.Outbox.ListDueAsync(Build.T0, 10)).Should().ContainSingle().Which.Should().BeEquivalentTo(message);
+    }
+
+    [Fact]
+    public async Task CommitAsync_NextCommit_AppendsJournalInOrderAndSwapsTimers()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var first = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
+        var second = new TimerRecord(id, 4, "waitReply2", Build.T0.AddMinutes(2));
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 3, armed: [first]));
+
+        var next = Build.Commit(id, 3, 9, armed: [second], removed: [first.TimerId], instance: Build.Instance(id, 12, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) });
+        await db.Instances.CommitAsync(next);
+
+        var journal = await db.Instances.ReadJournalAsync(id);
+        journal.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 12).Select(i => (long)i));
+        journal.Should().EndWith(next.Events);
+        (await db.Instances.ListPendingTimersAsync()).Should().Equal(second);
+        var stored = await db.Instances.GetAsync(id);
+        stored.Should().BeEquivalentTo(next.Instance);
+        stored!.EndedAt.Should().Be(Build.T0.AddHours(1));
+    }
+
+    [Fact]
+    public async Task CommitAsync_RemovingUnknownTimer_IsHarmless()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
+
+        await db.Instances.CommitAsync(Build.Commit(id, 1, 1, removed: [99]));
+
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task CommitAsync_StaleExpectedVersion_ThrowsConflictAndWritesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
+        await db.Instances.CommitAsync(Build.Commit(id, 2, 1));
+
+        var stale = Build.Commit(id, 2, 1, armed: [new TimerRecord(id, 3, "t", Build.T0)], outbox: [Build.Message(id, 3)]);
+        var act = () => db.Instances.CommitAsync(stale);
+
+        var conflict = (await act.Should().ThrowAsync<ConcurrencyConflictException>()).Which;
+        conflict.InstanceId.Should().Be(id);
+        conflict.ExpectedVersion.Should().Be(2);
+        conflict.Message.Should().Contain("decided on version 2").And.Contain("stored version is 3");
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(3);
+        (await db.Instances.ReadJournalAsync(id)).Should().HaveCount(3);
+        (await db.Instances.ListPendingTimersAsync()).Should().BeEmpty();
+        (await db.Outbox.ListDueAsync(Build.T0.AddDays(1), 10)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task CommitAsync_NewInstanceThatExists_ThrowsConflict()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
+
+        var act = () => db.Instances.CommitAsync(Build.Commit(id, 0, 1));
+
+        (await act.Should().ThrowAsync<ConcurrencyConflictException>()).Which.Message.Should().Contain("a new instance");
+        (await db.Instances.ReadJournalAsync(id)).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task CommitAsync_UnknownInstanceWithExpectedVersion_ThrowsConflict()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+
+        var act = () => db.Instances.CommitAsync(Build.Commit(id, 4, 1));
+
+        (await act.Should().ThrowAsync<ConcurrencyConflictException>()).Which.Message.Should().Contain("does not exist");
+        (await db.Instances.GetAsync(id)).Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public async Task CommitAsync_TwoThreadsOnSameVersion_ExactlyOneWinsAndJournalHasNoGap(long decidedOn)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        for (var round = 0; round < 10; round++)
+        {
+            var id = Guid.NewGuid();
+            if (decidedOn > 0)
+            {
+                await db.Instances.CommitAsync(Build.Commit(id, 0, (int)decidedOn));
+            }
+
+            // Two commands decided on the same version, with different events and outbox rows.
+            var a = Build.Commit(id, decidedOn, 2, outbox: [Build.Message(id, decidedOn + 1) with { IdempotencyKey = $"{id:N}:a" }]);
+            var b = Build.Commit(id, decidedOn, 3, outbox: [Build.Message(id, decidedOn + 1) with { IdempotencyKey = $"{id:N}:b" }]);
+            using var gate = new Barrier(2);
+            var results = await Task.WhenAll(Run(a), Run(b));
+
+            results.Count(r => r is null).Should().Be(1, "exactly one commit wins (round {0})", round);
+            results.Count(r => r is ConcurrencyConflictException).Should().Be(1, "the other gets a conflict (round {0}): {1}", round, string.Join(", ", results));
+            var winner = results[0] is null ? a : b;
+            var journal = await db.Instances.ReadJournalAsync(id);
+            journal.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, (int)winner.Instance.Version).Select(i => (long)i));
+            journal.Should().EndWith(winner.Events);
+            (await db.Instances.GetAsync(id))!.Version.Should().Be(winner.Instance.Version);
+            (await db.Outbox.ListDueAsync(Build.T0, 100)).Where(o => o.InstanceId == id).Should().ContainSingle()
+                .Which.IdempotencyKey.Should().Be(winner.Outbox[0].IdempotencyKey);
+
+            Task<Exception?> Run(InstanceCommit commit) => Task.Run(async () =>
+            {
+                gate.SignalAndWait();
+                try
+                {
+                    await db.Instances.CommitAsync(commit);
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return e;
+                }
+            });
+        }
+    }
+
+    [Fact]
+    public async Task CommitAsync_ManyWritersOnOneInstance_JournalStaysContiguous()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
+        var successes = 0;
+
+        // Eight writers each load, decide and retry on conflict until they landed five commits.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var landed = 0; landed < 5;)
+            {
+                var current = (await db.Instances.GetAsync(id))!.Version;
+                try
+                {
+                    await db.Instances.CommitAsync(Build.Commit(id, current, 1));
+                    landed++;
+                    Interlocked.Increment(ref successes);
+                }
+                catch (ConcurrencyConflictException)
+                {
+                }
+            }
+        })));
+
+        successes.Should().Be(40);
+        var journal = await db.Instances.ReadJournalAsync(id);
+        journal.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 41).Select(i => (long)i));
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(41);
+    }
+
+    [Fact]
+    public async Task CommitAsync_FailureAfterInstanceRow_LeavesNothingBehind()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var armed = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2, armed: [armed]));
+        var failure = new FailAfterRowsWritten();
+        var failing = db.InstanceStoreWith(failure);
+        var newId = Guid.NewGuid();
+
+        // An update (timer removed and armed, instance updated, events and outbox appended) ...
+        var update = Build.Commit(id, 2, 2, armed: [new TimerRecord(id, 4, "w", Build.T0)], removed: [1], outbox: [Build.Message(id, 4)]);
+        var updateAct = () => failing.CommitAsync(update);
+        // ... and a new instance, both failing after their rows were written.
+        var create = Build.Commit(newId, 0, 3, armed: [new TimerRecord(newId, 2, "w", Build.T0)], outbox: [Build.Message(newId, 3)]);
+        var createAct = () => failing.CommitAsync(create);
+
+        (await updateAct.Should().ThrowAsync<Exception>()).Which.Should().NotBeOfType<ConcurrencyConflictException>();
+        (await createAct.Should().ThrowAsync<Exception>()).Which.Should().NotBeOfType<ConcurrencyConflictException>();
+        // Inside the transaction, everything had been written (the old timer 1 removed, the new one added) ...
+        failure.Seen.Should().Equal((4L, 4, 1, 1), (3L, 3, 1, 1));
+        // ... and none of it is there after the failure.
+
+        (await db.Instances.GetAsync(id)).Should().BeEquivalentTo(Build.Instance(id, 2));
+        (await db.Instances.ReadJournalAsync(id)).Should().HaveCount(2);
+        (await db.Instances.GetAsync(newId)).Should().BeNull();
+        (await db.Instances.ReadJournalAsync(newId)).Should().BeEmpty();
+        (await db.Instances.ListPendingTimersAsync()).Should().Equal(armed);
+        (await db.Outbox.ListDueAsync(Build.T0.AddDays(1), 10)).Should().BeEmpty();
+
+        // And the same commit lands once the failure is gone.
+        await db.Instances.CommitAsync(update);
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task CommitAsync_DuplicateIdempotencyKey_IsAnErrorNotAConflictAndWritesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var other = Guid.NewGuid();
+        var taken = Build.Message(other, 1);
+        await db.Instances.CommitAsync(Build.Commit(other, 0, 1, outbox: [taken]));
+        var id = Guid.NewGuid();
+
+        var act = () => db.Instances.CommitAsync(Build.Commit(id, 0, 2, outbox: [Build.Message(id, 2) with { IdempotencyKey = taken.IdempotencyKey }]));
+
+        await act.Should().ThrowAsync<DbUpdateException>();
+        (await db.Instances.GetAsync(id)).Should().BeNull();
+        (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task CommitAsync_SequenceGap_IsRejectedBeforeTheDatabase()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var gap = Build.Commit(id, 0, 2) with { Events = [Build.Event(id, 1), Build.Event(id, 3)] };
+        var wrongVersion = Build.Commit(id, 0, 2, instance: Build.Instance(id, 5));
+        var foreignEvent = Build.Commit(id, 0, 1) with { Events = [Build.Event(Guid.NewGuid(), 1)] };
+
+        await FluentActions.Awaiting(() => db.Instances.CommitAsync(gap)).Should().ThrowAsync<ArgumentException>().WithMessage("*sequence 3, expected 2*");
+        await FluentActions.Awaiting(() => db.Instances.CommitAsync(wrongVersion)).Should().ThrowAsync<ArgumentException>().WithMessage("*version 5*");
+        await FluentActions.Awaiting(() => db.Instances.CommitAsync(foreignEvent)).Should().ThrowAsync<ArgumentException>().WithMessage("*belongs to instance*");
+        (await db.Instances.GetAsync(id)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task QueryAsync_FiltersByStatusAgentChannelDefinitionAndStartDate()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var day = Build.T0;
+        var rows = new[]
+        {
+            Build.Instance(Guid.NewGuid(), 1, InstanceStatus.Running, "whatsapp", "agent.sari", day),
+            Build.Instance(Guid.NewGuid(), 1, InstanceStatus.Running, "live-chat", "agent.sari", day.AddHours(1)),
+            Build.Instance(Guid.NewGuid(), 1, InstanceStatus.Completed, "whatsapp", "agent.budi", day.AddDays(1)),
+            Build.Instance(Guid.NewGuid(), 1, InstanceStatus.Running, "ticket", null, day.AddDays(2), "ticket"),
+        };
+        foreach (var row in rows)
+        {
+            await db.Instances.CommitAsync(Build.Commit(row.Id, 0, 1, instance: row));
+        }
+
+        (await Ids(new InstanceQuery())).Should().Equal(rows[3].Id, rows[2].Id, rows[1].Id, rows[0].Id);
+        (await Ids(new InstanceQuery { Status = InstanceStatus.Running })).Should().Equal(rows[3].Id, rows[1].Id, rows[0].Id);
+        (await Ids(new InstanceQuery { Agent = "agent.sari" })).Should().Equal(rows[1].Id, rows[0].Id);
+        (await Ids(new InstanceQuery { Channel = "whatsapp" })).Should().Equal(rows[2].Id, rows[0].Id);
+        (await Ids(new InstanceQuery { DefinitionKey = "ticket" })).Should().Equal(rows[3].Id);
+        (await Ids(new InstanceQuery { StartedFrom = day.AddHours(1), StartedTo = day.AddDays(2) })).Should().Equal(rows[2].Id, rows[1].Id);
+        (await Ids(new InstanceQuery { Channel = "whatsapp", Status = InstanceStatus.Running, Agent = "agent.sari" })).Should().Equal(rows[0].Id);
+        (await Ids(new InstanceQuery { Limit = 2 })).Should().Equal(rows[3].Id, rows[2].Id);
+        (await Ids(new InstanceQuery { Status = InstanceStatus.Faulted })).Should().BeEmpty();
+
+        async Task<IEnumerable<Guid>> Ids(InstanceQuery query) => (await db.Instances.QueryAsync(query)).Select(r => r.Id);
+    }
+
+    [Fact]
+    public async Task QueryAsync_StartDatesInOtherOffsets_CompareAsInstants()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var jakarta = TimeSpan.FromHours(7);
+        // 14:00 +07:00 is 07:00 UTC: earlier than 08:00 UTC although its local hour is later.
+        var early = Build.Instance(Guid.NewGuid(), 1, startedAt: new DateTimeOffset(2026, 3, 2, 14, 0, 0, jakarta));
+        var late = Build.Instance(Guid.NewGuid(), 1, startedAt: new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+        await db.Instances.CommitAsync(Build.Commit(early.Id, 0, 1, instance: early));
+        await db.Instances.CommitAsync(Build.Commit(late.Id, 0, 1, instance: late));
+
+        var all = await db.Instances.QueryAsync(new InstanceQuery());
+        var before = await db.Instances.QueryAsync(new InstanceQuery { StartedTo = new DateTimeOffset(2026, 3, 2, 14, 30, 0, jakarta) });
+
+        all.Select(r => r.Id).Should().Equal(late.Id, early.Id);
+        before.Select(r => r.Id).Should().Equal(early.Id);
+        all[1].StartedAt.Should().Be(early.StartedAt, "the same instant, read back in UTC");
+        all[1].StartedAt.Offset.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task ListPendingTimersAsync_AcrossInstances_SoonestFirst()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        var t1 = new TimerRecord(a, 1, "w", Build.T0.AddMinutes(3));
+        var t2 = new TimerRecord(b, 1, "w", Build.T0.AddMinutes(1));
+        var t3 = new TimerRecord(a, 2, "w", Build.T0.AddMinutes(2));
+        await db.Instances.CommitAsync(Build.Commit(a, 0, 1, armed: [t1, t3]));
+        await db.Instances.CommitAsync(Build.Commit(b, 0, 1, armed: [t2]));
+
+        (await db.Instances.ListPendingTimersAsync()).Should().Equal(t2, t3, t1);
+    }
+
+    [Fact]
+    public async Task GetAsync_Unknown_ReturnsNullAndEmptyJournal()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        (await db.Instances.GetAsync(Guid.NewGuid())).Should().BeNull();
+        (await db.Instances.ReadJournalAsync(Guid.NewGuid())).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// Fails after SaveChanges has written every row of the commit inside its transaction, before
+    /// the transaction commits; notes what the transaction could see at that moment.
+    /// </summary>
+    private sealed class FailAfterRowsWritten : SaveChangesInterceptor
+    {
+        public List<(long? Version, int Events, int Timers, int Outbox)> Seen { get; } = [];
+
+        public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            var context = (ContactCenterDbContext)eventData.Context!;
+            var id = context.ChangeTracker.Entries<InstanceRow>().Single().Entity.Id;
+            Seen.Add((
+                await context.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.Version).SingleOrDefaultAsync(cancellationToken),
+                await context.JournalEvents.CountAsync(e => e.InstanceId == id, cancellationToken),
+                await context.PendingTimers.CountAsync(t => t.InstanceId == id, cancellationToken),
+                await context.Outbox.CountAsync(o => o.InstanceId == id, cancellationToken)));
+            throw new InvalidOperationException("simulated failure after every row was written, before the commit");
+        }
+    }
+}
