@@ -49,6 +49,15 @@ public class ContactCenterDatabaseTests
     }
 
     [Fact]
+    public async Task Model_HasNoChangesMissingFromTheCommittedMigrations()
+    {
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        await using var context = await db.Contexts.CreateDbContextAsync();
+
+        context.Database.HasPendingModelChanges().Should().BeFalse("a model change needs `dotnet ef migrations add` and the generated files committed");
+    }
+
+    [Fact]
     public async Task Connections_AreInWalModeWithNormalSyncAndBusyTimeout()
     {
         await using var db = await TestDatabase.CreateAsync();
