@@ -1,0 +1,22 @@
+using ContactCenter.Runtime.Definitions;
+
+namespace ContactCenter.Hosting;
+
+/// <summary>Where ContactCenter keeps its data and finds its workflows.</summary>
+public sealed class ContactCenterOptions
+{
+    /// <summary>The data folder: <c>contactcenter.db</c> and <c>quartz.db</c> live here. Default is <c>./data</c>.</summary>
+    public string DataFolder { get; set; } = Path.Combine(".", "data");
+
+    /// <summary>
+    /// The workflows folder imported at start-up (<c>*.bpmn</c>, plus <c>calendar/*.json</c> and
+    /// <c>sla-policies.json</c> when present). Default is <c>./workflows</c>.
+    /// </summary>
+    public string WorkflowsFolder { get; set; } = Path.Combine(".", "workflows");
+
+    /// <summary>The SOP header given to versions the import creates. Default is the seed SOP's (OCC.PGDN.01.01 rev 02).</summary>
+    public ImportHeader ImportHeader { get; set; } = new();
+
+    /// <summary>Whether start-up runs the outbox dispatcher loop. Default is true.</summary>
+    public bool RunOutbox { get; set; } = true;
+}

@@ -1,0 +1,75 @@
+using ContactCenter.Engine;
+using ContactCenter.Persistence;
+using ContactCenter.Runtime.Calendar;
+using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Greetings;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Tickets;
+using ContactCenter.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Hosting;
+
+public static class ContactCenterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the whole runtime: EF Core persistence on SQLite, Quartz timers, the catalogue,
+    /// the instance runtime, tickets, the SLA calendar, greetings and the outbox, plus the
+    /// start-up sequence (<see cref="ContactCenterStartup"/>), which runs before Quartz starts.
+    /// </summary>
+    public static IServiceCollection AddContactCenter(this IServiceCollection services, Action<ContactCenterOptions>? configure = null)
+    {
+        var options = new ContactCenterOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Registered before Quartz's hosted service, so migrations and timer recovery are done
+        // before the first trigger can fire.
+        services.AddHostedService<ContactCenterStartup>();
+        services.AddContactCenterPersistence(p => p.DataFolder = options.DataFolder);
+        services.AddContactCenterScheduling(s => s.DatabasePath = Path.Combine(options.DataFolder, "quartz.db"));
+
+        services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton(sp => LoadCalendar(options.WorkflowsFolder));
+        services.AddSingleton<IDeadlineCalculator>(sp => sp.GetRequiredService<CalendarData>().Deadlines);
+        services.AddSingleton(sp => new Greeter(sp.GetRequiredService<CalendarData>().Holidays));
+        services.AddSingleton(sp => new InstanceRuntime(
+            sp.GetRequiredService<DefinitionCatalog>(),
+            sp.GetRequiredService<IInstanceStore>(),
+            sp.GetRequiredService<ITimerScheduler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<InstanceRuntime>>(),
+            sp.GetRequiredService<IDeadlineCalculator>()));
+        services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
+        services.AddSingleton<IOutboxHandler, TicketOpener>();
+        services.AddSingleton<OutboxDispatcher>();
+        return services;
+    }
+
+    /// <summary>The working calendar, SLA deadlines and holidays of the workflows folder.</summary>
+    public sealed record CalendarData(HolidayCalendar Holidays, IDeadlineCalculator Deadlines);
+
+    private static CalendarData LoadCalendar(string workflowsFolder)
+    {
+        var calendarFolder = Path.Combine(workflowsFolder, "calendar");
+        var policies = Path.Combine(workflowsFolder, "sla-policies.json");
+        if (!Directory.Exists(calendarFolder) || !File.Exists(policies))
+        {
+            // A workflows folder without calendar data (a test's, say) runs timers on plain durations.
+            return new CalendarData(HolidayCalendar.Empty, new PlainDurations());
+        }
+
+        var (calendar, policySet) = CalendarFiles.LoadWorkflowsFolder(workflowsFolder);
+        return new CalendarData(CalendarFiles.LoadHolidays(calendarFolder), new SlaDeadlineCalculator(calendar, policySet));
+    }
+
+    private sealed class PlainDurations : IDeadlineCalculator
+    {
+        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy) => from + duration;
+    }
+}

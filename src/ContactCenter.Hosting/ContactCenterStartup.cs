@@ -1,0 +1,63 @@
+using ContactCenter.Persistence;
+using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Outbox;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Hosting;
+
+/// <summary>
+/// The start-up sequence: apply migrations, import changed workflows, re-arm committed timers
+/// (those that fell due while the process was down fire at once) and remove orphan triggers,
+/// then deliver the outbox in the background until shutdown.
+/// </summary>
+public sealed class ContactCenterStartup(
+    ContactCenterOptions options,
+    ContactCenterDatabase database,
+    DefinitionCatalog catalog,
+    InstanceRuntime runtime,
+    OutboxDispatcher outbox,
+    ILogger<ContactCenterStartup> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _outboxLoop;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Database {DatabasePath} is up to date", database.DatabasePath);
+
+        var files = Directory.Exists(options.WorkflowsFolder)
+            ? Directory.EnumerateFiles(options.WorkflowsFolder, "*.bpmn").Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToList()
+            : [];
+        var results = await catalog.ImportAsync(files, options.ImportHeader, cancellationToken).ConfigureAwait(false);
+        foreach (var failed in results.Where(r => r.Problems.Count > 0))
+        {
+            logger.LogError("Workflow {Source} was not imported: {Problems}", failed.Source, string.Join("; ", failed.Problems));
+        }
+
+        logger.LogInformation("Workflows from {WorkflowsFolder}: {Imported} imported, {Unchanged} unchanged, {Failed} invalid", Path.GetFullPath(options.WorkflowsFolder), results.Count(r => r.Imported), results.Count(r => !r.Imported && r.Problems.Count == 0), results.Count(r => r.Problems.Count > 0));
+
+        await runtime.RecoverTimersAsync(cancellationToken).ConfigureAwait(false);
+        if (options.RunOutbox)
+        {
+            _outboxLoop = Task.Run(() => outbox.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_outboxLoop is not null)
+        {
+            await _outboxLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,207 @@
+using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
+using FluentAssertions;
+
+namespace ContactCenter.Runtime.Tests.Integration;
+
+/// <summary>The runtime on real SQLite files and a real Quartz scheduler, across restarts.</summary>
+public class InstanceRuntimeTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Start_LiveChatFromRepoWorkflows_CommitsJournalAndArmsTheSilenceTimer()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await fixture.StartAsync();
+
+        var instance = await fixture.Runtime.StartAsync(new StartRequest
+        {
+            DefinitionKey = "live-chat",
+            Channel = "live-chat",
+            CustomerRef = "nasabah-1",
+            Agent = "agent.sari",
+            Actor = "agent.sari",
+            Variables = new Dictionary<string, Value> { ["salamPembuka"] = "Selamat pagi", ["namaAgent"] = "Sari", ["salamPenutup"] = "Selamat beraktifitas" },
+        });
+        var state = await fixture.Runtime.GetStateAsync(instance.Id);
+        var greeting = state.WorkItems.Should().ContainSingle().Subject;
+        greeting.Script.Should().Contain("Selamat pagi").And.Contain("Sari");
+
+        var after = await fixture.Runtime.CompleteWorkItemAsync(instance.Id, greeting.Id, null, null, "agent.sari", expectedVersion: instance.Version);
+
+        var pending = await fixture.Store.ListPendingTimersAsync();
+        pending.Should().ContainSingle().Which.DueAt.Should().BeCloseTo(after.UpdatedAt.AddMinutes(1), TimeSpan.FromSeconds(1));
+        (await fixture.Scheduler.ListScheduledAsync()).Should().ContainSingle().Which.Should().Be((instance.Id, pending[0].TimerId));
+        var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
+        journal.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, (int)after.Version).Select(i => (long)i));
+        WorkflowEngine.Fold(journal).ToJson().Should().Be(after.Snapshot);
+        after.PinnedVersions.Keys.Should().Contain(["live-chat", "still-connected"]);
+    }
+
+    [Fact]
+    public async Task Timers_HostRestartedWithPendingTimer_FiresOnceAfterRestart()
+    {
+        await using var fixture = new RuntimeFixture();
+        fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 2));
+        await fixture.StartAsync();
+        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
+        await fixture.StopAsync();
+
+        await fixture.StartAsync();
+
+        (await RuntimeFixture.EventuallyAsync(async () => (await fixture.Runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed, Patience))
+            .Should().BeTrue("the timer armed before the restart fires after it");
+        var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
+        journal.OfType<TimerFired>().Should().ContainSingle();
+        journal.OfType<PromptSent>().Should().ContainSingle();
+        (await fixture.Store.ListPendingTimersAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Timers_DueWhileTheProcessWasDown_FireAtStartUp()
+    {
+        await using var fixture = new RuntimeFixture();
+        fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 1));
+        await fixture.StartAsync();
+        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
+        var due = (await fixture.Runtime.ReadJournalAsync(instance.Id)).OfType<TimerScheduled>().Single().DueAt;
+        await fixture.StopAsync();
+        await Task.Delay(due - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+
+        var restartedAt = DateTimeOffset.UtcNow;
+        await fixture.StartAsync();
+
+        (await RuntimeFixture.EventuallyAsync(async () => (await fixture.Runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed, Patience))
+            .Should().BeTrue("a timer that fell due while the process was down fires at start-up");
+        var fired = (await fixture.Runtime.ReadJournalAsync(instance.Id)).OfType<TimerFired>().Single();
+        fired.At.Should().BeOnOrAfter(restartedAt).And.BeCloseTo(restartedAt, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Timers_TriggerLostBetweenCommitAndArming_IsReArmedAtStartUp()
+    {
+        await using var fixture = new RuntimeFixture();
+        fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 3));
+        await fixture.StartAsync();
+        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
+        var timer = (await fixture.Store.ListPendingTimersAsync()).Single();
+
+        // The window of the architecture's step 2: the timer is committed, its trigger is gone.
+        await fixture.Scheduler.UnscheduleAsync(instance.Id, timer.TimerId);
+        var orphan = new TimerRecord(Guid.CreateVersion7(), 99, "ghost", DateTimeOffset.UtcNow.AddHours(1));
+        await fixture.Scheduler.ScheduleAsync(orphan);
+        var (armed, removed) = await fixture.Runtime.RecoverTimersAsync();
+
+        armed.Should().Be(1);
+        removed.Should().Be(1);
+        (await fixture.Scheduler.ListScheduledAsync()).Should().ContainSingle().Which.Should().Be((instance.Id, timer.TimerId));
+        (await RuntimeFixture.EventuallyAsync(async () => (await fixture.Runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed, Patience)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Fire_SameTimerTwice_SecondIsANoOp()
+    {
+        await using var fixture = new RuntimeFixture();
+        fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 2, seconds: 600));
+        await fixture.StartAsync();
+        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
+        var timer = (await fixture.Store.ListPendingTimersAsync()).Single();
+
+        await fixture.Runtime.FireAsync(instance.Id, timer.TimerId);
+        var afterFirst = await fixture.Runtime.GetAsync(instance.Id);
+        await fixture.Runtime.FireAsync(instance.Id, timer.TimerId);
+
+        (await fixture.Runtime.GetAsync(instance.Id)).Version.Should().Be(afterFirst.Version);
+        (await fixture.Runtime.ReadJournalAsync(instance.Id)).OfType<PromptSent>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Complete_TwoAgentsAtOnce_OneSucceedsTheOtherGetsAConflictAndNothingIsLost()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await fixture.StartAsync();
+        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", Agent = "agent.sari" });
+        var item = (await fixture.Runtime.GetStateAsync(instance.Id)).WorkItems.Single();
+
+        using var start = new Barrier(2);
+        var attempts = Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            await fixture.Runtime.CompleteWorkItemAsync(instance.Id, item.Id, null, null, $"agent.{i}", expectedVersion: instance.Version);
+        })).ToList();
+        var results = await Task.WhenAll(attempts.Select(async t =>
+        {
+            try
+            {
+                await t;
+                return "ok";
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return "conflict";
+            }
+        }));
+
+        results.Should().BeEquivalentTo(["ok", "conflict"]);
+        var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
+        journal.OfType<WorkItemCompleted>().Should().ContainSingle();
+        journal.Select(e => e.Sequence).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        WorkflowEngine.Fold(journal).ToJson().Should().Be((await fixture.Runtime.GetAsync(instance.Id)).Snapshot);
+    }
+
+    [Fact]
+    public async Task Ticket_ComplaintInLiveChat_OpensOneEscalationInstanceEvenWhenDeliveredTwice()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await fixture.StartAsync();
+        var conversation = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", CustomerRef = "nasabah-7", Agent = "agent.sari" });
+
+        // Walk the voice flow to the complaint decision, answering "Ya" there.
+        for (var step = 0; step < 20; step++)
+        {
+            var state = await fixture.Runtime.GetStateAsync(conversation.Id);
+            var item = state.WorkItems.Count > 0 ? state.WorkItems[0] : null;
+            if (item is null || state.Variables.ContainsKey("kategori"))
+            {
+                break;
+            }
+
+            var isComplaint = item.Outcomes.Length > 0 && item.Name is not null && item.Name.Contains("eskalasi", StringComparison.OrdinalIgnoreCase);
+            var outcome = item.Outcomes.Length == 0 ? null : isComplaint ? "Ya" : "Tidak";
+            var data = isComplaint ? new Dictionary<string, Value> { ["kategori"] = "Gadai", ["prioritas"] = "Tinggi", ["deskripsi"] = "Dana pencairan belum masuk" } : null;
+            await fixture.Runtime.CompleteWorkItemAsync(conversation.Id, item.Id, outcome, data, "agent.sari");
+        }
+
+        var journal = await fixture.Runtime.ReadJournalAsync(conversation.Id);
+        journal.OfType<ServiceInvoked>().Should().Contain(s => s.ServiceKind == "createTicket");
+
+        (await fixture.Outbox.DispatchDueAsync()).Should().BeGreaterThan(0);
+        var tickets = await fixture.Runtime.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" });
+        var ticket = tickets.Should().ContainSingle().Subject;
+        ticket.ParentInstanceId.Should().Be(conversation.Id);
+        ticket.Channel.Should().Be("ticket");
+        var ticketState = await fixture.Runtime.GetStateAsync(ticket.Id);
+        ticketState.Variables["kategori"].Should().Be(Value.From("Gadai"));
+        ticketState.WorkItems.Should().ContainSingle().Which.Lane.Should().Be("Tier 2");
+
+        // A second delivery of the same message (a crash after delivery, before marking it) opens nothing new.
+        var handler = new Tickets.TicketOpener(fixture.Runtime, Microsoft.Extensions.Logging.Abstractions.NullLogger<Tickets.TicketOpener>.Instance);
+        var message = new OutboxRecord
+        {
+            Id = Guid.CreateVersion7(),
+            IdempotencyKey = $"{conversation.Id:N}:{journal.OfType<ServiceInvoked>().First(s => s.ServiceKind == "createTicket").Sequence}",
+            Kind = "service:createTicket",
+            InstanceId = conversation.Id,
+            Payload = System.Text.Json.JsonSerializer.Serialize(
+                new ServicePayload(conversation.Id, "inbound-call", "inbound-call", "nasabah-7", "agent.sari", "x", "createTicket", new Dictionary<string, Value>()),
+                JournalSerializer.Options),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await handler.HandleAsync(message, CancellationToken.None);
+        (await fixture.Runtime.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" })).Should().ContainSingle();
+    }
+}
