@@ -8,6 +8,14 @@ using ContactCenter.Engine;
 // Two ways to measure engine throughput (see docs/performance.md):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --quick   a load loop printing its figures
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks              BenchmarkDotNet, per flow
+// and the timer scheduler's lateness (see TimerLateness.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [count]
+if (args.Contains("--timers"))
+{
+    Environment.ExitCode = await TimerLateness.RunAsync(args);
+    return;
+}
+
 var engine = new WorkflowEngine(Conversations.LoadWorkflows());
 string[] flows = ["live-chat", "whatsapp", "social-media", "inbound-call", "email", "outlet-reservation", "ticket-escalation"];
 var recorded = flows.Select(f => Conversations.Record(engine, f)).ToList();
