@@ -38,13 +38,15 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(sp => LoadCalendar(options.WorkflowsFolder));
         services.AddSingleton<IDeadlineCalculator>(sp => sp.GetRequiredService<CalendarData>().Deadlines);
         services.AddSingleton(sp => new Greeter(sp.GetRequiredService<CalendarData>().Holidays));
+        services.TryAddSingleton<IContextVariables>(sp => new GreetingContext(sp.GetRequiredService<Greeter>()));
         services.AddSingleton(sp => new InstanceRuntime(
             sp.GetRequiredService<DefinitionCatalog>(),
             sp.GetRequiredService<IInstanceStore>(),
             sp.GetRequiredService<ITimerScheduler>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
-            sp.GetRequiredService<IDeadlineCalculator>()));
+            sp.GetRequiredService<IDeadlineCalculator>(),
+            sp.GetRequiredService<IContextVariables>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton<OutboxDispatcher>();

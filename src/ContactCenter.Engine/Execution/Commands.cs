@@ -7,6 +7,14 @@ public abstract record WorkflowCommand
 {
     /// <summary>Who asks: a user name, a customer reference, or null for timers.</summary>
     public string? Actor { get; init; }
+
+    /// <summary>
+    /// Variables the runtime supplies with the command because they depend on when it happens,
+    /// such as the closing greeting right for this minute (<c>salamPenutup</c>). Those that differ
+    /// from the instance's current values are journaled as a <c>VariablesSet</c> on the element
+    /// <c>$context</c> before the command runs, so a replay sees exactly what the live run saw.
+    /// </summary>
+    public IReadOnlyDictionary<string, Value>? Context { get; init; }
 }
 
 /// <summary>Starts an instance of a definition in the engine's <see cref="DefinitionSet"/>.</summary>

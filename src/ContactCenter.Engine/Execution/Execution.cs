@@ -71,6 +71,21 @@ internal sealed class Execution
     {
         switch (command)
         {
+            case StartInstance:
+                break;
+            case FireTimer fire when !state.IsRunning || !state.TimerMap.ContainsKey(fire.TimerId):
+                break;
+            default:
+                if (state.IsRunning)
+                {
+                    ApplyContext(command.Context);
+                }
+
+                break;
+        }
+
+        switch (command)
+        {
             case StartInstance start:
                 Start(start);
                 break;
@@ -104,6 +119,29 @@ internal sealed class Execution
         Drain();
     }
 
+    /// <summary>Journals the context variables that differ from the instance's current values.</summary>
+    private void ApplyContext(IReadOnlyDictionary<string, Value>? context)
+    {
+        if (context is null || context.Count == 0)
+        {
+            return;
+        }
+
+        ImmutableSortedDictionary<string, Value>.Builder? changed = null;
+        foreach (var (name, value) in ToData(context))
+        {
+            if (!state.VariableMap.TryGetValue(name, out var current) || !current.Equals(value))
+            {
+                (changed ??= ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal))[name] = value;
+            }
+        }
+
+        if (changed is not null)
+        {
+            Emit(new VariablesSet("$context", changed.ToImmutable()));
+        }
+    }
+
     private void RequireRunning()
     {
         if (!state.IsRunning)
@@ -125,6 +163,7 @@ internal sealed class Execution
         }
 
         Emit(new InstanceStarted(definition.Key, version, ToData(start.Variables)));
+        ApplyContext(start.Context);
         StartScope(null, null, definition, version, definition.Process);
     }
 

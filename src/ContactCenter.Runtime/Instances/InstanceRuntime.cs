@@ -11,6 +11,12 @@ using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Runtime.Instances;
 
+/// <summary>Variables that depend on when a command happens (the greeting right for this minute).</summary>
+public interface IContextVariables
+{
+    IReadOnlyDictionary<string, Value> At(DateTimeOffset now);
+}
+
 /// <summary>A request to start an instance: a conversation on a channel, or a ticket's escalation.</summary>
 public sealed record StartRequest
 {
@@ -50,7 +56,8 @@ public sealed class InstanceRuntime(
     ITimerScheduler scheduler,
     TimeProvider clock,
     ILogger<InstanceRuntime> logger,
-    IDeadlineCalculator? deadlines = null) : ITimerSink
+    IDeadlineCalculator? deadlines = null,
+    IContextVariables? context = null) : ITimerSink
 {
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
@@ -64,7 +71,7 @@ public sealed class InstanceRuntime(
         var now = clock.GetUtcNow();
         var pinned = await catalog.PinAsync(request.DefinitionKey, now, cancellationToken).ConfigureAwait(false);
         var engine = await EngineForAsync(pinned, cancellationToken).ConfigureAwait(false);
-        var decision = engine.Decide(InstanceState.Empty, new StartInstance(request.DefinitionKey, request.Variables) { Actor = request.Actor }, now);
+        var decision = engine.Decide(InstanceState.Empty, new StartInstance(request.DefinitionKey, request.Variables) { Actor = request.Actor, Context = context?.At(now) }, now);
         var record = new InstanceRecord
         {
             Id = request.InstanceId ?? Guid.CreateVersion7(now),
@@ -187,7 +194,7 @@ public sealed class InstanceRuntime(
         var engine = await EngineForAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
         var state = InstanceState.FromJson(record.Snapshot);
         var now = clock.GetUtcNow();
-        var decision = engine.Decide(state, command, now);
+        var decision = engine.Decide(state, context is null ? command : command with { Context = context.At(now) }, now);
         if (decision.Events.Count == 0)
         {
             return record;
