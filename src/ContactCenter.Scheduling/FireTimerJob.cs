@@ -21,7 +21,9 @@ public sealed class FireTimerJob(ITimerSink sink, ILogger<FireTimerJob> logger) 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var key = context.Trigger.Key;
+        // A firing cut short by a crash is re-run after start under a recovery trigger with a key
+        // of Quartz's own; the timer is named by the original trigger's key, which Quartz keeps.
+        var key = context.Recovering && context.RecoveringTriggerKey is { } original ? original : context.Trigger.Key;
         if (!TimerKeys.TryParse(key, out var instanceId, out var timerId))
         {
             // Not a timer's trigger: nothing to fire, and retrying would not make it one.
