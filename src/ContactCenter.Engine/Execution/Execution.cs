@@ -120,7 +120,7 @@ internal sealed class Execution
     }
 
     /// <summary>Journals the context variables that differ from the instance's current values.</summary>
-    private void ApplyContext(IReadOnlyDictionary<string, Value>? context)
+    private void ApplyContext(IReadOnlyDictionary<string, Value>? context, IReadOnlyDictionary<string, Value>? except = null)
     {
         if (context is null || context.Count == 0)
         {
@@ -130,6 +130,11 @@ internal sealed class Execution
         ImmutableSortedDictionary<string, Value>.Builder? changed = null;
         foreach (var (name, value) in ToData(context))
         {
+            if (except?.ContainsKey(name) == true)
+            {
+                continue;
+            }
+
             if (!state.VariableMap.TryGetValue(name, out var current) || !current.Equals(value))
             {
                 (changed ??= ImmutableSortedDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal))[name] = value;
@@ -163,7 +168,9 @@ internal sealed class Execution
         }
 
         Emit(new InstanceStarted(definition.Key, version, ToData(start.Variables)));
-        ApplyContext(start.Context);
+
+        // A variable the caller names at start means what it says; context fills in the rest.
+        ApplyContext(start.Context, except: start.Variables);
         StartScope(null, null, definition, version, definition.Process);
     }
 

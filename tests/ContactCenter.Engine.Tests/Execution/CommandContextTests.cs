@@ -50,6 +50,18 @@ public class CommandContextTests
     }
 
     [Fact]
+    public void Decide_StartWithExplicitVariable_ExplicitValueWinsOverContext()
+    {
+        var started = Engine().Decide(
+            InstanceState.Empty,
+            new StartInstance("p", Greeting("Selamat berlibur")) { Context = new Dictionary<string, Value> { ["salamPenutup"] = "Selamat beraktifitas", ["zona"] = "WIB" } },
+            T0);
+
+        started.State.Variables["salamPenutup"].Should().Be(Value.From("Selamat berlibur"));
+        started.State.Variables["zona"].Should().Be(Value.From("WIB"));
+    }
+
+    [Fact]
     public void Decide_StaleTimerWithContext_StaysANoOp()
     {
         var engine = Engine();

@@ -25,11 +25,11 @@ public class InstanceRuntimeTests
             CustomerRef = "nasabah-1",
             Agent = "agent.sari",
             Actor = "agent.sari",
-            Variables = new Dictionary<string, Value> { ["salamPembuka"] = "Selamat pagi", ["namaAgent"] = "Sari", ["salamPenutup"] = "Selamat beraktifitas" },
+            Variables = new Dictionary<string, Value> { ["namaAgent"] = "Sari" },
         });
         var state = await fixture.Runtime.GetStateAsync(instance.Id);
         var greeting = state.WorkItems.Should().ContainSingle().Subject;
-        greeting.Script.Should().Contain("Selamat pagi").And.Contain("Sari");
+        greeting.Script.Should().StartWith("Selamat ", "the runtime fills in the opening greeting for the time of day").And.Contain("Sari").And.NotContain("{");
 
         var after = await fixture.Runtime.CompleteWorkItemAsync(instance.Id, greeting.Id, null, null, "agent.sari", expectedVersion: instance.Version);
 
