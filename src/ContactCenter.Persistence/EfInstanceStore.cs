@@ -5,8 +5,15 @@ namespace ContactCenter.Persistence;
 
 /// <summary>Instances, their journals, pending timers and outbox rows, committed together.</summary>
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts) : IInstanceStore
+public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts) : IInstanceStore, IDisposable
 {
+    // SQLite lets one writer in at a time. Queuing this process's commits here is fairer and far
+    // quicker than letting connections sleep in SQLite's busy back-off (measured: max commit
+    // latency with 4 writers 430 ms without the gate; see docs/performance.md).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public void Dispose() => _writeGate.Dispose();
+
     public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -91,6 +98,19 @@ public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> co
     public async Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default)
     {
         Validate(commit);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CommitGatedAsync(commit, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task CommitGatedAsync(InstanceCommit commit, CancellationToken cancellationToken)
+    {
         var id = commit.Instance.Id;
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))

@@ -17,7 +17,8 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
-        services.AddDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
+        // Pooled: a command opens two short-lived contexts, and building one from scratch costs more than the SQL it runs.
+        services.AddPooledDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
         services.AddSingleton<ContactCenterDatabase>();
         services.AddSingleton<IDefinitionStore, EfDefinitionStore>();
         services.AddSingleton<IInstanceStore, EfInstanceStore>();

@@ -10,6 +10,14 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks              BenchmarkDotNet, per flow
 // and the timer scheduler's lateness (see TimerLateness.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [count]
+// and commands per second through the runtime onto SQLite (see RuntimeThroughput.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
+if (args.Contains("--commands"))
+{
+    Environment.ExitCode = await RuntimeThroughput.RunAsync(args);
+    return;
+}
+
 if (args.Contains("--timers"))
 {
     Environment.ExitCode = await TimerLateness.RunAsync(args);
