@@ -63,15 +63,11 @@ public static class ContactCenterServiceCollectionExtensions
         if (!Directory.Exists(calendarFolder) || !File.Exists(policies))
         {
             // A workflows folder without calendar data (a test's, say) runs timers on plain durations.
-            return new CalendarData(HolidayCalendar.Empty, new PlainDurations());
+            return new CalendarData(HolidayCalendar.Empty, WorkflowEngine.PlainDurations);
         }
 
-        var (calendar, policySet) = CalendarFiles.LoadWorkflowsFolder(workflowsFolder);
-        return new CalendarData(CalendarFiles.LoadHolidays(calendarFolder), new SlaDeadlineCalculator(calendar, policySet));
-    }
-
-    private sealed class PlainDurations : IDeadlineCalculator
-    {
-        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy) => from + duration;
+        var holidays = CalendarFiles.LoadHolidays(calendarFolder);
+        var configuration = CalendarFiles.LoadSlaConfiguration(policies);
+        return new CalendarData(holidays, new SlaDeadlineCalculator(new WorkingCalendar(holidays, configuration.Calendar), configuration.Policies));
     }
 }

@@ -60,7 +60,8 @@ public sealed record Decision(IReadOnlyList<WorkflowEvent> Events, InstanceState
 /// </summary>
 public sealed class WorkflowEngine(DefinitionSet definitions, IDeadlineCalculator? deadlines = null)
 {
-    private static readonly IDeadlineCalculator PlainDurations = new DurationDeadlines();
+    /// <summary>Due times as the timers' own durations, with no calendar: the default.</summary>
+    public static IDeadlineCalculator PlainDurations { get; } = new DurationDeadlines();
 
     /// <summary>Most element transitions one command may cause before the instance faults as a livelock. Default is 10,000.</summary>
     public int MaxTransitionsPerCommand { get; init; } = 10_000;
