@@ -59,8 +59,10 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
                 await store.MarkDeliveredAsync(message.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 delivered++;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // A cancellation nobody asked for (an HTTP client's timeout) is a failed delivery,
+                // retried with back-off; only a cancelled pass stops without counting an attempt.
                 var attempts = message.Attempts + 1;
                 var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
                 await store.MarkFailedAsync(message.Id, attempts, clock.GetUtcNow() + delay, e.Message, cancellationToken).ConfigureAwait(false);
