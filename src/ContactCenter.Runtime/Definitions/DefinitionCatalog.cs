@@ -66,7 +66,7 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
 
     /// <summary>
     /// Seeds the catalogue from files (the repo's <c>workflows/*.bpmn</c>): a file whose content
-    /// differs from its key's latest version becomes a new published version. The very first
+    /// matches no stored version of its key becomes a new published version. The very first
     /// version of a key takes effect at <see cref="ImportHeader.FirstEffectiveFrom"/>, later
     /// ones at once. Invalid files are reported and skipped; the rest still import.
     /// </summary>
@@ -100,9 +100,13 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
             var versions = await store.ListAsync(definition.Key, cancellationToken).ConfigureAwait(false);
             var latest = versions.MaxBy(v => v.Version);
             var hash = HashOf(bpmn);
-            if (latest?.ContentHash == hash)
+
+            // Content the catalogue already holds, in any version and state, is not imported again:
+            // otherwise a file still holding v1 would, at the next start, publish over a v2 that
+            // went through review and approval in the designer.
+            if (versions.Where(v => v.ContentHash == hash).MaxBy(v => v.Version) is { } known)
             {
-                results.Add(new ImportResult(source, definition.Key, latest.Version, false, []));
+                results.Add(new ImportResult(source, definition.Key, known.Version, false, []));
                 continue;
             }
 

@@ -466,6 +466,24 @@ public class DefinitionCatalogTests
     }
 
     [Fact]
+    public async Task Import_FileStillHoldsV1AfterV2WasApprovedInTheDesigner_DoesNotPublishOverV2()
+    {
+        var (fixture, clock) = await StartAsync();
+        await using var _f = fixture;
+        await fixture.Catalog.ImportAsync([("alpha.bpmn", CatalogBpmn.Simple("alpha", "v1"))], Header);
+        clock.Advance(TimeSpan.FromDays(1));
+        var v2 = await CatalogBpmn.PublishNewAsync(fixture.Catalog, CatalogBpmn.Simple("alpha", "v2"), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromDays(1));
+
+        // The next start-up imports the repo's file, which still holds v1's content.
+        var results = await fixture.Catalog.ImportAsync([("alpha.bpmn", CatalogBpmn.Simple("alpha", "v1"))], Header);
+
+        results.Should().ContainSingle().Which.Should().BeEquivalentTo(new ImportResult("alpha.bpmn", "alpha", 1, false, []));
+        (await fixture.Catalog.ListAsync("alpha")).Should().HaveCount(2);
+        (await fixture.Catalog.GetInEffectAsync("alpha", clock.GetUtcNow())).Version.Should().Be(v2.Version);
+    }
+
+    [Fact]
     public async Task Import_ChangedContent_BecomesANewVersionEffectiveNow()
     {
         var (fixture, clock) = await StartAsync();
