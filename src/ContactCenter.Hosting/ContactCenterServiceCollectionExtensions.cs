@@ -46,7 +46,8 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
             sp.GetRequiredService<IDeadlineCalculator>(),
-            sp.GetRequiredService<IContextVariables>()));
+            sp.GetRequiredService<IContextVariables>(),
+            sp.GetServices<IInstanceObserver>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton<OutboxDispatcher>();

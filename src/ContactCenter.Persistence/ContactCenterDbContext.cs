@@ -68,6 +68,7 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
             e.HasIndex(r => r.Status);
             e.HasIndex(r => r.Agent);
             e.HasIndex(r => r.Channel);
+            e.HasIndex(r => new { r.CustomerRef, r.Channel });
             e.HasIndex(r => r.StartedAt);
             e.HasIndex(r => new { r.DefinitionKey, r.DefinitionVersion });
             e.HasIndex(r => r.ParentInstanceId);

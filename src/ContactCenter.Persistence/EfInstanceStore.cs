@@ -48,6 +48,16 @@ public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> co
                 rows = rows.Where(r => r.Channel == channel);
             }
 
+            if (query.CustomerRef is { } customer)
+            {
+                rows = rows.Where(r => r.CustomerRef == customer);
+            }
+
+            if (query.ParentInstanceId is { } parent)
+            {
+                rows = rows.Where(r => r.ParentInstanceId == parent);
+            }
+
             if (query.DefinitionKey is { } key)
             {
                 rows = rows.Where(r => r.DefinitionKey == key);

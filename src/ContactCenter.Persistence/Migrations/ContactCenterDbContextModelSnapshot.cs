@@ -198,6 +198,8 @@ namespace ContactCenter.Persistence.Migrations
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("CustomerRef", "Channel");
+
                     b.HasIndex("DefinitionKey", "DefinitionVersion");
 
                     b.ToTable("instances", (string)null);

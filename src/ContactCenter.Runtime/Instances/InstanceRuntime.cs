@@ -17,6 +17,16 @@ public interface IContextVariables
     IReadOnlyDictionary<string, Value> At(DateTimeOffset now);
 }
 
+/// <summary>
+/// Told about every committed change of an instance, after the commit (live updates to browsers,
+/// metrics). Called on the committing thread: keep it short and never throw; a failure is logged
+/// and does not undo the commit.
+/// </summary>
+public interface IInstanceObserver
+{
+    void Committed(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events);
+}
+
 /// <summary>A request to start an instance: a conversation on a channel, or a ticket's escalation.</summary>
 public sealed record StartRequest
 {
@@ -57,8 +67,11 @@ public sealed class InstanceRuntime(
     TimeProvider clock,
     ILogger<InstanceRuntime> logger,
     IDeadlineCalculator? deadlines = null,
-    IContextVariables? context = null) : ITimerSink
+    IContextVariables? context = null,
+    IEnumerable<IInstanceObserver>? observers = null) : ITimerSink
 {
+    private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
+
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
 
@@ -258,6 +271,18 @@ public sealed class InstanceRuntime(
             {
                 // Harmless: a stale trigger fires a timer that is no longer pending, which is a no-op.
                 logger.LogWarning(e, "Could not remove the trigger of timer {TimerId} of {InstanceId}", timerId, before.Id);
+            }
+        }
+
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.Committed(after, decision.Events);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Observer {Observer} failed on {InstanceId}", observer.GetType().Name, after.Id);
             }
         }
 

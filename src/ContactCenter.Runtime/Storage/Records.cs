@@ -157,6 +157,12 @@ public sealed record InstanceQuery
 
     public string? Channel { get; init; }
 
+    /// <summary>The customer (a WhatsApp number, an e-mail address, a social media handle).</summary>
+    public string? CustomerRef { get; init; }
+
+    /// <summary>Instances started from this one (the tickets a conversation raised).</summary>
+    public Guid? ParentInstanceId { get; init; }
+
     public string? DefinitionKey { get; init; }
 
     public DateTimeOffset? StartedFrom { get; init; }
