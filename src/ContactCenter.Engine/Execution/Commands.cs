@@ -31,6 +31,19 @@ public sealed record FireTimer(long TimerId) : WorkflowCommand;
 
 public sealed record CancelInstance(string Reason) : WorkflowCommand;
 
+/// <summary>
+/// Moves a pending timer, or holds it when <paramref name="DueAt"/> is null (a held timer stays
+/// pending but never fires until it is given a due time again). The runtime uses it to follow an
+/// SLA clock that paused or was extended; <paramref name="Reason"/> is journaled.
+/// </summary>
+public sealed record RescheduleTimer(long TimerId, DateTimeOffset? DueAt, string Reason) : WorkflowCommand;
+
+/// <summary>
+/// Records a fact about the instance that is not a step of its flow (a ticket note, an SLA pause
+/// or extension), so the journal stays the one complete history. It changes no flow state.
+/// </summary>
+public sealed record Annotate(string Kind, IReadOnlyDictionary<string, Value>? Data = null) : WorkflowCommand;
+
 /// <summary>Why a command was refused.</summary>
 public enum RejectionReason
 {
@@ -42,6 +55,8 @@ public enum RejectionReason
     OutcomeNotAllowed,
     MissingFields,
     InvalidData,
+    UnknownTimer,
+    InvalidAnnotation,
 }
 
 /// <summary>A command the instance cannot accept; nothing was changed.</summary>

@@ -91,6 +91,16 @@ internal static class Evolver
             case TimerCancelled cancelled:
                 Remove(state.WritableTimers, cancelled.TimerId, e);
                 break;
+            case TimerRescheduled rescheduled:
+                if (!state.TimerMap.TryGetValue(rescheduled.TimerId, out var moved))
+                {
+                    throw new JournalException(e.Sequence, $"{Name(e)} names timer {rescheduled.TimerId}, which is not pending");
+                }
+
+                state.WritableTimers.Set(rescheduled.TimerId, moved with { DueAt = rescheduled.DueAt ?? moved.DueAt, Held = rescheduled.DueAt is null });
+                break;
+            case Annotated:
+                break;
             case MessageSubscribed subscribed:
                 Require(state.TokenMap, subscribed.TokenId, e);
                 Add(state.WritableSubscriptions, subscribed.SubscriptionId, new MessageSubscription(subscribed.SubscriptionId, subscribed.TokenId, subscribed.ElementId, subscribed.MessageName), e);

@@ -73,7 +73,7 @@ internal sealed class Execution
         {
             case StartInstance:
                 break;
-            case FireTimer fire when !state.IsRunning || !state.TimerMap.ContainsKey(fire.TimerId):
+            case FireTimer fire when !state.IsRunning || !state.TimerMap.TryGetValue(fire.TimerId, out var pending) || pending.Held:
                 break;
             default:
                 if (state.IsRunning)
@@ -100,12 +100,30 @@ internal sealed class Execution
             case FireTimer fire:
                 // A timer that is no longer pending (the customer replied, the instance ended) is
                 // a no-op, so the scheduler may fire twice without harm.
-                if (state.IsRunning && state.TimerMap.TryGetValue(fire.TimerId, out var timer))
+                if (state.IsRunning && state.TimerMap.TryGetValue(fire.TimerId, out var timer) && !timer.Held)
                 {
                     Emit(new TimerFired(timer.Id));
                     Trigger(timer.TokenId, timer.ElementId);
                 }
 
+                break;
+            case RescheduleTimer reschedule:
+                RequireRunning();
+                if (!state.TimerMap.ContainsKey(reschedule.TimerId))
+                {
+                    throw new WorkflowCommandRejectedException(RejectionReason.UnknownTimer, $"timer {reschedule.TimerId} is not pending");
+                }
+
+                Emit(new TimerRescheduled(reschedule.TimerId, reschedule.DueAt, reschedule.Reason));
+                break;
+            case Annotate annotate:
+                RequireRunning();
+                if (string.IsNullOrWhiteSpace(annotate.Kind))
+                {
+                    throw new WorkflowCommandRejectedException(RejectionReason.InvalidAnnotation, "an annotation needs a kind");
+                }
+
+                Emit(new Annotated(annotate.Kind, ToData(annotate.Data)));
                 break;
             case CancelInstance cancel:
                 RequireRunning();
@@ -626,7 +644,7 @@ internal sealed class Execution
         var node = (FlowNode)trigger;
         if (trigger.Trigger == EventTrigger.Timer)
         {
-            var due = deadlines.DueAt(now, trigger.TimerDuration ?? TimeSpan.Zero, trigger.SlaPolicy);
+            var due = deadlines.DueAt(now, trigger.TimerDuration ?? TimeSpan.Zero, trigger.SlaPolicy, state.Variables);
             Emit(new TimerScheduled(NewId(), tokenId, node.Id, due, trigger.SlaPolicy));
         }
         else

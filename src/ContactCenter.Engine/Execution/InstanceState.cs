@@ -33,7 +33,8 @@ public sealed record WorkItem(
     ImmutableArray<string> Fields,
     DateTimeOffset CreatedAt);
 
-public sealed record PendingTimer(long Id, long TokenId, string ElementId, DateTimeOffset DueAt, string? SlaPolicy);
+/// <summary>A timer waiting to fire. A <paramref name="Held"/> timer never fires until it is rescheduled (an SLA clock paused).</summary>
+public sealed record PendingTimer(long Id, long TokenId, string ElementId, DateTimeOffset DueAt, string? SlaPolicy, bool Held = false);
 
 public sealed record MessageSubscription(long Id, long TokenId, string ElementId, string MessageName);
 
@@ -192,7 +193,7 @@ public sealed class InstanceState : IVariableSource
         PendingTimer? next = null;
         foreach (var timer in TimerMap)
         {
-            if (next is null || timer.DueAt < next.DueAt)
+            if (!timer.Held && (next is null || timer.DueAt < next.DueAt))
             {
                 next = timer;
             }

@@ -1,4 +1,5 @@
 using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Model;
 
 namespace ContactCenter.Engine;
@@ -8,6 +9,13 @@ public interface IDeadlineCalculator
 {
     /// <summary>Must be a pure function of its arguments: a replay relies on it only through the journal, but a live decision must be repeatable.</summary>
     DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy);
+
+    /// <summary>
+    /// As <see cref="DueAt(DateTimeOffset, TimeSpan, string?)"/>, with the instance's variables, so an
+    /// SLA can depend on a ticket's category and priority. Pure as well.
+    /// </summary>
+    DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy, IReadOnlyDictionary<string, Value> variables) =>
+        DueAt(from, duration, slaPolicy);
 }
 
 /// <summary>The definitions an engine may run, each at the version the caller pinned.</summary>

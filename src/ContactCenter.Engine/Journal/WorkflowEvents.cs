@@ -27,6 +27,8 @@ namespace ContactCenter.Engine.Journal;
 [JsonDerivedType(typeof(TimerScheduled), "timer-scheduled@1")]
 [JsonDerivedType(typeof(TimerFired), "timer-fired@1")]
 [JsonDerivedType(typeof(TimerCancelled), "timer-cancelled@1")]
+[JsonDerivedType(typeof(TimerRescheduled), "timer-rescheduled@1")]
+[JsonDerivedType(typeof(Annotated), "annotated@1")]
 [JsonDerivedType(typeof(MessageSubscribed), "message-subscribed@1")]
 [JsonDerivedType(typeof(MessageUnsubscribed), "message-unsubscribed@1")]
 [JsonDerivedType(typeof(MessageReceived), "message-received@1")]
@@ -97,6 +99,12 @@ public sealed record TimerScheduled(long TimerId, long TokenId, string ElementId
 public sealed record TimerFired(long TimerId) : WorkflowEvent;
 
 public sealed record TimerCancelled(long TimerId) : WorkflowEvent;
+
+/// <summary>A pending timer got a new due time, or was held (<see cref="DueAt"/> null) until it gets one.</summary>
+public sealed record TimerRescheduled(long TimerId, DateTimeOffset? DueAt, string Reason) : WorkflowEvent;
+
+/// <summary>A fact recorded beside the flow: a ticket note, an SLA pause, resume or extension.</summary>
+public sealed record Annotated(string Kind, ImmutableSortedDictionary<string, Value> Data) : WorkflowEvent;
 
 public sealed record MessageSubscribed(long SubscriptionId, long TokenId, string ElementId, string MessageName) : WorkflowEvent;
 
