@@ -50,12 +50,17 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetServices<IInstanceObserver>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<IOutboxHandler, TicketOpener>();
+        services.AddSingleton(sp =>
+        {
+            var calendar = sp.GetRequiredService<CalendarData>();
+            return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
+        });
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }
 
-    /// <summary>The working calendar, SLA deadlines and holidays of the workflows folder.</summary>
-    public sealed record CalendarData(HolidayCalendar Holidays, IDeadlineCalculator Deadlines);
+    /// <summary>The holidays, working calendar, SLA policies and timer deadlines of the workflows folder.</summary>
+    public sealed record CalendarData(HolidayCalendar Holidays, WorkingCalendar Calendar, SlaPolicySet Policies, IDeadlineCalculator Deadlines);
 
     private static CalendarData LoadCalendar(string workflowsFolder)
     {
@@ -63,12 +68,14 @@ public static class ContactCenterServiceCollectionExtensions
         var policies = Path.Combine(workflowsFolder, "sla-policies.json");
         if (!Directory.Exists(calendarFolder) || !File.Exists(policies))
         {
-            // A workflows folder without calendar data (a test's, say) runs timers on plain durations.
-            return new CalendarData(HolidayCalendar.Empty, WorkflowEngine.PlainDurations);
+            // A workflows folder without calendar data (a test's, say) runs timers on plain durations,
+            // and tickets on the default policy over weekdays only.
+            return new CalendarData(HolidayCalendar.Empty, new WorkingCalendar(HolidayCalendar.Empty), new SlaPolicySet([SlaPolicy.Default()]), WorkflowEngine.PlainDurations);
         }
 
         var holidays = CalendarFiles.LoadHolidays(calendarFolder);
         var configuration = CalendarFiles.LoadSlaConfiguration(policies);
-        return new CalendarData(holidays, new SlaDeadlineCalculator(new WorkingCalendar(holidays, configuration.Calendar), configuration.Policies));
+        var calendar = new WorkingCalendar(holidays, configuration.Calendar);
+        return new CalendarData(holidays, calendar, configuration.Policies, new SlaDeadlineCalculator(calendar, configuration.Policies));
     }
 }

@@ -1,4 +1,5 @@
 using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
 
 namespace ContactCenter.Runtime.Calendar;
 
@@ -22,7 +23,14 @@ public sealed class SlaDeadlineCalculator(WorkingCalendar calendar, SlaPolicySet
     public SlaPolicySet Policies { get; } = policies;
 
     /// <exception cref="KeyNotFoundException"><paramref name="slaPolicy"/> is not a timer policy.</exception>
-    public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy)
+    public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy) =>
+        DueAt(from, duration, slaPolicy, EmptyVariables);
+
+    /// <summary>
+    /// As the three-argument overload; a timer policy <c>byTicket</c> takes the policy of the
+    /// instance's <c>kategori</c> and <c>prioritas</c>.
+    /// </summary>
+    public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy, IReadOnlyDictionary<string, Value> variables)
     {
         if (slaPolicy is null)
         {
@@ -34,7 +42,7 @@ public sealed class SlaDeadlineCalculator(WorkingCalendar calendar, SlaPolicySet
             throw new KeyNotFoundException($"cc:slaPolicy '{slaPolicy}' is not a timer policy in the SLA configuration (known: {string.Join(", ", Policies.TimerPolicies.Select(t => t.Name))})");
         }
 
-        var policy = Policies.Get(timer.PolicyName);
+        var policy = Policies.PolicyOf(timer, variables);
         var resolution = policy.Resolution.ToWorkingTime(Calendar);
         var workingTime = timer.Point switch
         {
@@ -44,6 +52,8 @@ public sealed class SlaDeadlineCalculator(WorkingCalendar calendar, SlaPolicySet
         };
         return Calendar.AddWorkingTime(from, workingTime.ToTimeSpan());
     }
+
+    private static readonly Dictionary<string, Value> EmptyVariables = [];
 
     /// <summary>Whether <paramref name="slaPolicy"/> names a timer policy.</summary>
     public bool Knows(string slaPolicy) => Policies.TryGetTimer(slaPolicy, out _);

@@ -83,4 +83,13 @@ public enum SlaTimerPoint
 }
 
 /// <summary>What a BPMN timer's <c>cc:slaPolicy</c> name means: a point of a ticket policy.</summary>
-public sealed record SlaTimerPolicy(string Name, string PolicyName, SlaTimerPoint Point);
+public sealed record SlaTimerPolicy(string Name, string PolicyName, SlaTimerPoint Point)
+{
+    /// <summary>
+    /// The <see cref="PolicyName"/> that means "the policy of the ticket": the one
+    /// <see cref="SlaPolicySet.Find"/> picks for the instance's <c>kategori</c> and <c>prioritas</c>.
+    /// </summary>
+    public const string ByTicket = "byTicket";
+
+    public bool IsByTicket => PolicyName == ByTicket;
+}

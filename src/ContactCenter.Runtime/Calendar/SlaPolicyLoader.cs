@@ -158,9 +158,9 @@ public static class SlaPolicyLoader
         reader.ExpectObject(property.Value, entry);
         reader.OnlyFields(property.Value, entry, "policy", "point");
         var policy = reader.RequiredString(property.Value, entry, "policy");
-        if (policies.All(p => p.Name != policy))
+        if (policy != SlaTimerPolicy.ByTicket && policies.All(p => p.Name != policy))
         {
-            throw reader.Error(entry, "policy", $"'{policy}' is not a policy in this file");
+            throw reader.Error(entry, "policy", $"'{policy}' is neither a policy in this file nor '{SlaTimerPolicy.ByTicket}'");
         }
 
         var pointText = reader.RequiredString(property.Value, entry, "point");

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ContactCenter.Engine.Expressions;
 
 namespace ContactCenter.Runtime.Calendar;
 
@@ -35,7 +36,7 @@ public sealed class SlaPolicySet
         _timers = new(StringComparer.Ordinal);
         foreach (var timer in timers ?? [])
         {
-            if (!_byName.ContainsKey(timer.PolicyName))
+            if (!timer.IsByTicket && !_byName.ContainsKey(timer.PolicyName))
             {
                 throw new ArgumentException($"timer policy '{timer.Name}' names policy '{timer.PolicyName}', which is not defined", nameof(timers));
             }
@@ -89,6 +90,28 @@ public sealed class SlaPolicySet
         }
 
         return best ?? throw new KeyNotFoundException($"no SLA policy covers category '{category}', priority '{priority}' (add a '*' policy)");
+    }
+
+    /// <summary>The variable holding a ticket's category. Its value is matched against <see cref="SlaPolicy.Category"/>.</summary>
+    public const string CategoryVariable = "kategori";
+
+    /// <summary>The variable holding a ticket's priority. Its value is matched against <see cref="SlaPolicy.Priority"/>.</summary>
+    public const string PriorityVariable = "prioritas";
+
+    /// <summary>The policy of a ticket with these variables (a missing category or priority matches only <c>*</c> policies).</summary>
+    public SlaPolicy ForTicket(IReadOnlyDictionary<string, Value> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        return Find(Text(CategoryVariable), Text(PriorityVariable));
+
+        string Text(string name) => variables.TryGetValue(name, out var value) && !value.IsNull ? value.ToString() : string.Empty;
+    }
+
+    /// <summary>The policy a timer policy points into, for an instance with these variables.</summary>
+    public SlaPolicy PolicyOf(SlaTimerPolicy timer, IReadOnlyDictionary<string, Value> variables)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        return timer.IsByTicket ? ForTicket(variables) : Get(timer.PolicyName);
     }
 
     private static string Key(string text) => text.Trim().ToUpperInvariant();

@@ -161,10 +161,12 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
         var calls = definition.Nodes.Values.OfType<CallActivity>().Select(c => c.CalledKey).Distinct(StringComparer.Ordinal);
         foreach (var called in calls)
         {
-            if (called != definition.Key && (await store.ListAsync(called, cancellationToken).ConfigureAwait(false)).Count == 0)
+            // An instance pins the called flow's version in effect at its start, so a flow that
+            // exists only as drafts could never run: it must have been published at least once.
+            if (called != definition.Key && !(await store.ListAsync(called, cancellationToken).ConfigureAwait(false)).Any(v => v.Status is VersionStatus.Published or VersionStatus.Retired))
             {
                 var node = definition.Nodes.Values.OfType<CallActivity>().First(c => c.CalledKey == called);
-                var problem = new DefinitionProblem("draft.bpmn", node.Id, node.Line, $"calledElement '{called}' is not in the catalogue");
+                var problem = new DefinitionProblem("draft.bpmn", node.Id, node.Line, $"calledElement '{called}' has no published version in the catalogue");
                 throw new CatalogException(CatalogError.InvalidDefinition, problem.ToString(), [problem]);
             }
         }
@@ -211,7 +213,38 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
                 throw new CatalogException(CatalogError.SamePerson, $"{checker} made this version and cannot also check it");
             }
 
+            if (v.Checker is not null)
+            {
+                // Checking twice by the same person changes nothing; a second checker must not
+                // silently replace the first one's signature.
+                return SamePerson(v.Checker, checker)
+                    ? v
+                    : throw new CatalogException(CatalogError.WrongStatus, $"{key} v{version} was already checked by {v.Checker}");
+            }
+
             return v with { Checker = checker, CheckedAt = clock.GetUtcNow() };
+        }, cancellationToken);
+
+    /// <summary>
+    /// A checker or approver sends a version in review back to its maker as a draft, with a note
+    /// saying what to change; the check, if any, is cleared.
+    /// </summary>
+    public Task<DefinitionVersionRecord> ReturnToDraftAsync(string key, int version, string reviewer, string note, CancellationToken cancellationToken = default) =>
+        TransitionAsync(key, version, VersionStatus.InReview, v =>
+        {
+            RequirePerson(reviewer, "reviewer");
+            if (SamePerson(v.Maker, reviewer))
+            {
+                throw new CatalogException(CatalogError.SamePerson, $"{reviewer} made this version; the maker withdraws nothing by review");
+            }
+
+            if (string.IsNullOrWhiteSpace(note))
+            {
+                throw new CatalogException(CatalogError.NotAllowed, "a version goes back to its maker with a note saying what to change");
+            }
+
+            var changeNote = string.IsNullOrWhiteSpace(v.ChangeNote) ? $"[{reviewer}] {note.Trim()}" : $"{v.ChangeNote}\n[{reviewer}] {note.Trim()}";
+            return v with { Status = VersionStatus.Draft, Checker = null, CheckedAt = null, SubmittedAt = null, ChangeNote = changeNote };
         }, cancellationToken);
 
     /// <summary>The approver approves a checked version; maker, checker and approver are three people.</summary>

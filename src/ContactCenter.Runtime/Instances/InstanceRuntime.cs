@@ -117,6 +117,51 @@ public sealed class InstanceRuntime(
     public Task<InstanceRecord> CancelAsync(Guid instanceId, string reason, string actor, CancellationToken cancellationToken = default) =>
         ExecuteAsync(instanceId, new CancelInstance(reason) { Actor = actor }, null, cancellationToken);
 
+    /// <summary>Journals a fact beside the flow (a ticket note, say) without moving it.</summary>
+    public Task<InstanceRecord> AnnotateAsync(Guid instanceId, string kind, IReadOnlyDictionary<string, Value>? data, string actor, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(instanceId, new Annotate(kind, data) { Actor = actor }, null, cancellationToken);
+
+    /// <summary>
+    /// Decides several commands one after the other on the instance and commits all their events
+    /// in one transaction, or none (an SLA pause: the annotation and the held timers together).
+    /// <paramref name="prepare"/> sees the current record, state and time and returns the commands; it runs again
+    /// after a conflict with another command, up to <see cref="TimerConflictRetries"/> times.
+    /// </summary>
+    public async Task<InstanceRecord> ExecuteManyAsync(Guid instanceId, Func<InstanceRecord, InstanceState, DateTimeOffset, CancellationToken, Task<List<WorkflowCommand>>> prepare, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepare);
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            var engine = await EngineForAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
+            var state = InstanceState.FromJson(record.Snapshot);
+            var now = clock.GetUtcNow();
+            var commands = await prepare(record, state, now, cancellationToken).ConfigureAwait(false);
+            var current = state;
+            var events = new List<WorkflowEvent>();
+            foreach (var command in commands)
+            {
+                var step = engine.Decide(current, context is null ? command : command with { Context = context.At(now) }, now);
+                events.AddRange(step.Events);
+                current = step.State;
+            }
+
+            if (events.Count == 0)
+            {
+                return record;
+            }
+
+            try
+            {
+                return await CommitAsync(record, state, new Decision(events, current), now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
+            {
+                logger.LogDebug("Commands on {InstanceId} lost a race (attempt {Attempt}); retrying", instanceId, attempt);
+            }
+        }
+    }
+
     /// <summary>
     /// Fires a timer. A timer that is no longer pending is a no-op; a race with another command on
     /// the same instance is retried, because a timer firing must not be lost.
@@ -222,10 +267,19 @@ public sealed class InstanceRuntime(
         var journal = decision.Events
             .Select(e => new JournalRecord(before.Id, e.Sequence, JournalSerializer.TypeNameOf(e), e.At, e.Actor, JournalSerializer.Serialize(e)))
             .ToList();
-        var oldTimers = oldState.Timers.Select(t => t.Id).ToHashSet();
-        var newTimers = state.Timers.Select(t => t.Id).ToHashSet();
-        var armed = state.Timers.Where(t => !oldTimers.Contains(t.Id)).Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt)).ToList();
-        var removed = oldTimers.Where(id => !newTimers.Contains(id)).ToList();
+        var oldTimers = oldState.Timers.ToDictionary(t => t.Id);
+        var newTimers = state.Timers.ToDictionary(t => t.Id);
+
+        // A held timer has no trigger and no pending row; a moved one is removed and armed again.
+        var armed = state.Timers
+            .Where(t => !t.Held && (!oldTimers.TryGetValue(t.Id, out var old) || old.Held || old.DueAt != t.DueAt))
+            .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt))
+            .ToList();
+        var removed = oldTimers.Values
+            .Where(old => !old.Held && (!newTimers.TryGetValue(old.Id, out var current) || current.Held || current.DueAt != old.DueAt))
+            .Select(old => old.Id)
+            .ToList();
+        var rearmed = armed.Select(t => t.TimerId).ToHashSet();
         var after = before with
         {
             Status = state.Status,
@@ -261,7 +315,7 @@ public sealed class InstanceRuntime(
             }
         }
 
-        foreach (var timerId in removed)
+        foreach (var timerId in removed.Where(id => !rearmed.Contains(id)))
         {
             try
             {

@@ -95,7 +95,7 @@ public class CalendarLoadingTests
         complaint.Extension.Should().Be(SlaTarget.WorkingDays(10));
         complaint.WarningShare.Should().Be(0.75m);
         sla.Policies.TimerPolicies.Select(t => (t.Name, t.PolicyName, t.Point)).Should().BeEquivalentTo(
-            [("complaint-warning", "complaint", SlaTimerPoint.Warning), ("complaint-resolution", "complaint", SlaTimerPoint.Breach)]);
+            [("complaint-warning", SlaTimerPolicy.ByTicket, SlaTimerPoint.Warning), ("complaint-resolution", SlaTimerPolicy.ByTicket, SlaTimerPoint.Breach)]);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class CalendarLoadingTests
     [InlineData("""{ "policies": [ { "name": "p", "warningShare": 1.5 } ] }""", "policies[0].warningShare: 1.5 is not between 0 and 1 (exclusive)")]
     [InlineData("""{ "policies": [ { "name": "p" }, { "name": "p" } ] }""", "policies[1].name: 'p' is already defined")]
     [InlineData("""{ "policies": [ { "name": "p" }, { "name": "q" } ] }""", "policies: policies 'p' and 'q' both cover category '*', priority '*'")]
-    [InlineData("""{ "policies": [ { "name": "p" } ], "timers": { "t": { "policy": "x", "point": "breach" } } }""", "timers.t.policy: 'x' is not a policy in this file")]
+    [InlineData("""{ "policies": [ { "name": "p" } ], "timers": { "t": { "policy": "x", "point": "breach" } } }""", "timers.t.policy: 'x' is neither a policy in this file nor 'byTicket'")]
     [InlineData("""{ "policies": [ { "name": "p" } ], "timers": { "t": { "policy": "p", "point": "late" } } }""", "timers.t.point: 'late' is not a point (firstResponse, warning, breach)")]
     [InlineData("""{ "calendar": { "timeZone": "WIB" }, "policies": [] }""", "calendar.timeZone: 'WIB' is not an IANA time zone id (e.g. Asia/Jakarta)")]
     [InlineData("""{ "calendar": { "workdayStart": "8am" }, "policies": [] }""", "calendar.workdayStart: '8am' is not a time of day (HH:mm)")]

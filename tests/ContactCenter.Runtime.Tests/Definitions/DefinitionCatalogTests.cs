@@ -574,4 +574,59 @@ public class DefinitionCatalogTests
         after.Where(v => v.Version > 1).Should().ContainSingle().Which.Should().Match<DefinitionVersionRecord>(v =>
             v.Key == "still-connected" && v.Version == 2 && v.EffectiveFrom == clock.GetUtcNow());
     }
+
+    [Fact]
+    public async Task Check_BySecondChecker_IsRefusedAndKeepsTheFirstSignature_SameCheckerAgainChangesNothing()
+    {
+        var (fixture, _) = await StartAsync();
+        await using var _f = fixture;
+        var catalog = fixture.Catalog;
+        await catalog.CreateDraftAsync(CatalogBpmn.Simple("alpha"), "maker.ani");
+        await catalog.SubmitAsync("alpha", 1, "maker.ani");
+        var first = await catalog.CheckAsync("alpha", 1, "checker.budi");
+
+        (await RefusedAsync(() => catalog.CheckAsync("alpha", 1, "checker.dedi"))).Error.Should().Be(CatalogError.WrongStatus);
+        (await catalog.CheckAsync("alpha", 1, "Checker.Budi")).Should().Be(first);
+
+        var stored = await catalog.GetAsync("alpha", 1);
+        stored.Checker.Should().Be("checker.budi");
+        stored.CheckedAt.Should().Be(first.CheckedAt);
+    }
+
+    [Fact]
+    public async Task ReturnToDraft_WithANote_ClearsTheCheckAndLetsTheMakerResubmit()
+    {
+        var (fixture, _) = await StartAsync();
+        await using var _f = fixture;
+        var catalog = fixture.Catalog;
+        await catalog.CreateDraftAsync(CatalogBpmn.Simple("alpha"), "maker.ani", changeNote: "Skrip penutup baru");
+        await catalog.SubmitAsync("alpha", 1, "maker.ani");
+        await catalog.CheckAsync("alpha", 1, "checker.budi");
+
+        (await RefusedAsync(() => catalog.ReturnToDraftAsync("alpha", 1, "approver.citra", " "))).Error.Should().Be(CatalogError.NotAllowed);
+        (await RefusedAsync(() => catalog.ReturnToDraftAsync("alpha", 1, "maker.ani", "tarik"))).Error.Should().Be(CatalogError.SamePerson);
+        var returned = await catalog.ReturnToDraftAsync("alpha", 1, "approver.citra", "Nomor langkah 7 salah");
+
+        returned.Status.Should().Be(VersionStatus.Draft);
+        returned.Checker.Should().BeNull();
+        returned.CheckedAt.Should().BeNull();
+        returned.ChangeNote.Should().Be("Skrip penutup baru\n[approver.citra] Nomor langkah 7 salah");
+        (await RefusedAsync(() => catalog.ApproveAsync("alpha", 1, "approver.citra"))).Error.Should().Be(CatalogError.WrongStatus);
+        (await catalog.SubmitAsync("alpha", 1, "maker.ani")).Status.Should().Be(VersionStatus.InReview);
+    }
+
+    [Fact]
+    public async Task CreateDraft_CallingAKeyThatHasOnlyDrafts_IsRefused()
+    {
+        var (fixture, _) = await StartAsync();
+        await using var _f = fixture;
+        await fixture.Catalog.CreateDraftAsync(CatalogBpmn.Simple("beta"), "maker.ani");
+        var bpmn = CatalogBpmn.Caller("alpha", "beta");
+
+        var refused = await RefusedAsync(() => fixture.Catalog.CreateDraftAsync(bpmn, "maker.ani"));
+
+        refused.Error.Should().Be(CatalogError.InvalidDefinition);
+        refused.Problems.Should().ContainSingle().Which.Message.Should().Contain("beta").And.Contain("no published version");
+        (await fixture.Catalog.ListAsync("alpha")).Should().BeEmpty();
+    }
 }

@@ -1,0 +1,130 @@
+using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Calendar;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
+
+namespace ContactCenter.Runtime.Tickets;
+
+/// <summary>A ticket's SLA as it stands: the policy it runs under, the clock's figures, and its pauses and extension.</summary>
+public sealed record TicketSlaState(Guid TicketId, string Policy, DateTimeOffset Start, SlaSnapshot Snapshot, IReadOnlyList<SlaPause> Pauses, SlaExtension? Extension);
+
+/// <summary>
+/// The SLA clock of a ticket instance, kept in its journal and its timers. Pausing (the ticket
+/// waits on the customer), resuming and the one extension are journaled as annotations
+/// (<see cref="PausedKind"/>, <see cref="ResumedKind"/>, <see cref="ExtendedKind"/>) in the same
+/// commit as the rescheduled SLA timers: a pause holds the warning and breach timers, a resume or
+/// an extension moves them to the clock's new dues. The clock is rebuilt from the journal, so
+/// what QC replays is what the timers followed.
+/// </summary>
+/// <remarks>
+/// The clock starts when the ticket instance starts and runs under the policy of the ticket's
+/// <c>kategori</c> and <c>prioritas</c>, the same one the engine's <see cref="SlaDeadlineCalculator"/>
+/// used to arm the timers. A warning that already fired is not sent again after an extension.
+/// </remarks>
+public sealed class TicketSla(InstanceRuntime runtime, WorkingCalendar calendar, SlaPolicySet policies)
+{
+    public const string PausedKind = "sla-paused";
+
+    public const string ResumedKind = "sla-resumed";
+
+    public const string ExtendedKind = "sla-extended";
+
+    public WorkingCalendar Calendar { get; } = calendar;
+
+    public SlaPolicySet Policies { get; } = policies;
+
+    /// <summary>The ticket's SLA at <paramref name="at"/>.</summary>
+    /// <exception cref="InstanceNotFoundException">No such instance.</exception>
+    public async Task<TicketSlaState> GetAsync(Guid ticketId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var record = await runtime.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var journal = await runtime.ReadJournalAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var state = InstanceState.FromJson(record.Snapshot);
+        var clock = ClockOf(record, state, journal);
+        return new TicketSlaState(ticketId, clock.Policy.Name, clock.Start, clock.Evaluate(Calendar, at), clock.Pauses, clock.Extension);
+    }
+
+    /// <summary>Stops the clock: the ticket waits on the customer. The SLA timers are held.</summary>
+    /// <exception cref="InvalidOperationException">The clock is already paused.</exception>
+    public Task<InstanceRecord> PauseAsync(Guid ticketId, string reason, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ticketId, PausedKind, reason, actor, (clock, now) => clock.Pause(now), cancellationToken);
+
+    /// <summary>Starts the clock again; the SLA timers move by the working time the pause took.</summary>
+    /// <exception cref="InvalidOperationException">The clock is not paused.</exception>
+    public Task<InstanceRecord> ResumeAsync(Guid ticketId, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ticketId, ResumedKind, null, actor, (clock, now) => clock.Resume(now), cancellationToken);
+
+    /// <summary>The one extension OJK allows, with its reason; the breach timer moves by the policy's extension.</summary>
+    /// <exception cref="SlaExtensionRefusedException">Refused (second extension, no reason, already breached).</exception>
+    public Task<InstanceRecord> ExtendAsync(Guid ticketId, string reason, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ticketId, ExtendedKind, reason, actor, (clock, now) => clock.Extend(Calendar, now, reason), cancellationToken);
+
+    /// <summary>Rebuilds a ticket's clock from its start, its variables and the SLA annotations in its journal.</summary>
+    public SlaClock ClockOf(InstanceRecord record, InstanceState state, IEnumerable<WorkflowEvent> journal)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(journal);
+        var clock = new SlaClock(record.StartedAt, Policies.ForTicket(state.Variables));
+        foreach (var e in journal)
+        {
+            if (e.Sequence > state.Version || e is not Annotated annotation)
+            {
+                continue;
+            }
+
+            clock = annotation.Kind switch
+            {
+                PausedKind => clock.Pause(e.At),
+                ResumedKind => clock.Resume(e.At),
+                ExtendedKind => clock.Extend(Calendar, e.At, Reason(annotation) ?? "(no reason recorded)"),
+                _ => clock,
+            };
+        }
+
+        return clock;
+    }
+
+    private Task<InstanceRecord> ChangeAsync(Guid ticketId, string kind, string? reason, string actor, Func<SlaClock, DateTimeOffset, SlaClock> change, CancellationToken cancellationToken) =>
+        runtime.ExecuteManyAsync(
+            ticketId,
+            async (record, state, now, ct) =>
+            {
+                var journal = await runtime.ReadJournalAsync(ticketId, ct).ConfigureAwait(false);
+                var clock = change(ClockOf(record, state, journal), now);
+                var snapshot = clock.Evaluate(Calendar, now);
+                var data = new Dictionary<string, Value>(StringComparer.Ordinal) { ["kebijakan"] = clock.Policy.Name };
+                if (reason is not null)
+                {
+                    data["alasan"] = reason;
+                }
+
+                var commands = new List<WorkflowCommand> { new Annotate(kind, data) { Actor = actor } };
+                foreach (var timer in state.Timers)
+                {
+                    if (timer.SlaPolicy is null || !Policies.TryGetTimer(timer.SlaPolicy, out var timerPolicy))
+                    {
+                        continue;
+                    }
+
+                    var due = timerPolicy.Point switch
+                    {
+                        SlaTimerPoint.FirstResponse => snapshot.FirstResponseDue,
+                        SlaTimerPoint.Warning => snapshot.WarningDue,
+                        _ => snapshot.BreachDue,
+                    };
+                    if (due is null ? !timer.Held : timer.Held || due != timer.DueAt)
+                    {
+                        commands.Add(new RescheduleTimer(timer.Id, due, kind) { Actor = actor });
+                    }
+                }
+
+                return commands;
+            },
+            cancellationToken);
+
+    private static string? Reason(Annotated annotation) =>
+        annotation.Data.TryGetValue("alasan", out var reason) && !reason.IsNull ? reason.ToString() : null;
+}
