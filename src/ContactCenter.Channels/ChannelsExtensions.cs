@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ContactCenter.Channels.Inbound;
+using ContactCenter.Channels.Live;
+using ContactCenter.Channels.Notifications;
+using ContactCenter.Channels.Outbound;
+using ContactCenter.Runtime.Outbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Channels;
+
+/// <summary>
+/// The channels module: <c>services.AddChannels(configuration.GetSection("Channels"))</c> and
+/// <c>app.MapChannels()</c>.
+/// </summary>
+public static class ChannelsExtensions
+{
+    /// <summary>The named <see cref="HttpClient"/> of the outbound connector.</summary>
+    public const string OutboundHttpClient = "ContactCenter.Channels.Outbound";
+
+    /// <summary>Registers the channels from a configuration section (the <c>Channels</c> section).</summary>
+    public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration section)
+    {
+        var options = new ChannelsOptions();
+        section.Bind(options);
+        return services.AddChannels(options);
+    }
+
+    /// <summary>Registers the channels with options set in code.</summary>
+    public static IServiceCollection AddChannels(this IServiceCollection services, Action<ChannelsOptions>? configure = null)
+    {
+        var options = new ChannelsOptions();
+        configure?.Invoke(options);
+        return services.AddChannels(options);
+    }
+
+    /// <summary>
+    /// Registers the inbound webhook's router, the prompt handler (the outbound connector when
+    /// <see cref="OutboundOptions.Url"/> is set, else the loopback simulator unless it is
+    /// disabled) and the handler that turns service notices into notifications.
+    /// </summary>
+    public static IServiceCollection AddChannels(this IServiceCollection services, ChannelsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
+        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
+        services.AddSingleton(sp => new InboundPipeline(sp.GetRequiredService<InboundRouter>(), sp.GetRequiredService<ChannelSecrets>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InboundPipeline>>()));
+        AddNotificationFeed(services);
+        services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(sp.GetRequiredService<NotificationFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
+
+        if (options.Outbound.Url is not null)
+        {
+            services.AddHttpClient(OutboundHttpClient, c => c.Timeout = options.Outbound.Timeout);
+            services.AddSingleton<IOutboxHandler>(sp => new HttpPromptConnector(
+                sp.GetRequiredService<IHttpClientFactory>(), options, sp.GetRequiredService<ChannelSecrets>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HttpPromptConnector>>()));
+        }
+        else if (options.Simulator.Enabled)
+        {
+            services.AddSingleton(sp => new LoopbackSimulator(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LoopbackSimulator>>()));
+            services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<LoopbackSimulator>());
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>POST /api/channels/{channel}/messages</c> (anonymous: the signature authenticates
+    /// it) and, when the simulator runs, <c>GET /api/simulator/conversations/{channel}/{customerRef}</c>
+    /// and <c>POST /api/simulator/{channel}/{customerRef}/messages</c> (signed-in users).
+    /// </summary>
+    public static IEndpointRouteBuilder MapChannels(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<ChannelsOptions>();
+
+        endpoints.MapPost("/api/channels/{channel}/messages", async (HttpContext http, string channel, InboundPipeline pipeline) =>
+            {
+                var body = await pipeline.ReadBodyAsync(http.Request).ConfigureAwait(false);
+                if (body is null)
+                {
+                    return pipeline.TooLarge();
+                }
+
+                return await pipeline.HandleAsync(http, channel, body, http.Request.Headers[WebhookSignature.TimestampHeader], http.Request.Headers[WebhookSignature.SignatureHeader]).ConfigureAwait(false);
+            })
+            .AllowAnonymous()
+            .Accepts<InboundMessage>("application/json")
+            .Produces<InboundResult>(StatusCodes.Status202Accepted)
+            .Produces<InboundResult>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("ChannelWebhook")
+            .WithTags("Channels")
+            .WithSummary("A customer's message from the Omni Channel application (HMAC-signed)");
+
+        if (options.Outbound.Url is null && options.Simulator.Enabled)
+        {
+            var simulator = endpoints.MapGroup("/api/simulator").RequireAuthorization().WithTags("Simulator");
+            simulator.MapGet("/conversations/{channel}/{customerRef}", (string channel, string customerRef, LoopbackSimulator loopback) =>
+                    TypedResults.Ok(new SimulatedConversation(channel, customerRef, loopback.Conversation(channel, customerRef))))
+                .WithName("SimulatorConversation")
+                .WithSummary("The prompts the loopback simulator delivered to a customer");
+            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, TimeProvider clock) =>
+                {
+                    // Signed here with the webhook's own secret and sent through the webhook's pipeline.
+                    var body = JsonSerializer.SerializeToUtf8Bytes(
+                        new InboundMessage
+                        {
+                            MessageId = string.IsNullOrWhiteSpace(message.MessageId) ? "sim-" + Guid.CreateVersion7(clock.GetUtcNow()).ToString("N") : message.MessageId,
+                            CustomerRef = customerRef,
+                            Text = message.Text,
+                            SentAt = clock.GetUtcNow(),
+                        },
+                        InboundMessage.Json);
+                    var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+                    return await pipeline.HandleAsync(http, channel, body, timestamp.ToString(CultureInfo.InvariantCulture), WebhookSignature.Sign(pipeline.Secret, timestamp, body)).ConfigureAwait(false);
+                })
+                .WithName("SimulatorMessage")
+                .WithSummary("Sends a customer's message through the webhook's routing, as the simulator's customer");
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>Registers the live-updates hub as an instance observer and a notification listener.</summary>
+    public static IServiceCollection AddLiveUpdates(this IServiceCollection services, Action<LiveUpdatesOptions>? configure = null)
+    {
+        var options = new LiveUpdatesOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>()));
+        services.AddSingleton<Runtime.Instances.IInstanceObserver>(sp => sp.GetRequiredService<LiveHub>());
+        services.AddSingleton<INotificationListener>(sp => sp.GetRequiredService<LiveHub>());
+        AddNotificationFeed(services);
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>GET /api/live</c> (server-sent events) and <c>GET /api/live/notifications</c>, both
+    /// for signed-in users and filtered by their roles.
+    /// </summary>
+    public static IEndpointRouteBuilder MapLiveUpdates(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var live = endpoints.MapGroup("/api/live").RequireAuthorization().WithTags("Live updates");
+        live.MapGet("", LiveStream.RunAsync)
+            .WithName("LiveUpdates")
+            .WithSummary("Server-sent events: prompts, timers, tasks, tickets, SLA and notifications the user may see")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        live.MapGet("/notifications", (HttpContext http, NotificationFeed feed) =>
+            {
+                var audience = LiveAudience.For(http.User);
+                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent)).ToList());
+            })
+            .WithName("Notifications")
+            .WithSummary("The recent notifications the user may see, newest first");
+        return endpoints;
+    }
+
+    private static void AddNotificationFeed(IServiceCollection services) =>
+        services.TryAddSingleton(sp => new NotificationFeed(sp.GetRequiredService<ChannelsOptions>(), sp.GetServices<INotificationListener>()));
+
+    private static void Validate(ChannelsOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Outbound.Url is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            problems.Add("Channels:Outbound:Url must be an absolute http or https URL");
+        }
+
+        if (options.Outbound.Timeout <= TimeSpan.Zero)
+        {
+            problems.Add("Channels:Outbound:Timeout must be positive");
+        }
+
+        if (options.RateLimit.PermitLimit <= 0 || options.RateLimit.Window <= TimeSpan.Zero)
+        {
+            problems.Add("Channels:RateLimit:PermitLimit and Window must be positive");
+        }
+
+        if (options.Webhook.MaxBodyBytes <= 0 || options.Webhook.MaxClockSkew <= TimeSpan.Zero)
+        {
+            problems.Add("Channels:Webhook:MaxBodyBytes and MaxClockSkew must be positive");
+        }
+
+        if (options.Routing.Agents.Any(a => string.IsNullOrWhiteSpace(a.UserName)))
+        {
+            problems.Add("every Channels:Routing:Agents entry needs a UserName");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Channels configuration: " + string.Join("; ", problems), nameof(options));
+        }
+    }
+}
+
+/// <summary>The body of <c>POST /api/simulator/{channel}/{customerRef}/messages</c>.</summary>
+public sealed record SimulatedMessage(string? Text, string? MessageId);
+
+/// <summary>The prompts the simulator delivered to one customer on one channel.</summary>
+public sealed record SimulatedConversation(string Channel, string CustomerRef, IReadOnlyList<SimulatedPrompt> Prompts);

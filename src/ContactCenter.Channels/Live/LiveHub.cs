@@ -1,0 +1,190 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using ContactCenter.Channels.Notifications;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ContactCenter.Channels.Live;
+
+/// <summary>One server-sent event: its id, its name and its JSON, with who may see it.</summary>
+internal sealed record LiveEvent(long Id, string Name, string Json, string? Channel, string? Agent);
+
+/// <summary>
+/// Fans committed instance events and notifications out to the browsers subscribed to
+/// <c>/api/live</c>, each filtered by its user's <see cref="LiveAudience"/>.
+/// </summary>
+/// <remarks>
+/// Called on the committing thread: it only serializes and does non-blocking writes. Each
+/// subscriber has a bounded buffer that drops its oldest event when a slow browser falls behind
+/// (counted, and reported to that browser as an <c>overflow</c> event). Ids are numbered per
+/// process; the last <see cref="LiveUpdatesOptions.ReplayCapacity"/> events are kept so a browser
+/// that reconnects with <c>Last-Event-ID</c> gets what it missed.
+/// </remarks>
+internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logger) : IInstanceObserver, INotificationListener
+{
+    /// <summary>Journal event types streamed, by their journal name, with the SSE event name each gets.</summary>
+    private static readonly Dictionary<string, string> Streamed = new(StringComparer.Ordinal)
+    {
+        ["instance-started@1"] = "instance-started",
+        ["prompt-sent@1"] = "prompt",
+        ["message-received@1"] = "message",
+        ["work-item-created@1"] = "task-created",
+        ["work-item-completed@1"] = "task-completed",
+        ["work-item-cancelled@1"] = "task-cancelled",
+        ["timer-scheduled@1"] = "timer-armed",
+        ["timer-rescheduled@1"] = "timer-rescheduled",
+        ["timer-fired@1"] = "timer-fired",
+        ["timer-cancelled@1"] = "timer-cancelled",
+        ["service-invoked@1"] = "service",
+        ["annotated@1"] = "annotation",
+        ["instance-completed@1"] = "instance-completed",
+        ["instance-cancelled@1"] = "instance-cancelled",
+        ["instance-faulted@1"] = "instance-faulted",
+    };
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<LiveEvent> _replay = new();
+    private readonly List<Subscription> _subscribers = [];
+    private long _lastId;
+    private long _dropped;
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Events dropped for slow subscribers since start.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Committed(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            if (!Streamed.TryGetValue(JournalSerializer.TypeNameOf(e), out var name))
+            {
+                continue;
+            }
+
+            var json = JsonNode.Parse(JournalSerializer.Serialize(e))!.AsObject();
+            json["instanceId"] = instance.Id;
+            json["definitionKey"] = instance.DefinitionKey;
+            json["channel"] = instance.Channel;
+            json["customerRef"] = instance.CustomerRef;
+            json["agent"] = instance.Agent;
+            json["parentInstanceId"] = instance.ParentInstanceId;
+            json["status"] = instance.Status.ToString();
+            Publish(name, json, instance.Channel, instance.Agent);
+        }
+    }
+
+    public void Published(Notification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var json = JsonSerializer.SerializeToNode(notification, JournalSerializer.Options)!.AsObject();
+        Publish("notification", json, notification.Channel, notification.Agent);
+    }
+
+    /// <summary>Subscribes a user; events after <paramref name="lastEventId"/> still kept are queued first.</summary>
+    public Subscription Subscribe(ClaimsPrincipal user, long? lastEventId)
+    {
+        var subscription = new Subscription(this, LiveAudience.For(user), Math.Max(1, options.SubscriberCapacity));
+        lock (_lock)
+        {
+            if (lastEventId is { } last && last <= _lastId)
+            {
+                foreach (var e in _replay)
+                {
+                    if (e.Id > last)
+                    {
+                        subscription.Offer(e);
+                    }
+                }
+            }
+
+            _subscribers.Add(subscription);
+        }
+
+        logger.LogDebug("Live subscriber {User} joined ({Count} now)", user.Identity?.Name, SubscriberCount);
+        return subscription;
+    }
+
+    private void Publish(string name, JsonObject json, string? channel, string? agent)
+    {
+        lock (_lock)
+        {
+            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent);
+            _replay.AddLast(e);
+            while (_replay.Count > Math.Max(0, options.ReplayCapacity))
+            {
+                _replay.RemoveFirst();
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Offer(e);
+            }
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (_lock)
+        {
+            _subscribers.Remove(subscription);
+        }
+    }
+
+    /// <summary>One browser's stream: a bounded buffer of the events its user may see.</summary>
+    internal sealed class Subscription : IDisposable
+    {
+        private readonly LiveHub _hub;
+        private readonly Channel<LiveEvent> _buffer;
+        private long _dropped;
+
+        public Subscription(LiveHub hub, LiveAudience audience, int capacity)
+        {
+            _hub = hub;
+            Audience = audience;
+            _buffer = Channel.CreateBounded<LiveEvent>(
+                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                _ =>
+                {
+                    Interlocked.Increment(ref _dropped);
+                    Interlocked.Increment(ref hub._dropped);
+                });
+        }
+
+        public LiveAudience Audience { get; }
+
+        public ChannelReader<LiveEvent> Reader => _buffer.Reader;
+
+        /// <summary>Events dropped for this subscriber so far.</summary>
+        public long Dropped => Interlocked.Read(ref _dropped);
+
+        public void Offer(LiveEvent e)
+        {
+            if (Audience.Sees(e.Channel, e.Agent))
+            {
+                _buffer.Writer.TryWrite(e);
+            }
+        }
+
+        public void Dispose()
+        {
+            _hub.Remove(this);
+            _buffer.Writer.TryComplete();
+        }
+    }
+}
