@@ -1,0 +1,324 @@
+using System.Text.RegularExpressions;
+using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Server.Api;
+
+/// <summary>Conversations: start, state with tasks and timers, complete a task, customer messages, cancel, list.</summary>
+public static partial class InstanceEndpoints
+{
+    /// <summary>Starts a conversation. The agent is the signed-in user; <c>namaAgent</c> defaults to their display name.</summary>
+    /// <param name="Channel">whatsapp, live-chat, social-media, email, inbound-call or outlet-reservation.</param>
+    /// <param name="CustomerRef">The customer's reference on the channel (a phone number, a handle).</param>
+    /// <param name="DefinitionKey">The workflow; default is the channel's own (the same key).</param>
+    /// <param name="Variables">Extra start variables (strings, numbers, booleans).</param>
+    public sealed record StartInstanceRequest(string? Channel, string? CustomerRef, string? DefinitionKey = null, Dictionary<string, Value>? Variables = null);
+
+    /// <summary>Completes an open task.</summary>
+    /// <param name="Outcome">The outcome at a decision (one of the task's outcomes).</param>
+    /// <param name="Data">The fields the task asks for.</param>
+    /// <param name="ExpectedVersion">The instance version the agent saw; a newer one answers 409.</param>
+    public sealed record CompleteTaskRequest(string? Outcome = null, Dictionary<string, Value>? Data = null, long? ExpectedVersion = null);
+
+    /// <summary>A customer's message (agent-side entry or a test); a repeated message id changes nothing.</summary>
+    public sealed record CustomerMessageRequest(string? Text, string? MessageId = null);
+
+    public sealed record CancelRequest(string? Reason);
+
+    private const int MaxTextLength = 4000;
+
+    public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/instances").WithTags("Instances");
+        group.MapPost("/", StartAsync).RequireAuthorization(Policies.Agent)
+            .WithSummary("Starts a conversation on a channel; the signed-in agent owns it.").ProducesValidationProblem().ProducesProblem(404);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadConversations)
+            .WithSummary("Lists instances, newest first, filtered by status, agent, channel, definition and start date; agents see only their own.")
+            .ProducesValidationProblem().ProducesProblem(403);
+        group.MapGet("/{instanceId:guid}", GetAsync).RequireAuthorization(Policies.ReadConversations)
+            .WithSummary("The instance with its open tasks (SOP step, script, fields, outcomes) and pending timers.").ProducesProblem(403).ProducesProblem(404);
+        group.MapPost("/{instanceId:guid}/tasks/{taskId:long}/complete", CompleteAsync).RequireAuthorization(Policies.Agent)
+            .WithSummary("Completes an open task with an outcome and data; a stale expectedVersion answers 409.")
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{instanceId:guid}/messages", DeliverAsync).RequireAuthorization(Policies.Agent)
+            .WithSummary("Delivers a customer's message to the conversation.").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{instanceId:guid}/cancel", CancelAsync).RequireAuthorization(Policies.CancelConversations)
+            .WithSummary("Cancels a running instance.").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        return app;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex VariablePattern();
+
+    private static async Task<Results<Created<InstanceView>, ValidationProblem>> StartAsync(StartInstanceRequest request, CurrentUser user, InstanceRuntime runtime, InstancePresenter presenter, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(request.Channel))
+        {
+            errors["channel"] = ["a channel is required (whatsapp, live-chat, social-media, email, inbound-call, outlet-reservation)"];
+        }
+        else if (!KeyPattern().IsMatch(request.Channel) || request.Channel == "ticket")
+        {
+            errors["channel"] = [$"'{request.Channel}' is not a conversation channel"];
+        }
+
+        if (request.DefinitionKey is not null && !KeyPattern().IsMatch(request.DefinitionKey))
+        {
+            errors["definitionKey"] = [$"'{request.DefinitionKey}' is not a definition key"];
+        }
+
+        if (request.CustomerRef is { Length: > 200 })
+        {
+            errors["customerRef"] = ["at most 200 characters"];
+        }
+
+        CheckVariables(request.Variables, "variables", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var variables = new Dictionary<string, Value>(StringComparer.Ordinal) { ["namaAgent"] = user.DisplayName };
+        foreach (var (name, value) in request.Variables ?? [])
+        {
+            variables[name] = value;
+        }
+
+        var record = await runtime.StartAsync(
+            new StartRequest
+            {
+                DefinitionKey = request.DefinitionKey ?? request.Channel!,
+                Channel = request.Channel!,
+                CustomerRef = request.CustomerRef,
+                Agent = user.UserName,
+                Actor = user.UserName,
+                Variables = variables,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/api/instances/{record.Id}", await presenter.ViewAsync(record, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        HttpContext context,
+        CurrentUser user,
+        InstanceRuntime runtime,
+        SecurityLog security,
+        string? status,
+        string? agent,
+        string? channel,
+        string? definitionKey,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        int? limit,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        InstanceStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<InstanceStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s))
+            {
+                parsedStatus = s;
+            }
+            else
+            {
+                errors["status"] = [$"'{status}' is not one of {string.Join(", ", Enum.GetNames<InstanceStatus>())}"];
+            }
+        }
+
+        if (limit is < 1 or > 500)
+        {
+            errors["limit"] = ["between 1 and 500"];
+        }
+
+        if (from is not null && to is not null && to < from)
+        {
+            errors["to"] = ["'to' is before 'from'"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!InstanceAccess.ReadsAll(user))
+        {
+            // An agent sees only their own conversations.
+            if (agent is not null && !string.Equals(agent, user.UserName, StringComparison.OrdinalIgnoreCase))
+            {
+                return security.Forbid(context, $"agent {user.UserName} asked for the conversations of {agent}; agents see only their own");
+            }
+
+            agent = user.UserName;
+        }
+
+        var rows = await runtime.QueryAsync(
+            new InstanceQuery
+            {
+                Status = parsedStatus,
+                Agent = agent,
+                Channel = channel,
+                DefinitionKey = definitionKey,
+                StartedFrom = from,
+                StartedTo = to,
+                Limit = limit ?? 100,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok<IReadOnlyList<InstanceSummary>>([.. rows.Select(InstancePresenter.Summary)]);
+    }
+
+    private static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> GetAsync(Guid instanceId, HttpContext context, CurrentUser user, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken)
+    {
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanRead(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; {user.UserName} may not read it");
+        }
+
+        return TypedResults.Ok(await presenter.ViewAsync(record, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<InstanceView>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
+        Guid instanceId,
+        long taskId,
+        CompleteTaskRequest? request,
+        HttpContext context,
+        CurrentUser user,
+        InstanceRuntime runtime,
+        InstancePresenter presenter,
+        SecurityLog security,
+        CancellationToken cancellationToken)
+    {
+        request ??= new CompleteTaskRequest();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckVariables(request.Data, "data", errors);
+        if (request.Outcome is { Length: > 200 })
+        {
+            errors["outcome"] = ["at most 200 characters"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanAct(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent completes its tasks");
+        }
+
+        var state = InstanceState.FromJson(record.Snapshot);
+        if (taskId < 1 || (taskId >= state.NextId && state.WorkItems.All(w => w.Id != taskId)))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"instance {instanceId} has no task {taskId}");
+        }
+
+        var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, request.Data, user.UserName, request.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<InstanceView>, ValidationProblem, ProblemHttpResult>> DeliverAsync(
+        Guid instanceId,
+        CustomerMessageRequest request,
+        HttpContext context,
+        CurrentUser user,
+        InstanceRuntime runtime,
+        InstancePresenter presenter,
+        SecurityLog security,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.Text is { Length: > MaxTextLength })
+        {
+            errors["text"] = [$"at most {MaxTextLength} characters"];
+        }
+
+        if (request.MessageId is { Length: > 200 })
+        {
+            errors["messageId"] = ["at most 200 characters"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanAct(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent enters customer messages");
+        }
+
+        if (record.Status != InstanceStatus.Running)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "Instance not running", detail: $"instance {instanceId} is {record.Status}");
+        }
+
+        var after = await runtime.DeliverMessageAsync(instanceId, request.Text, request.MessageId, record.CustomerRef ?? "customer", cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<Results<Ok<InstanceView>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        Guid instanceId,
+        CancelRequest request,
+        HttpContext context,
+        CurrentUser user,
+        InstanceRuntime runtime,
+        InstancePresenter presenter,
+        SecurityLog security,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["reason"] = ["a reason of 1 to 500 characters is required"] });
+        }
+
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanCancel(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; {user.UserName} may not cancel it");
+        }
+
+        if (record.Status != InstanceStatus.Running)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "Instance not running", detail: $"instance {instanceId} is {record.Status}");
+        }
+
+        var after = await runtime.CancelAsync(instanceId, request.Reason, user.UserName, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static void CheckVariables(Dictionary<string, Value>? variables, string field, Dictionary<string, string[]> errors)
+    {
+        if (variables is null)
+        {
+            return;
+        }
+
+        if (variables.Count > 100)
+        {
+            errors[field] = ["at most 100 entries"];
+            return;
+        }
+
+        foreach (var (name, value) in variables)
+        {
+            if (!VariablePattern().IsMatch(name))
+            {
+                errors[$"{field}.{name}"] = ["a name is letters, digits and _, starting with a letter"];
+            }
+            else if (value.Kind == ValueKind.String && value.AsString.Length > MaxTextLength)
+            {
+                errors[$"{field}.{name}"] = [$"at most {MaxTextLength} characters"];
+            }
+        }
+    }
+}

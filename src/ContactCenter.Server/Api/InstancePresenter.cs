@@ -1,0 +1,102 @@
+using ContactCenter.Engine;
+using ContactCenter.Engine.Expressions;
+using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Storage;
+
+namespace ContactCenter.Server.Api;
+
+/// <summary>An open task (work item): what the agent's console shows, with its script already resolved by the engine.</summary>
+public sealed record TaskView(
+    long Id,
+    string ElementId,
+    string DefinitionKey,
+    string? Name,
+    string? Lane,
+    string? Step,
+    string? Script,
+    IReadOnlyList<string> Outcomes,
+    IReadOnlyList<string> Fields,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A pending timer: when the next "masih terhubung?" prompt or SLA deadline falls.</summary>
+public sealed record TimerView(long Id, string ElementId, string DefinitionKey, string? Name, DateTimeOffset DueAt, string? SlaPolicy);
+
+/// <summary>An instance as a list shows it.</summary>
+public sealed record InstanceSummary(
+    Guid Id,
+    string DefinitionKey,
+    int DefinitionVersion,
+    string Channel,
+    string? CustomerRef,
+    string? Agent,
+    InstanceStatus Status,
+    long Version,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? EndedAt,
+    Guid? ParentInstanceId);
+
+/// <summary>An instance with its current tasks, pending timers and variables. <see cref="Version"/> is the token to send back as expectedVersion.</summary>
+public sealed record InstanceView(
+    Guid Id,
+    string DefinitionKey,
+    int DefinitionVersion,
+    string Channel,
+    string? CustomerRef,
+    string? Agent,
+    InstanceStatus Status,
+    long Version,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason,
+    Guid? ParentInstanceId,
+    IReadOnlyDictionary<string, int> PinnedVersions,
+    IReadOnlyList<TaskView> Tasks,
+    IReadOnlyList<TimerView> Timers,
+    IReadOnlyDictionary<string, Value> Variables);
+
+/// <summary>Maps instance records and engine state to API views; element names come from the pinned definitions.</summary>
+public sealed class InstancePresenter(DefinitionCatalog catalog)
+{
+    public static InstanceSummary Summary(InstanceRecord r) =>
+        new(r.Id, r.DefinitionKey, r.DefinitionVersion, r.Channel, r.CustomerRef, r.Agent, r.Status, r.Version, r.StartedAt, r.UpdatedAt, r.EndedAt, r.ParentInstanceId);
+
+    public async Task<InstanceView> ViewAsync(InstanceRecord record, CancellationToken cancellationToken)
+    {
+        var state = InstanceState.FromJson(record.Snapshot);
+        var tasks = state.WorkItems
+            .OrderBy(w => w.Id)
+            .Select(w => new TaskView(w.Id, w.ElementId, ScopeOf(state, w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, w.Script, w.Outcomes, w.Fields, w.CreatedAt))
+            .ToList();
+        var timers = new List<TimerView>();
+        foreach (var timer in state.Timers.OrderBy(t => t.DueAt).ThenBy(t => t.Id))
+        {
+            var scope = ScopeOf(state, timer.TokenId);
+            var key = scope?.DefinitionKey ?? record.DefinitionKey;
+            var version = scope?.DefinitionVersion ?? record.DefinitionVersion;
+            string? name = null;
+            try
+            {
+                var definition = await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false);
+                name = definition.Nodes.GetValueOrDefault(timer.ElementId)?.Name;
+            }
+            catch (CatalogException)
+            {
+                // A name is a convenience; the timer is shown without one.
+            }
+
+            timers.Add(new TimerView(timer.Id, timer.ElementId, key, name, timer.DueAt, timer.SlaPolicy));
+        }
+
+        return new InstanceView(
+            record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status, record.Version,
+            record.StartedAt, record.UpdatedAt, record.EndedAt, state.EndReason, record.ParentInstanceId, record.PinnedVersions, tasks, timers, state.Variables);
+    }
+
+    private static ScopeState? ScopeOf(InstanceState state, long tokenId)
+    {
+        var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId);
+        return token is null ? null : state.Scopes.FirstOrDefault(s => s.Id == token.ScopeId);
+    }
+}

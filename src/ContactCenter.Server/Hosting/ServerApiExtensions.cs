@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ContactCenter.Server.Api;
+using ContactCenter.Server.Health;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Context;
+
+namespace ContactCenter.Server.Hosting;
+
+public static class ServerApiExtensions
+{
+    /// <summary>Route values pushed on the log context (and the request's completion event) when a route has them.</summary>
+    public static IReadOnlyList<(string RouteValue, string Property)> LoggedRouteValues { get; } =
+    [
+        ("instanceId", "InstanceId"),
+        ("ticketId", "TicketId"),
+        ("key", "DefinitionKey"),
+    ];
+
+    /// <summary>
+    /// The API's services: problem details, the exception mapping, JSON (enums as strings, unknown
+    /// members refused), the OpenAPI document, health checks and the server's helpers.
+    /// </summary>
+    public static IServiceCollection AddServerApi(this IServiceCollection services, ServerSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ContactCenter API";
+            document.Info.Description = "Sign in with POST /api/auth/login, then send 'Authorization: Bearer <accessToken>'. Roles per route: docs/server.md.";
+            return Task.CompletedTask;
+        }));
+        services.AddServerHealthChecks();
+        services.AddSingleton<Definitions.DefinitionPresenter>();
+        services.AddSingleton<InstancePresenter>();
+        return services;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    }
+
+    /// <summary>
+    /// The middleware, in order: exception → problem details, status codes without a body →
+    /// problem details, request logging, routing, log-context properties from route values, body
+    /// size limits, authentication, authorization.
+    /// </summary>
+    public static WebApplication UseServerPipeline(this WebApplication app, ServerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diagnostics, http) =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                diagnostics.Set("UserName", http.User.Identity.Name);
+            }
+        });
+        app.UseRouting();
+        app.Use(async (context, next) =>
+        {
+            var pushed = new List<IDisposable>();
+            try
+            {
+                foreach (var (routeValue, property) in LoggedRouteValues)
+                {
+                    if (context.Request.RouteValues.TryGetValue(routeValue, out var value) && value is not null)
+                    {
+                        pushed.Add(LogContext.PushProperty(property, value));
+                        context.RequestServices.GetService<IDiagnosticContext>()?.Set(property, value);
+                    }
+                }
+
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var d in pushed)
+                {
+                    d.Dispose();
+                }
+            }
+        });
+        app.UseBodySizeLimits(settings);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and the interactive API page at <c>/scalar</c>, without sign-in.</summary>
+    public static WebApplication MapServerDocs(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("ContactCenter API")).AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Redirect("/scalar")).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace ContactCenter.Server.Hosting;
+
+public static class ServerLogging
+{
+    /// <summary>The rolling log files' path pattern under the data folder (one file a day).</summary>
+    public static string LogFilePattern(ServerSettings settings) => Path.Combine(settings.LogsPath, "contactcenter-.clef");
+
+    /// <summary>
+    /// Serilog: levels from the <c>Serilog</c> configuration section, the console, and rolling
+    /// compact-JSON files under <c>&lt;data&gt;/logs/</c>; properties pushed on the log context
+    /// (instance id, ticket id) appear on every event.
+    /// </summary>
+    public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerSettings settings) =>
+        services.AddSerilog((sp, logger) => logger
+            .ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(
+                new CompactJsonFormatter(),
+                LogFilePattern(settings),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 31,
+                shared: true));
+}

@@ -1,0 +1,46 @@
+namespace ContactCenter.Server.Hosting;
+
+/// <summary>The server's settings, from the <c>ContactCenter</c> configuration section.</summary>
+public sealed class ServerSettings
+{
+    /// <summary>The configuration section these settings are read from.</summary>
+    public const string Section = "ContactCenter";
+
+    /// <summary>The data folder: the database, the Quartz database, logs and <c>demo-users.json</c>. Default is <c>./data</c>, resolved against the current directory.</summary>
+    public string DataFolder { get; set; } = Path.Combine(".", "data");
+
+    /// <summary>The workflows folder imported at start-up. Default is <c>./workflows</c>, resolved against the current directory.</summary>
+    public string WorkflowsFolder { get; set; } = Path.Combine(".", "workflows");
+
+    /// <summary>Whether the first start creates a demo user for every role. Default is true.</summary>
+    public bool CreateDemoUsers { get; set; } = true;
+
+    /// <summary>Whether the server delivers the outbox in the background. Default is true.</summary>
+    public bool RunOutbox { get; set; } = true;
+
+    /// <summary>Largest JSON request body, in bytes. Default is 256 KiB.</summary>
+    public long MaxJsonBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest BPMN request body, in bytes. Default is 4 MiB, the BPMN parser's own limit.</summary>
+    public long MaxBpmnBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>The data folder as a full path.</summary>
+    public string DataPath => Path.GetFullPath(DataFolder);
+
+    /// <summary>The workflows folder as a full path.</summary>
+    public string WorkflowsPath => Path.GetFullPath(WorkflowsFolder);
+
+    /// <summary>Where the demo users' names and passwords are written on first start.</summary>
+    public string DemoUsersFile => Path.Combine(DataPath, "demo-users.json");
+
+    /// <summary>The folder of the rolling log files.</summary>
+    public string LogsPath => Path.Combine(DataPath, "logs");
+
+    /// <summary>Reads the settings from configuration.</summary>
+    public static ServerSettings From(IConfiguration configuration)
+    {
+        var settings = new ServerSettings();
+        configuration.GetSection(Section).Bind(settings);
+        return settings;
+    }
+}

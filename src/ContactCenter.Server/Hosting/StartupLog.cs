@@ -1,0 +1,22 @@
+namespace ContactCenter.Server.Hosting;
+
+public static class StartupLog
+{
+    /// <summary>Logs where everything is: data, databases, logs, workflows, demo users.</summary>
+    public static void LogServerLocations(this ILogger logger, ServerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        logger.LogInformation(
+            "ContactCenter data in {DataFolder}: database {DatabasePath}, Quartz {QuartzPath}, logs {LogsFolder}; workflows from {WorkflowsFolder}; demo users' passwords in {DemoUsersFile}",
+            settings.DataPath,
+            Path.Combine(settings.DataPath, "contactcenter.db"),
+            Path.Combine(settings.DataPath, "quartz.db"),
+            settings.LogsPath,
+            settings.WorkflowsPath,
+            settings.DemoUsersFile);
+        if (!Directory.Exists(settings.WorkflowsPath))
+        {
+            logger.LogWarning("The workflows folder {WorkflowsFolder} does not exist: no definition will be imported (set ContactCenter:WorkflowsFolder)", settings.WorkflowsPath);
+        }
+    }
+}

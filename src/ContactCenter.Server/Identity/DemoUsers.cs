@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ContactCenter.Server.Hosting;
+using ContactCenter.Server.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ContactCenter.Server.Identity;
+
+/// <summary>A demo user: a name, a display name, roles and (for a related team) a unit.</summary>
+public sealed record DemoUser(string UserName, string DisplayName, IReadOnlyList<string> Roles, string? Unit = null);
+
+/// <summary>What <c>demo-users.json</c> holds for one user.</summary>
+public sealed record DemoCredential(string UserName, string DisplayName, IReadOnlyList<string> Roles, string? Unit, string Password);
+
+/// <summary>
+/// At start-up: applies the Identity migrations, makes sure every role exists and, on the first
+/// start (no user yet), creates a demo user for every role with a random password, written to
+/// <c>&lt;data&gt;/demo-users.json</c>.
+/// </summary>
+internal sealed class IdentityStartup(IServiceProvider services, ServerSettings settings, ILogger<IdentityStartup> logger) : IHostedService
+{
+    /// <summary>The demo users, one or more per role (two agents, to show that agents see only their own).</summary>
+    public static IReadOnlyList<DemoUser> Users { get; } =
+    [
+        new("agent.sari", "Sari", [Roles.Agent]),
+        new("agent.budi", "Budi", [Roles.Agent]),
+        new("tier2.dewi", "Dewi", [Roles.Tier2]),
+        new("team.gadai", "Tim Divisi Gadai", [Roles.RelatedTeam], "Divisi Gadai"),
+        new("leader.rina", "Rina", [Roles.TeamLeader]),
+        new("qc.agus", "Agus", [Roles.QualityControl]),
+        new("owner.gadhong", "Gadhong", [Roles.ProcessOwner]),
+        new("reviewer.franskel", "Franskel", [Roles.Reviewer]),
+        new("approver.rosyid", "Rosyid", [Roles.Approver]),
+        new("admin", "Administrator", [Roles.Admin]),
+    ];
+
+    private static readonly JsonSerializerOptions FileJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.DataPath);
+        var scope = services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IdentityDatabase>();
+            await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in Security.Roles.All)
+            {
+                if (!await roles.RoleExistsAsync(role).ConfigureAwait(false))
+                {
+                    Check(await roles.CreateAsync(new IdentityRole(role)).ConfigureAwait(false), $"role {role}");
+                }
+            }
+
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            if (!settings.CreateDemoUsers || await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (File.Exists(settings.DemoUsersFile))
+                {
+                    logger.LogInformation("Demo users' passwords are in {DemoUsersFile}", settings.DemoUsersFile);
+                }
+
+                return;
+            }
+
+            var credentials = new List<DemoCredential>();
+            foreach (var demo in Users)
+            {
+                var password = NewPassword();
+                await CreateAsync(users, demo, password).ConfigureAwait(false);
+                credentials.Add(new DemoCredential(demo.UserName, demo.DisplayName, demo.Roles, demo.Unit, password));
+            }
+
+            await File.WriteAllTextAsync(settings.DemoUsersFile, JsonSerializer.Serialize(credentials, FileJson), cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(settings.DemoUsersFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            logger.LogWarning(
+                "Created demo users {DemoUsers}; their passwords are in {DemoUsersFile} (e.g. jq -r '.[] | \"\\(.userName) \\(.password)\"' {DemoUsersFile})",
+                string.Join(", ", Users.Select(u => $"{u.UserName} ({string.Join("+", u.Roles)})")),
+                settings.DemoUsersFile,
+                settings.DemoUsersFile);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Creates a user with roles, display name and unit claims.</summary>
+    internal static async Task CreateAsync(UserManager<IdentityUser> users, DemoUser demo, string password)
+    {
+        var user = new IdentityUser(demo.UserName) { EmailConfirmed = true };
+        Check(await users.CreateAsync(user, password).ConfigureAwait(false), $"user {demo.UserName}");
+        Check(await users.AddToRolesAsync(user, demo.Roles).ConfigureAwait(false), $"roles of {demo.UserName}");
+        var claims = new List<Claim> { new(ClaimNames.DisplayName, demo.DisplayName) };
+        if (demo.Unit is not null)
+        {
+            claims.Add(new Claim(ClaimNames.Unit, demo.Unit));
+        }
+
+        Check(await users.AddClaimsAsync(user, claims).ConfigureAwait(false), $"claims of {demo.UserName}");
+    }
+
+    /// <summary>20 random characters with an upper- and lower-case letter, a digit and a symbol (Identity's default rules).</summary>
+    internal static string NewPassword()
+    {
+        var chars = (RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ", 5)
+            + RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz", 8)
+            + RandomNumberGenerator.GetString("23456789", 5)
+            + RandomNumberGenerator.GetString("-_.!", 2)).ToCharArray();
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"could not create {what}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+}

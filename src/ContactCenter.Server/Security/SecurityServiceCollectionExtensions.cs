@@ -1,0 +1,53 @@
+using ContactCenter.Persistence;
+using ContactCenter.Server.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace ContactCenter.Server.Security;
+
+public static class SecurityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Identity on the runtime's SQLite file, cookie and bearer sign-in behind one combined
+    /// scheme (a bearer token wins when present), the role policies of <see cref="Policies"/>,
+    /// problem-details answers to failed authorization, <see cref="SecurityLog"/>, and the
+    /// start-up that migrates Identity and creates the demo users.
+    /// </summary>
+    public static IServiceCollection AddServerSecurity(this IServiceCollection services)
+    {
+        services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<ContactCenterPersistenceOptions>()));
+        services.AddIdentityApiEndpoints<IdentityUser>(o =>
+            {
+                o.User.RequireUniqueEmail = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<IdentityDatabase>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "ContactCenter";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(9);
+
+            // An API answers 401/403; it never redirects to a login page.
+            o.Events.OnRedirectToLogin = c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            };
+            o.Events.OnRedirectToAccessDenied = c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorization(Policies.Configure);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddSingleton<SecurityLog>();
+        services.AddHostedService<IdentityStartup>();
+        return services;
+    }
+}
