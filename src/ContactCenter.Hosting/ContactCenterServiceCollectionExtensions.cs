@@ -55,6 +55,7 @@ public static class ContactCenterServiceCollectionExtensions
             var calendar = sp.GetRequiredService<CalendarData>();
             return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
         });
+        services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxDispatcher>();
         return services;
     }
