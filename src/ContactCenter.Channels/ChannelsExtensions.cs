@@ -25,9 +25,14 @@ public static class ChannelsExtensions
     /// <summary>The named <see cref="HttpClient"/> of the outbound connector.</summary>
     public const string OutboundHttpClient = "ContactCenter.Channels.Outbound";
 
-    /// <summary>Registers the channels from a configuration section (the <c>Channels</c> section).</summary>
-    public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration section)
+    /// <summary>
+    /// Registers the channels from configuration: the <c>Channels</c> section itself, or any
+    /// configuration that contains it (<c>builder.Configuration</c>).
+    /// </summary>
+    public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration is IConfigurationSection { Key: "Channels" } ? configuration : configuration.GetSection("Channels");
         var options = new ChannelsOptions();
         section.Bind(options);
         return services.AddChannels(options);
