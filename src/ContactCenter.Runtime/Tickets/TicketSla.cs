@@ -47,12 +47,12 @@ public sealed class TicketSla(InstanceRuntime runtime, WorkingCalendar calendar,
     }
 
     /// <summary>Stops the clock: the ticket waits on the customer. The SLA timers are held.</summary>
-    /// <exception cref="InvalidOperationException">The clock is already paused.</exception>
+    /// <exception cref="TicketActionException">The clock is already paused.</exception>
     public Task<InstanceRecord> PauseAsync(Guid ticketId, string reason, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(ticketId, PausedKind, reason, actor, (clock, now) => clock.Pause(now), cancellationToken);
 
     /// <summary>Starts the clock again; the SLA timers move by the working time the pause took.</summary>
-    /// <exception cref="InvalidOperationException">The clock is not paused.</exception>
+    /// <exception cref="TicketActionException">The clock is not paused.</exception>
     public Task<InstanceRecord> ResumeAsync(Guid ticketId, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(ticketId, ResumedKind, null, actor, (clock, now) => clock.Resume(now), cancellationToken);
 
@@ -93,7 +93,17 @@ public sealed class TicketSla(InstanceRuntime runtime, WorkingCalendar calendar,
             async (record, state, now, ct) =>
             {
                 var journal = await runtime.ReadJournalAsync(ticketId, ct).ConfigureAwait(false);
-                var clock = change(ClockOf(record, state, journal), now);
+                SlaClock clock;
+                try
+                {
+                    clock = change(ClockOf(record, state, journal), now);
+                }
+                catch (InvalidOperationException e) when (e is not SlaExtensionRefusedException)
+                {
+                    // Pausing twice, resuming without a pause: the client's mistake, said as such.
+                    throw new TicketActionException(e.Message);
+                }
+
                 var snapshot = clock.Evaluate(Calendar, now);
                 var data = new Dictionary<string, Value>(StringComparer.Ordinal) { ["kebijakan"] = clock.Policy.Name };
                 if (reason is not null)

@@ -134,9 +134,9 @@ public sealed class TicketSlaTests
         var (_, ticket) = await OpenTicketAsync(fixture, priority: "Rendah");
         var sla = fixture.Host!.Services.GetRequiredService<TicketSla>();
 
-        await FluentActions.Awaiting(() => sla.ResumeAsync(ticket.Id, "tier2.budi")).Should().ThrowAsync<InvalidOperationException>();
+        await FluentActions.Awaiting(() => sla.ResumeAsync(ticket.Id, "tier2.budi")).Should().ThrowAsync<TicketActionException>();
         await sla.PauseAsync(ticket.Id, "Menunggu nasabah", "tier2.budi");
-        await FluentActions.Awaiting(() => sla.PauseAsync(ticket.Id, "Lagi", "tier2.budi")).Should().ThrowAsync<InvalidOperationException>();
+        await FluentActions.Awaiting(() => sla.PauseAsync(ticket.Id, "Lagi", "tier2.budi")).Should().ThrowAsync<TicketActionException>();
 
         (await fixture.Runtime.ReadJournalAsync(ticket.Id)).OfType<Annotated>().Should().ContainSingle();
     }
