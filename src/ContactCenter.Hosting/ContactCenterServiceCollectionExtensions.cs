@@ -49,6 +49,7 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<IContextVariables>(),
             sp.GetServices<IInstanceObserver>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
+        services.AddSingleton<InstanceReplayer>();
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton(sp =>
         {
