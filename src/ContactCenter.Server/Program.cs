@@ -16,7 +16,7 @@ builder.Services.AddContactCenter(o =>
     o.WorkflowsFolder = settings.WorkflowsPath;
     o.RunOutbox = settings.RunOutbox;
 });
-builder.Services.AddServerSecurity();
+builder.Services.AddServerSecurity(settings);
 builder.Services.AddServerApi(settings);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxBpmnBodyBytes);
 
@@ -38,7 +38,7 @@ app.MapJournalEndpoints();
 app.MapCalendarEndpoints();
 
 // Other parts of issue 4 map their endpoints here (every /api route needs sign-in by the fallback policy):
-//   app.MapTicketEndpoints();   // Api/TicketEndpoints.cs: queues per role, note, dispatch, close, SLA state
+app.MapTicketEndpoints();
 //   app.MapChannels();          // Channels/: inbound webhooks (HMAC), loopback simulator
 //   app.MapLiveUpdates();       // Live/: prompts, timers, task, ticket and SLA changes to browsers
 

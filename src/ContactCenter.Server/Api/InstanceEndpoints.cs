@@ -196,6 +196,13 @@ public static partial class InstanceEndpoints
         SecurityLog security,
         CancellationToken cancellationToken)
     {
+        // Who may act comes first: a stranger learns nothing about what a valid body would be.
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanAct(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent completes its tasks");
+        }
+
         request ??= new CompleteTaskRequest();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckVariables(request.Data, "data", errors);
@@ -207,12 +214,6 @@ public static partial class InstanceEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
-        }
-
-        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (!InstanceAccess.CanAct(user, record))
-        {
-            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent completes its tasks");
         }
 
         var state = InstanceState.FromJson(record.Snapshot);
@@ -235,6 +236,12 @@ public static partial class InstanceEndpoints
         SecurityLog security,
         CancellationToken cancellationToken)
     {
+        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (!InstanceAccess.CanAct(user, record))
+        {
+            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent enters customer messages");
+        }
+
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (request.Text is { Length: > MaxTextLength })
         {
@@ -249,12 +256,6 @@ public static partial class InstanceEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
-        }
-
-        var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (!InstanceAccess.CanAct(user, record))
-        {
-            return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; only its agent enters customer messages");
         }
 
         if (record.Status != InstanceStatus.Running)
@@ -276,15 +277,15 @@ public static partial class InstanceEndpoints
         SecurityLog security,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["reason"] = ["a reason of 1 to 500 characters is required"] });
-        }
-
         var record = await runtime.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (!InstanceAccess.CanCancel(user, record))
         {
             return security.Forbid(context, $"instance {instanceId} belongs to {record.Agent ?? "no agent"}; {user.UserName} may not cancel it");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["reason"] = ["a reason of 1 to 500 characters is required"] });
         }
 
         if (record.Status != InstanceStatus.Running)

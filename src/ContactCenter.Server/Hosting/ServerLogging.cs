@@ -11,11 +11,13 @@ public static class ServerLogging
     /// <summary>
     /// Serilog: levels from the <c>Serilog</c> configuration section, the console, and rolling
     /// compact-JSON files under <c>&lt;data&gt;/logs/</c>; properties pushed on the log context
-    /// (instance id, ticket id) appear on every event.
+    /// (instance id, ticket id) appear on every event. Sinks and enrichers registered in the
+    /// services (<c>ILogEventSink</c>, <c>ILogEventEnricher</c>) are added too, e.g. a test's.
     /// </summary>
     public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerSettings settings) =>
         services.AddSerilog((sp, logger) => logger
             .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(
@@ -23,5 +25,6 @@ public static class ServerLogging
                 LogFilePattern(settings),
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 31,
-                shared: true));
+                shared: true,
+                flushToDiskInterval: TimeSpan.FromSeconds(1)));
 }

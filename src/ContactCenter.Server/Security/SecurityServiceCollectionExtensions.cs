@@ -1,5 +1,7 @@
 using ContactCenter.Persistence;
+using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Identity;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -11,10 +13,18 @@ public static class SecurityServiceCollectionExtensions
     /// Identity on the runtime's SQLite file, cookie and bearer sign-in behind one combined
     /// scheme (a bearer token wins when present), the role policies of <see cref="Policies"/>,
     /// problem-details answers to failed authorization, <see cref="SecurityLog"/>, and the
-    /// start-up that migrates Identity and creates the demo users.
+    /// start-up that migrates Identity and creates the demo users. Data-protection keys live in
+    /// <c>&lt;data&gt;/keys</c>.
     /// </summary>
-    public static IServiceCollection AddServerSecurity(this IServiceCollection services)
+    public static IServiceCollection AddServerSecurity(this IServiceCollection services, ServerSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // Cookies and bearer tokens are protected with keys kept in the data folder, so they
+        // survive a restart and belong to this installation.
+        services.AddDataProtection()
+            .SetApplicationName("ContactCenter")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataPath, "keys")));
         services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<ContactCenterPersistenceOptions>()));
         services.AddIdentityApiEndpoints<IdentityUser>(o =>
             {

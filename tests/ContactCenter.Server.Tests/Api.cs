@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FluentAssertions;
+
+namespace ContactCenter.Server.Tests;
+
+/// <summary>Small helpers over the JSON API.</summary>
+public static class Api
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, "the body was {0}", text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await (await client.GetAsync(url)).JsonAsync(expected);
+
+    public static async Task<JsonElement> PostJsonAsync(this HttpClient client, string url, object body, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await (await client.PostAsJsonAsync(url, body)).JsonAsync(expected);
+
+    /// <summary>Reads a problem-details answer and checks its status and media type.</summary>
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(expected, "the body was {0}", text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        var problem = JsonDocument.Parse(text).RootElement.Clone();
+        problem.GetProperty("status").GetInt32().Should().Be((int)expected);
+        return problem;
+    }
+}
+
+/// <summary>A conversation driven over HTTP the way an agent's console would: by task element id, with the version it saw.</summary>
+public sealed class Conversation(HttpClient agent, Guid id)
+{
+    public Guid Id { get; } = id;
+
+    public string Url => $"/api/instances/{Id}";
+
+    public static async Task<Conversation> StartAsync(HttpClient agent, string channel, string customerRef = "+6281234567890")
+    {
+        var started = await agent.PostJsonAsync("/api/instances", new { channel, customerRef }, HttpStatusCode.Created);
+        return new Conversation(agent, started.GetProperty("id").GetGuid());
+    }
+
+    public Task<JsonElement> StateAsync() => agent.GetJsonAsync(Url);
+
+    public static JsonElement? TaskOf(JsonElement state, string elementId) =>
+        state.GetProperty("tasks").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(t => t!.Value.GetProperty("elementId").GetString() == elementId);
+
+    public async Task<JsonElement> CompleteAsync(string elementId, string? outcome = null, object? data = null)
+    {
+        var state = await StateAsync();
+        var task = TaskOf(state, elementId);
+        task.Should().NotBeNull("task {0} should be open; open are {1}", elementId, state.GetProperty("tasks").ToString());
+        return await agent.PostJsonAsync(
+            $"{Url}/tasks/{task!.Value.GetProperty("id").GetInt64()}/complete",
+            new { outcome, data, expectedVersion = state.GetProperty("version").GetInt64() });
+    }
+
+    public Task<JsonElement> CustomerSaysAsync(string text, string messageId) =>
+        agent.PostJsonAsync($"{Url}/messages", new { text, messageId });
+}

@@ -1,0 +1,168 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ContactCenter.Server.Tests;
+
+/// <summary>
+/// The real server (Program) in memory, on a data folder of the test's (real SQLite, real Quartz)
+/// and the repository's <c>workflows/</c>. Dispose it and create another on the same folder to
+/// restart the server.
+/// </summary>
+public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
+{
+    public string DataFolder { get; } = dataFolder;
+
+    /// <summary>The repository root (the folder holding ContactCenter.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string WorkflowsFolder => Path.Combine(RepoRoot, "workflows");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ContactCenter:DataFolder", DataFolder);
+        builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ContactCenter.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>
+/// A running server on a fresh temporary data folder, with HTTP clients signed in as the demo users
+/// (bearer tokens). <see cref="RestartAsync"/> stops it and starts a new one on the same folder.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    public ServerFixture()
+    {
+        DataFolder = Path.Combine(Path.GetTempPath(), "cc-server-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataFolder);
+        Factory = new ServerFactory(DataFolder, Logs.Register);
+    }
+
+    public string DataFolder { get; }
+
+    public ServerFactory Factory { get; private set; }
+
+    public IServiceProvider Services => Factory.Services;
+
+    public virtual Task InitializeAsync()
+    {
+        _ = Factory.Server; // starts the host: migrations, import, demo users
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A client without sign-in.</summary>
+    public HttpClient Anonymous() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>The demo password of a user, from <c>demo-users.json</c>.</summary>
+    public string PasswordOf(string userName)
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataFolder, "demo-users.json")));
+        return file.RootElement.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("password").GetString()!;
+    }
+
+    /// <summary>A client signed in as <paramref name="userName"/> with a bearer token (the demo password unless given).</summary>
+    public async Task<HttpClient> ClientForAsync(string userName, string? password = null)
+    {
+        if (!_tokens.TryGetValue(userName, out var token))
+        {
+            using var anonymous = Anonymous();
+            var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName, password = password ?? PasswordOf(userName) });
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            token = body.RootElement.GetProperty("accessToken").GetString()!;
+            _tokens[userName] = token;
+        }
+
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private readonly Dictionary<string, Task<object>> _shared = new(StringComparer.Ordinal);
+    private readonly Lock _sharedLock = new();
+
+    /// <summary>Something made once per server and shared by tests (a conversation of agent.sari's, say).</summary>
+    public async Task<T> SharedAsync<T>(string key, Func<Task<T>> create)
+        where T : notnull
+    {
+        Task<object> task;
+        lock (_sharedLock)
+        {
+            if (!_shared.TryGetValue(key, out task!))
+            {
+                task = Create();
+                _shared[key] = task;
+            }
+        }
+
+        return (T)await task;
+
+        async Task<object> Create() => await create();
+    }
+
+    /// <summary>Stops the server and starts a new one on the same data folder; tokens stay valid (same key ring).</summary>
+    public async Task RestartAsync(Action<IServiceCollection>? configureServices = null)
+    {
+        await Factory.DisposeAsync();
+        Factory = new ServerFactory(DataFolder, services =>
+        {
+            Logs.Register(services);
+            configureServices?.Invoke(services);
+        });
+        _ = Factory.Server;
+    }
+
+    /// <summary>Every log event of the servers this fixture ran (an in-memory Serilog sink).</summary>
+    public LogEvents Logs { get; } = new();
+
+    /// <summary>
+    /// The security events so far (category ContactCenter.Security), each as a JSON object of its
+    /// scalar properties (UserName, Method, Path, Reason, ...) plus "@mt" (the message template) and "@l".
+    /// </summary>
+    public IReadOnlyList<JsonElement> SecurityEvents() =>
+        [.. Logs.OfCategory("ContactCenter.Security").Select(e => JsonSerializer.SerializeToElement(e))];
+
+    public virtual async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        try
+        {
+            if (Environment.GetEnvironmentVariable("KEEP_TEST_DATA") is null) { Directory.Delete(DataFolder, recursive: true); }
+        }
+        catch (IOException)
+        {
+            // A file still held open on the way out; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}
