@@ -73,6 +73,21 @@ public sealed class ConversationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Logging_EventsOfAnInstanceRequest_CarryTheInstanceId()
+    {
+        using var sari = await server.ClientForAsync("agent.sari");
+        var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-logging");
+        await chat.CompleteAsync("Task_SalamPembuka");
+        var id = chat.Id.ToString();
+        var request = server.Logs.OfCategory("Serilog.AspNetCore.RequestLoggingMiddleware")
+            .Where(e => e.TryGetValue("RequestPath", out var path) && path!.EndsWith("/complete", StringComparison.Ordinal) && path.Contains(id, StringComparison.Ordinal))
+            .Should().ContainSingle().Subject;
+        request["InstanceId"].Should().Be(id);
+        request["UserName"].Should().Be("agent.sari");
+        request["StatusCode"].Should().Be("200");
+    }
+
+    [Fact]
     public async Task CustomerMessage_RepeatedMessageId_ChangesNothing()
     {
         using var sari = await server.ClientForAsync("agent.sari");

@@ -28,6 +28,7 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);
@@ -128,7 +129,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Stops the server and starts a new one on the same data folder; tokens stay valid (same key ring).</summary>
     public async Task RestartAsync(Action<IServiceCollection>? configureServices = null)
     {
-        await Factory.DisposeAsync();
+        await StopAsync(Factory);
         Factory = new ServerFactory(DataFolder, services =>
         {
             Logs.Register(services);
@@ -147,9 +148,35 @@ public class ServerFixture : IAsyncLifetime
     public IReadOnlyList<JsonElement> SecurityEvents() =>
         [.. Logs.OfCategory("ContactCenter.Security").Select(e => JsonSerializer.SerializeToElement(e))];
 
+    /// <summary>
+    /// Stops and disposes a server. With minimal hosting, Program's own <c>RunAsync</c> and the
+    /// factory both stop and dispose the host; when Program's disposal wins, Hosting's
+    /// <c>ContactCenterStartup.StopAsync</c> then throws ObjectDisposedException on its disposed
+    /// token source (a wish for Hosting: make StopAsync after DisposeAsync a no-op). The host is
+    /// stopped either way, so only that exception is ignored here.
+    /// </summary>
+    public static async Task StopAsync(ServerFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        try
+        {
+            await factory.DisposeAsync();
+        }
+        catch (Exception e) when (IsDisposedTokenSource(e))
+        {
+        }
+    }
+
+    private static bool IsDisposedTokenSource(Exception e) => e switch
+    {
+        ObjectDisposedException disposed => disposed.ObjectName.Contains("CancellationTokenSource", StringComparison.Ordinal),
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsDisposedTokenSource),
+        _ => false,
+    };
+
     public virtual async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
+        await StopAsync(Factory);
         try
         {
             if (Environment.GetEnvironmentVariable("KEEP_TEST_DATA") is null) { Directory.Delete(DataFolder, recursive: true); }

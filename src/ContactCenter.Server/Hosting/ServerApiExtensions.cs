@@ -63,12 +63,16 @@ public static class ServerApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diagnostics, http) =>
+        app.UseSerilogRequestLogging(o =>
         {
-            if (http.User.Identity?.IsAuthenticated == true)
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
+            o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
-                diagnostics.Set("UserName", http.User.Identity.Name);
-            }
+                if (http.User.Identity?.IsAuthenticated == true)
+                {
+                    diagnostics.Set("UserName", http.User.Identity.Name);
+                }
+            };
         });
         app.UseRouting();
         app.Use(async (context, next) =>

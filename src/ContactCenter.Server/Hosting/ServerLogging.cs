@@ -15,7 +15,8 @@ public static class ServerLogging
     /// services (<c>ILogEventSink</c>, <c>ILogEventEnricher</c>) are added too, e.g. a test's.
     /// </summary>
     public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerSettings settings) =>
-        services.AddSerilog((sp, logger) => logger
+        services.AddSerilog(
+            (sp, logger) => logger
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
@@ -26,5 +27,8 @@ public static class ServerLogging
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 31,
                 shared: true,
-                flushToDiskInterval: TimeSpan.FromSeconds(1)));
+                flushToDiskInterval: TimeSpan.FromSeconds(1)),
+            // The logger belongs to this host, not to the static Log.Logger: several hosts in one
+            // process (tests, restarts) each keep their own sinks.
+            preserveStaticLogger: true);
 }
