@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
+using ContactCenter.Cli.Commands;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
@@ -10,8 +11,9 @@ using ContactCenter.Engine.Simulation;
 namespace ContactCenter.Cli;
 
 /// <summary>
-/// <c>contactcenter validate</c> and <c>contactcenter simulate</c>. Exit codes: 0 success, 1 the
-/// definitions are invalid or the simulation failed, 2 a usage error (bad arguments, missing files).
+/// <c>contactcenter validate | simulate | replay | export | publish</c>. Exit codes: 0 success, 1 the
+/// definitions are invalid, the simulation failed, a history diverges or the server refused,
+/// 2 a usage error (bad arguments, missing files, unknown ids, no database).
 /// </summary>
 internal static class CliApp
 {
@@ -19,9 +21,19 @@ internal static class CliApp
     public const int Failed = 1;
     public const int Usage = 2;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string currentDirectory)
+    private const string UsageLine =
+        "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | publish <key> <version> --effective-from <date> --server <url> --user <name>  (--help for more)";
+
+    /// <summary>The synchronous form, for validate and simulate (which never wait on I/O).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string currentDirectory) =>
+        RunAsync(args, new CliEnvironment { Out = stdout, Error = stderr, CurrentDirectory = currentDirectory }).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("ContactCenter: validate and simulate the Pegadaian contact-center SOP workflows (BPMN).");
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(env);
+        var (stdout, stderr, currentDirectory) = (env.Out, env.Error, env.CurrentDirectory);
+        var root = new RootCommand("ContactCenter: validate and simulate the Pegadaian contact-center SOP workflows (BPMN), replay and export stored histories, publish definition versions.");
 
         var validatePath = new Argument<string>("path") { Description = "A .bpmn file or a folder of them (all validated together)." };
         var validate = new Command("validate", "Parse and validate BPMN definitions; print each definition or every problem as file:line: elementId: message.");
@@ -48,6 +60,9 @@ internal static class CliApp
 
         root.Subcommands.Add(validate);
         root.Subcommands.Add(simulate);
+        root.Subcommands.Add(ReplayCommand.Create(env));
+        root.Subcommands.Add(ExportCommand.Create(env));
+        root.Subcommands.Add(PublishCommand.Create(env));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -57,17 +72,17 @@ internal static class CliApp
                 stderr.WriteLine($"error: {error.Message}");
             }
 
-            stderr.WriteLine("usage: contactcenter validate <file-or-folder> | contactcenter simulate <workflow-key-or-file> <script.json> [--workflows <folder>] [--journal <out.json>]");
+            stderr.WriteLine(UsageLine);
             return Usage;
         }
 
         if (args.Length == 0)
         {
-            stderr.WriteLine("usage: contactcenter validate <file-or-folder> | contactcenter simulate <workflow-key-or-file> <script.json> [--workflows <folder>] [--journal <out.json>]  (--help for more)");
+            stderr.WriteLine(UsageLine);
             return Usage;
         }
 
-        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
     }
 
     private static int Validate(string path, TextWriter stdout, TextWriter stderr)
