@@ -1,3 +1,4 @@
+using ContactCenter.Channels;
 using ContactCenter.Hosting;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
@@ -20,9 +21,10 @@ builder.Services.AddServerSecurity(settings);
 builder.Services.AddServerApi(settings);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxBpmnBodyBytes);
 
-// Other parts of issue 4 register their services here:
-//   builder.Services.AddChannels(builder.Configuration);   // Channels/: webhooks, outbound connector, loopback simulator
-//   builder.Services.AddLiveUpdates();                      // Live/: server-sent events / SignalR
+// Channels: the signed Omni Channel webhook, the outbound prompt connector or the loopback
+// simulator, and notifications; live updates to browsers over server-sent events.
+builder.Services.AddChannels(builder.Configuration);
+builder.Services.AddLiveUpdates();
 
 var app = builder.Build();
 app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(settings);
@@ -37,10 +39,12 @@ app.MapInstanceEndpoints();
 app.MapJournalEndpoints();
 app.MapCalendarEndpoints();
 
-// Other parts of issue 4 map their endpoints here (every /api route needs sign-in by the fallback policy):
+app.MapReplayEndpoints();
 app.MapTicketEndpoints();
-//   app.MapChannels();          // Channels/: inbound webhooks (HMAC), loopback simulator
-//   app.MapLiveUpdates();       // Live/: prompts, timers, task, ticket and SLA changes to browsers
+
+// Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.
+app.MapChannels();
+app.MapLiveUpdates();
 
 await app.RunAsync().ConfigureAwait(false);
 
