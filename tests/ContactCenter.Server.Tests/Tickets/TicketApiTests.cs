@@ -117,14 +117,20 @@ public sealed class TicketApiTests(ServerFixture server)
         await chat.CompleteAsync("Task_Solusi");
         await chat.CompleteAsync("Gateway_PerluTiket", "Ya", new { kategori = "Transaksi", prioritas = "Tinggi", deskripsi = "Saldo tabungan emas tidak bertambah setelah top up" });
 
+        return (chat, await WaitForTicketAsync(tier2, chat.Id));
+    }
+
+    /// <summary>Waits for the outbox to open the ticket of a conversation's complaint; its id.</summary>
+    internal static async Task<Guid> WaitForTicketAsync(HttpClient tier2, Guid conversationId)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            var queue = await tier2.GetJsonAsync("/api/tickets?queue=tier2");
-            var ticket = queue.EnumerateArray().FirstOrDefault(t => t.TryGetProperty("conversationId", out var c) && c.ValueKind == JsonValueKind.String && c.GetGuid() == chat.Id);
+            var ticket = (await tier2.GetJsonAsync("/api/tickets?queue=tier2")).EnumerateArray()
+                .FirstOrDefault(t => t.GetProperty("conversationId").ValueKind == JsonValueKind.String && t.GetProperty("conversationId").GetGuid() == conversationId);
             if (ticket.ValueKind == JsonValueKind.Object)
             {
-                return (chat, ticket.GetProperty("id").GetGuid());
+                return ticket.GetProperty("id").GetGuid();
             }
 
             DateTime.UtcNow.Should().BeBefore(deadline, "the outbox opens the ticket within seconds");
