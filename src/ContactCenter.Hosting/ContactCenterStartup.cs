@@ -22,6 +22,7 @@ public sealed class ContactCenterStartup(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _outboxLoop;
+    private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +49,13 @@ public sealed class ContactCenterStartup(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped twice (WebApplicationFactory stops it, and so does Program):
+        // the second stop, possibly after disposal, has nothing left to do.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_outboxLoop is not null)
         {
@@ -55,9 +63,15 @@ public sealed class ContactCenterStartup(
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Disposed without a stop (or before it): stop the outbox loop first; a stop that comes
+        // after this is a no-op rather than a call on a disposed token source.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

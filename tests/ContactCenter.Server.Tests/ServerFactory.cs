@@ -148,31 +148,12 @@ public class ServerFixture : IAsyncLifetime
     public IReadOnlyList<JsonElement> SecurityEvents() =>
         [.. Logs.OfCategory("ContactCenter.Security").Select(e => JsonSerializer.SerializeToElement(e))];
 
-    /// <summary>
-    /// Stops and disposes a server. With minimal hosting, Program's own <c>RunAsync</c> and the
-    /// factory both stop and dispose the host; when Program's disposal wins, Hosting's
-    /// <c>ContactCenterStartup.StopAsync</c> then throws ObjectDisposedException on its disposed
-    /// token source (a wish for Hosting: make StopAsync after DisposeAsync a no-op). The host is
-    /// stopped either way, so only that exception is ignored here.
-    /// </summary>
+    /// <summary>Stops and disposes a server (Program's own run and the factory both stop it; the second stop is a no-op).</summary>
     public static async Task StopAsync(ServerFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        try
-        {
-            await factory.DisposeAsync();
-        }
-        catch (Exception e) when (IsDisposedTokenSource(e))
-        {
-        }
+        await factory.DisposeAsync();
     }
-
-    private static bool IsDisposedTokenSource(Exception e) => e switch
-    {
-        ObjectDisposedException disposed => disposed.ObjectName.Contains("CancellationTokenSource", StringComparison.Ordinal),
-        AggregateException aggregate => aggregate.InnerExceptions.All(IsDisposedTokenSource),
-        _ => false,
-    };
 
     public virtual async Task DisposeAsync()
     {
