@@ -1,4 +1,5 @@
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Retention;
 
 namespace ContactCenter.Hosting;
 
@@ -19,4 +20,7 @@ public sealed class ContactCenterOptions
 
     /// <summary>Whether start-up runs the outbox dispatcher loop. Default is true.</summary>
     public bool RunOutbox { get; set; } = true;
+
+    /// <summary>How long ended histories are kept. Default keeps everything; when set, it is applied at start-up and hourly.</summary>
+    public RetentionOptions Retention { get; set; } = new();
 }

@@ -5,6 +5,7 @@ using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Greetings;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Retention;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
 using ContactCenter.Scheduling;
@@ -50,6 +51,7 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetServices<IInstanceObserver>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<InstanceReplayer>();
+        services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton(sp =>
         {

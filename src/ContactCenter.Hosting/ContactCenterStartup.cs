@@ -2,6 +2,7 @@ using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Retention;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,10 +19,12 @@ public sealed class ContactCenterStartup(
     DefinitionCatalog catalog,
     InstanceRuntime runtime,
     OutboxDispatcher outbox,
+    RetentionPolicy retention,
     ILogger<ContactCenterStartup> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _outboxLoop;
+    private Task? _retentionLoop;
     private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -45,6 +48,33 @@ public sealed class ContactCenterStartup(
         {
             _outboxLoop = Task.Run(() => outbox.RunAsync(_stopping.Token), CancellationToken.None);
         }
+
+        if (options.Retention.KeepDays is not null)
+        {
+            _retentionLoop = Task.Run(() => RunRetentionAsync(_stopping.Token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Applies the retention policy now and then every hour, until shutdown; a failed run is logged and tried again.</summary>
+    private async Task RunRetentionAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await retention.ApplyAsync(stopping).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromHours(1), stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                logger.LogError(e, "Retention run failed; it is tried again in an hour");
+                await Task.Delay(TimeSpan.FromHours(1), stopping).ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -57,9 +87,12 @@ public sealed class ContactCenterStartup(
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_outboxLoop is not null)
+        foreach (var loop in new[] { _outboxLoop, _retentionLoop })
         {
-            await _outboxLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (loop is not null)
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -179,6 +179,61 @@ public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> co
     }
 
     /// <summary>Every committed timer not yet fired or cancelled, soonest first.</summary>
+    public async Task<IReadOnlyList<InstanceRecord>> ListEndedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var rows = await context.Instances.AsNoTracking()
+                .Where(r => r.EndedAt != null && r.EndedAt < before)
+                .OrderBy(r => r.EndedAt).ThenBy(r => r.Id)
+                .Take(max)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(r => r.ToRecord())];
+        }
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    // An instance with a message still to deliver is not done with, whatever its age.
+                    if (await context.Outbox.AnyAsync(o => o.InstanceId == id && o.DeliveredAt == null, cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    var deleted = await context.Instances
+                        .Where(r => r.Id == id && r.Version == expectedVersion && r.EndedAt != null)
+                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    if (deleted == 0)
+                    {
+                        return false;
+                    }
+
+                    // The journal and timers cascade with the row where foreign keys are on; deleting them
+                    // here as well keeps the store whole on a connection without them. The outbox has no foreign key.
+                    await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     public async Task<IReadOnlyList<TimerRecord>> ListPendingTimersAsync(CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,16 @@ public interface IInstanceStore
 
     /// <summary>Every committed timer that has not fired or been cancelled, soonest first.</summary>
     Task<IReadOnlyList<TimerRecord>> ListPendingTimersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Instances that ended before <paramref name="before"/>, oldest end first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<InstanceRecord>> ListEndedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes an ended instance whole (row, journal, timers and delivered outbox rows) in one
+    /// transaction, provided it is still at <paramref name="expectedVersion"/> and has no
+    /// undelivered outbox row; false when it was not deleted.
+    /// </summary>
+    Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outbox's delivery side.</summary>

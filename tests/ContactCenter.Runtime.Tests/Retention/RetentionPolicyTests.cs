@@ -1,0 +1,112 @@
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Retention;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Tests.Integration;
+using FluentAssertions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace ContactCenter.Runtime.Tests.Retention;
+
+/// <summary>Retention on the real SQLite store: whole histories archived or purged after N days, never a running one, and archives that replay.</summary>
+public sealed class RetentionPolicyTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(7));
+
+    [Fact]
+    public async Task Default_KeepsEverything()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var clock = new FakeTimeProvider(T0);
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        var ended = await EndedConversationAsync(fixture);
+        clock.Advance(TimeSpan.FromDays(4000));
+
+        var result = await fixture.Host!.Services.GetRequiredService<RetentionPolicy>().ApplyAsync();
+
+        result.Should().Be(new RetentionResult(0, 0, 0));
+        (await fixture.Store.GetAsync(ended.Id)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Archive_AfterKeepDays_WritesTheJournalThatReplays_AndDeletesTheWholeHistory_ButNeverARunningOne()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var clock = new FakeTimeProvider(T0);
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        var ended = await EndedConversationAsync(fixture);
+        var running = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "email", Channel = "email", CustomerRef = "b@example.com", Agent = "agent.sari" });
+        var original = await fixture.Runtime.ReadJournalAsync(ended.Id);
+        var archive = Path.Combine(fixture.Root, "archive");
+        var policy = Policy(fixture, clock, new RetentionOptions { KeepDays = 30, ArchiveFolder = archive });
+
+        clock.Advance(TimeSpan.FromDays(29));
+        (await policy.ApplyAsync()).Archived.Should().Be(0, "not yet 30 days old");
+
+        clock.Advance(TimeSpan.FromDays(2));
+        (await policy.ApplyAsync()).Should().Be(new RetentionResult(1, 0, 0));
+
+        (await fixture.Store.GetAsync(ended.Id)).Should().BeNull();
+        (await fixture.Store.ReadJournalAsync(ended.Id)).Should().BeEmpty("nothing of the history is left behind");
+        (await fixture.Store.GetAsync(running.Id)).Should().NotBeNull("a running conversation is kept whatever its age");
+        var file = await File.ReadAllTextAsync(Path.Combine(archive, $"{ended.Id}.jsonl"));
+        JournalSerializer.FromJsonLines(file).Should().HaveCount(original.Count);
+        var replay = await fixture.Host!.Services.GetRequiredService<InstanceReplayer>().VerifyExportAsync(file);
+        replay.Matches.Should().BeTrue("an archived history still replays exactly");
+        File.Exists(Path.Combine(archive, $"{ended.Id}.instance.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Purge_KeepsAHistoryWithAMessageStillToDeliver_UntilItIsDelivered()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var clock = new FakeTimeProvider(T0);
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        var chat = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-9", Agent = "agent.sari" });
+        await fixture.Runtime.CompleteWorkItemAsync(chat.Id, (await fixture.Runtime.GetStateAsync(chat.Id)).WorkItems[0].Id, null, null, "agent.sari");
+        await fixture.Runtime.FireAsync(chat.Id, (await fixture.Runtime.GetStateAsync(chat.Id)).Timers[0].Id);
+        await fixture.Runtime.CancelAsync(chat.Id, "tes", "agent.sari");
+        var outbox = fixture.Host!.Services.GetRequiredService<IOutboxStore>();
+        var waiting = (await outbox.ListDueAsync(DateTimeOffset.MaxValue, 100)).Where(o => o.InstanceId == chat.Id).ToList();
+        waiting.Should().ContainSingle(o => o.Kind == "prompt", "the silence prompt has no handler in this test and waits");
+        var policy = Policy(fixture, clock, new RetentionOptions { KeepDays = 0, Mode = RetentionMode.Purge });
+        clock.Advance(TimeSpan.FromDays(1));
+
+        (await policy.ApplyAsync()).Should().Be(new RetentionResult(0, 0, 1));
+        (await fixture.Store.GetAsync(chat.Id)).Should().NotBeNull();
+
+        foreach (var message in waiting)
+        {
+            await outbox.MarkDeliveredAsync(message.Id, clock.GetUtcNow());
+        }
+
+        (await policy.ApplyAsync()).Should().Be(new RetentionResult(0, 1, 0));
+        (await fixture.Store.GetAsync(chat.Id)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Archive_WithoutAFolder_IsAConfigurationError()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var clock = new FakeTimeProvider(T0);
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+
+        await FluentActions.Awaiting(() => Policy(fixture, clock, new RetentionOptions { KeepDays = 10 }).ApplyAsync())
+            .Should().ThrowAsync<InvalidOperationException>().WithMessage("*ArchiveFolder*");
+    }
+
+    private static RetentionPolicy Policy(RuntimeFixture fixture, TimeProvider clock, RetentionOptions options) =>
+        new(fixture.Store, clock, NullLogger<RetentionPolicy>.Instance, options);
+
+    /// <summary>An inbound call worked to its end (no prompts, so nothing waits in the outbox).</summary>
+    private static async Task<InstanceRecord> EndedConversationAsync(RuntimeFixture fixture)
+    {
+        var runtime = fixture.Runtime;
+        var call = await runtime.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", CustomerRef = "0812", Agent = "agent.sari" });
+        await runtime.CancelAsync(call.Id, "pelanggan menutup telepon", "agent.sari");
+        return await runtime.GetAsync(call.Id);
+    }
+}
