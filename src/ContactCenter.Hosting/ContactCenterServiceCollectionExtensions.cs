@@ -6,6 +6,7 @@ using ContactCenter.Runtime.Greetings;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
+using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
 using ContactCenter.Scheduling;
@@ -60,6 +61,9 @@ public static class ContactCenterServiceCollectionExtensions
         });
         services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
+        services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
+        services.AddSingleton<QualityService>();
         return services;
     }
 

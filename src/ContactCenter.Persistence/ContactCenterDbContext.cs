@@ -24,6 +24,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<OutboxRow> Outbox => Set<OutboxRow>();
 
+    internal DbSet<QualityReviewRow> QualityReviews => Set<QualityReviewRow>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // DateTimeOffset is stored as UTC ticks (INTEGER / bigint): the SQLite provider cannot
@@ -105,6 +107,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
             e.HasIndex(r => new { r.DeliveredAt, r.NextAttemptAt });
             e.HasIndex(r => r.InstanceId);
         });
+
+        QualityReviewRow.Configure(modelBuilder);
 
         ApplySnakeCaseNames(modelBuilder);
     }

@@ -334,6 +334,52 @@ namespace ContactCenter.Persistence.Migrations
                     b.ToTable("pending_timers", (string)null);
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.QualityReviewRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ReviewedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("Reviewer")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewer");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("score");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Agent", "ReviewedAt");
+
+                    b.HasIndex("InstanceId", "ReviewedAt");
+
+                    b.ToTable("quality_reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_quality_reviews_score", "score BETWEEN 0 AND 100");
+                        });
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.JournalEventRow", b =>
                 {
                     b.HasOne("ContactCenter.Persistence.InstanceRow", null)
@@ -344,6 +390,15 @@ namespace ContactCenter.Persistence.Migrations
                 });
 
             modelBuilder.Entity("ContactCenter.Persistence.PendingTimerRow", b =>
+                {
+                    b.HasOne("ContactCenter.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ContactCenter.Persistence.QualityReviewRow", b =>
                 {
                     b.HasOne("ContactCenter.Persistence.InstanceRow", null)
                         .WithMany()
