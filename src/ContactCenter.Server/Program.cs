@@ -30,6 +30,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(settings);
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
+app.UseWebApp(); // the web app's files and pages (src/ContactCenter.Web), before routing and sign-in
 app.UseServerPipeline(settings);
 app.MapHealthEndpoints();
 app.MapServerDocs();

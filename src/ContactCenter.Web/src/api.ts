@@ -1,0 +1,123 @@
+// The server's API as the app uses it: same origin, the sign-in cookie, JSON in and out, RFC 7807
+// problems as ApiError.
+
+export interface Me { userName: string; displayName: string; roles: string[]; unit: string | null }
+
+export type InstanceStatus = 'Running' | 'Completed' | 'Cancelled' | 'Faulted';
+
+export interface TaskView {
+  id: number; elementId: string; definitionKey: string; name: string | null; lane: string | null;
+  step: string | null; script: string | null; outcomes: string[]; fields: string[]; createdAt: string;
+}
+
+export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null }
+
+export interface InstanceSummary {
+  id: string; definitionKey: string; definitionVersion: number; channel: string; customerRef: string | null;
+  agent: string | null; status: InstanceStatus; version: number; startedAt: string; updatedAt: string; endedAt: string | null;
+  parentInstanceId: string | null;
+}
+
+export interface InstanceView extends InstanceSummary {
+  endReason: string | null; pinnedVersions: Record<string, number>; tasks: TaskView[]; timers: TimerView[];
+  variables: Record<string, unknown>;
+}
+
+export interface JournalEvent { type: string; sequence: number; at: string; actor: string | null; [field: string]: unknown }
+
+export interface SlaSnapshot {
+  at: string; status: 'OnTrack' | 'AtRisk' | 'Breached'; remaining: string; firstResponseDue: string | null;
+  warningDue: string | null; breachDue: string | null; isPaused: boolean; isExtended: boolean;
+}
+
+export interface TicketSla { policy: string; start: string; snapshot: SlaSnapshot; pauses: { from: string; to: string | null }[]; extension: { grantedAt: string; reason: string } | null }
+
+export interface WorkItem { id: number; elementId: string; name: string | null; lane: string | null; step: string | null; script: string | null; outcomes: string[]; fields: string[]; createdAt: string }
+
+export interface TicketSummary {
+  id: string; status: InstanceStatus; category: string | null; priority: string | null; description: string | null;
+  customerRef: string | null; sourceChannel: string | null; conversationId: string | null; unit: string | null;
+  currentTask: WorkItem | null; queue: 'Tier2' | 'RelatedTeam' | null; openedAt: string; closedAt: string | null; sla: TicketSla | null;
+}
+
+export interface TicketNote { sequence: number; at: string; author: string | null; text: string; source: string }
+
+export interface TicketView { ticket: TicketSummary; version: number; tasks: TaskView[]; notes: TicketNote[] }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly title: string, readonly detail: string | null, readonly errors: Record<string, string[]> = {}) {
+    super(detail ?? title);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 401 && !path.startsWith('/api/auth/login')) {
+    unauthorized();
+  }
+  const text = await response.text();
+  const json: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const problem = (json ?? {}) as { title?: string; detail?: string; errors?: Record<string, string[]> };
+    throw new ApiError(response.status, problem.title ?? response.statusText, problem.detail ?? null, problem.errors ?? {});
+  }
+  return json as T;
+}
+
+let onUnauthorized: () => void = () => {};
+function unauthorized(): void { onUnauthorized(); }
+export function whenUnauthorized(handler: () => void): void { onUnauthorized = handler; }
+
+const get = <T>(path: string) => request<T>('GET', path);
+const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (userName: string, password: string) => post<void>('/api/auth/login?useCookies=true', { userName, password }),
+  logout: () => post<void>('/api/auth/logout'),
+  me: () => get<Me>('/api/auth/me'),
+
+  instances: (filter: { status?: string; channel?: string; agent?: string }) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filter)) if (v) q.set(k, v);
+    q.set('limit', '200');
+    return get<InstanceSummary[]>(`/api/instances?${q}`);
+  },
+  instance: (id: string) => get<InstanceView>(`/api/instances/${enc(id)}`),
+  journal: (id: string) => get<JournalEvent[]>(`/api/instances/${enc(id)}/journal`),
+  start: (channel: string, customerRef: string) => post<InstanceView>('/api/instances', { channel, customerRef }),
+  complete: (id: string, taskId: number, outcome: string | null, data: Record<string, string> | null, expectedVersion: number) =>
+    post<InstanceView>(`/api/instances/${enc(id)}/tasks/${taskId}/complete`, { outcome, data, expectedVersion }),
+  bpmn: async (key: string, version: number): Promise<string> => {
+    const response = await fetch(`/api/definitions/${enc(key)}/versions/${version}/bpmn`, { credentials: 'same-origin' });
+    if (!response.ok) throw new ApiError(response.status, response.statusText, null);
+    return response.text();
+  },
+  simulate: (channel: string, customerRef: string, text: string) =>
+    post<unknown>(`/api/simulator/${enc(channel)}/${enc(customerRef)}/messages`, { text }),
+
+  tickets: (queue: 'tier2' | 'related') => get<TicketSummary[]>(`/api/tickets?queue=${queue}`),
+  ticket: (id: string) => get<TicketView>(`/api/tickets/${enc(id)}`),
+  note: (id: string, text: string) => post<TicketView>(`/api/tickets/${enc(id)}/notes`, { text }),
+  dispatch: (id: string, unit: string, note: string | null, expectedVersion: number) => post<TicketView>(`/api/tickets/${enc(id)}/dispatch`, { unit, note, expectedVersion }),
+  close: (id: string, memo: string, expectedVersion: number) => post<TicketView>(`/api/tickets/${enc(id)}/close`, { memo, expectedVersion }),
+  completeTicketTask: (id: string, taskId: number, outcome: string | null, data: Record<string, string> | null, expectedVersion: number) =>
+    post<TicketView>(`/api/tickets/${enc(id)}/tasks/${taskId}/complete`, { outcome, data, expectedVersion }),
+  slaPause: (id: string, reason: string) => post<TicketView>(`/api/tickets/${enc(id)}/sla/pause`, { reason }),
+  slaResume: (id: string) => post<TicketView>(`/api/tickets/${enc(id)}/sla/resume`, {}),
+  slaExtend: (id: string, reason: string) => post<TicketView>(`/api/tickets/${enc(id)}/sla/extend`, { reason }),
+};
+
+/** A .NET TimeSpan ("3.17:59:51.65", "-00:10:00") in milliseconds. */
+export function timeSpanMs(value: string): number {
+  const match = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!match) return 0;
+  const [, sign, d, hh, mm, ss, frac] = match;
+  const ms = ((Number(d ?? 0) * 24 + Number(hh)) * 60 + Number(mm)) * 60_000 + Number(ss) * 1000 + Number(`0.${frac ?? '0'}`) * 1000;
+  return sign ? -ms : ms;
+}

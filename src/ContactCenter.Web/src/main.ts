@@ -1,0 +1,114 @@
+import './styles.css';
+import { api, ApiError, type Me, whenUnauthorized } from './api';
+import { h, mount } from './dom';
+import { lang, setLang, t, type Key } from './i18n';
+import { connectLive, disconnectLive, onLiveStatus } from './live';
+import { renderLogin } from './views/login';
+import { renderConsole } from './views/console';
+import { renderTicketQueue, renderTicket } from './views/tickets';
+
+export interface Screen { title: Key; cleanup?: () => void }
+export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
+
+interface MenuItem { path: string; label: Key; roles: string[] }
+
+const menu: MenuItem[] = [
+  { path: '/console', label: 'menuConsole', roles: ['Agent'] },
+  { path: '/tickets', label: 'menuTickets', roles: ['Tier2', 'RelatedTeam', 'TeamLeader', 'QualityControl', 'Admin'] },
+];
+
+const app = document.getElementById('app')!;
+let me: Me | null = null;
+let cleanup: (() => void) | undefined;
+
+function allowed(item: MenuItem): boolean {
+  return !!me && item.roles.some(r => me!.roles.includes(r));
+}
+
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
+  void route();
+}
+
+async function route(): Promise<void> {
+  cleanup?.();
+  cleanup = undefined;
+  const path = location.pathname;
+  if (path === '/login') {
+    disconnectLive();
+    me = null;
+    renderLogin(app, async () => { me = await api.me(); navigate(home(), true); });
+    document.title = `${t('signIn')} · ${t('appName')}`;
+    return;
+  }
+  if (!me) {
+    try {
+      me = await api.me();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) { navigate('/login', true); return; }
+      throw e;
+    }
+  }
+  connectLive();
+  if (path === '/' || path === '') { navigate(home(), true); return; }
+
+  const main = h('main.content');
+  mount(app, header(path), main);
+  const context: Context = { me, main, navigate };
+  let screen: Screen;
+  const consoleMatch = /^\/console(?:\/([0-9a-f-]{36}))?$/.exec(path);
+  const ticketMatch = /^\/tickets\/([0-9a-f-]{36})$/.exec(path);
+  if (consoleMatch && allowed(menu[0])) {
+    screen = renderConsole(context, consoleMatch[1] ?? null);
+  } else if (path === '/tickets' && allowed(menu[1])) {
+    screen = renderTicketQueue(context, new URLSearchParams(location.search).get('queue'));
+  } else if (ticketMatch && allowed(menu[1])) {
+    screen = renderTicket(context, ticketMatch[1]);
+  } else {
+    mount(main, h('section.panel.empty', null, h('p', null, t('noScreen'))));
+    screen = { title: 'appName' };
+  }
+  cleanup = screen.cleanup;
+  document.title = `${t(screen.title)} · ${t('appName')}`;
+}
+
+function home(): string {
+  return menu.find(allowed)?.path ?? '/welcome';
+}
+
+function header(path: string): HTMLElement {
+  const status = h('span.live', { title: 'SSE /api/live' });
+  const stop = onLiveStatus(ok => {
+    status.textContent = ok ? t('liveConnected') : t('liveDisconnected');
+    status.classList.toggle('off', !ok);
+  });
+  const previous = cleanup;
+  cleanup = () => { stop(); previous?.(); };
+  const link = (item: MenuItem) => h('a', {
+    href: item.path,
+    class: path.startsWith(item.path) ? 'active' : undefined,
+    onclick: (e: MouseEvent) => { e.preventDefault(); navigate(item.path); },
+  }, t(item.label));
+  const langButton = (value: 'id' | 'en', label: string) => h('button.link', {
+    type: 'button', 'aria-pressed': String(lang() === value), class: lang() === value ? 'active' : undefined,
+    onclick: () => { setLang(value); void route(); },
+  }, label);
+  return h('header.top', null,
+    h('div.brand', null, h('span.logo', { 'aria-hidden': 'true' }, 'CC'), t('appName')),
+    h('nav.menu', { 'aria-label': 'menu' }, menu.filter(allowed).map(link)),
+    h('div.spacer'),
+    status,
+    h('div.lang', { role: 'group', 'aria-label': t('language') }, langButton('id', 'ID'), langButton('en', 'EN')),
+    h('div.user', { 'data-testid': 'user' },
+      h('strong', null, me!.displayName),
+      h('span.roles', { title: t('roles') }, me!.roles.join(', ') + (me!.unit ? ` · ${me!.unit}` : ''))),
+    h('button.secondary', { type: 'button', onclick: signOut }, t('signOut')));
+}
+
+async function signOut(): Promise<void> {
+  try { await api.logout(); } finally { navigate('/login'); }
+}
+
+whenUnauthorized(() => { if (location.pathname !== '/login') navigate('/login', true); });
+window.addEventListener('popstate', () => void route());
+void route().catch((e: unknown) => mount(app, h('p.error', null, `${t('error')}: ${String(e)}`)));

@@ -1,0 +1,83 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+[Collection(WebAppCollection.Name)]
+public sealed class AgentConsoleTests(WebAppFixture app)
+{
+    private const string StillConnected = "Apakah saat ini Bapak/Ibu masih terhubung dengan kami?";
+
+    [Fact]
+    public async Task WhatsApp_SilencePromptThenCustomerReplies_RunsToTheEnd()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/console");
+        await page.WaitForURLAsync("**/login");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Masuk ke ContactCenter" })).ToBeVisibleAsync();
+        await app.ScreenshotAsync(page, "01-sign-in");
+
+        await page.SignInAsync(app, "agent.sari");
+        await Expect(page.GetByTestId("user")).ToContainTextAsync("Agent");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Konsol agen" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Antrean tiket" })).ToHaveCountAsync(0);
+        await Expect(page.Locator(".live")).ToHaveTextAsync("Langsung");
+        await app.ScreenshotAsync(page, "02-console-empty");
+
+        var id = await page.StartContactAsync("whatsapp", "+6281299990001");
+
+        // Step: greeting, resolved by the server for the time of day, with the agent's name.
+        var greeting = page.Task("Task_SalamPembuka");
+        await Expect(greeting.GetByTestId("script")).ToContainTextAsync("terima kasih telah menghubungi Contact Center Pegadaian. Saya Sari, ada yang bisa saya bantu?");
+        await page.DiagramShowsAsync("Task_SalamPembuka");
+        await app.ScreenshotAsync(page, "03-console-greeting");
+        await page.CompleteAsync("Task_SalamPembuka");
+
+        // The still-connected ladder is waiting: a live countdown to the first prompt.
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await Expect(page.GetByTestId("countdown-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^0:[0-5][0-9]$|^1:00$"));
+        await Expect(page.GetByTestId("conversation").Locator(".msg.agent")).ToContainTextAsync("Saya Sari");
+        await page.DiagramShowsAsync("Event_Timer1");
+        await app.ScreenshotAsync(page, "04-console-countdown");
+
+        // A minute of silence: the timer fires (as Quartz would) and the prompt appears live.
+        await app.FireSilenceTimerAsync(id);
+        await Expect(page.GetByTestId("conversation").Locator(".msg.prompt")).ToContainTextAsync(StillConnected);
+        await app.ScreenshotAsync(page, "05-console-silence-prompt");
+
+        // The customer answers through the loopback simulator; the flow moves on to verification.
+        await page.CustomerSaysAsync("Masih, saya mau tanya cara gadai emas");
+        await Expect(page.Task("Task_Verifikasi")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("countdown")).ToHaveCountAsync(0);
+        await page.DiagramShowsAsync("Task_Verifikasi");
+        await app.ScreenshotAsync(page, "06-console-customer-replied");
+
+        await page.CompleteAsync("Task_Verifikasi");
+        await page.CompleteAsync("Task_Identifikasi");
+        await page.CompleteAsync("Task_Solusi");
+        await Expect(page.Task("Gateway_PerluTiket").Locator("button[data-outcome]")).ToHaveCountAsync(2);
+        await page.CompleteAsync("Gateway_PerluTiket", "Tidak");
+        await page.CompleteAsync("Task_TawarkanBantuan");
+        await page.CustomerSaysAsync("Tidak, sudah cukup. Terima kasih");
+        await page.CompleteAsync("Gateway_BantuanLain", "Tidak");
+        await page.CompleteAsync("Task_SalamPenutup");
+        await page.CompleteAsync("Gateway_Tertarik", "Tidak");
+        await page.CompleteAsync("Task_Dokumentasi");
+
+        await Expect(page.GetByTestId("status")).ToHaveTextAsync("Selesai");
+        await Expect(page.GetByTestId("ended")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("conversations").Locator("li.selected")).ToContainTextAsync("Selesai");
+        await app.ScreenshotAsync(page, "07-console-completed");
+
+        // The English switch changes the interface words, never the SOP's texts.
+        await page.GetByRole(AriaRole.Button, new() { Name = "EN" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Conversation", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("conversation").Locator(".msg.prompt")).ToContainTextAsync(StillConnected);
+        await app.ScreenshotAsync(page, "08-console-english");
+        await page.GetByRole(AriaRole.Button, new() { Name = "ID" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keluar" }).ClickAsync();
+        await page.WaitForURLAsync("**/login");
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ContactCenter.Web.Tests;
+
+/// <summary>What a user does in the app, in the words of its screens.</summary>
+internal static partial class Browser
+{
+    public static async Task SignInAsync(this IPage page, WebAppFixture app, string userName)
+    {
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login");
+        await page.GetByLabel("Nama pengguna").FillAsync(userName);
+        await page.GetByLabel("Kata sandi").FillAsync(app.PasswordOf(userName));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Masuk" }).ClickAsync();
+        await Expect(page.GetByTestId("user")).ToContainTextAsync(userName.Split('.')[1], new() { IgnoreCase = true });
+    }
+
+    public static ILocator Task(this IPage page, string elementId) => page.Locator($"form[data-testid=task][data-element='{elementId}']");
+
+    /// <summary>Completes the open step <paramref name="elementId"/> (its "Selesai" button, or an outcome) and waits until it is gone.</summary>
+    public static async Task CompleteAsync(this IPage page, string elementId, string outcome = "")
+    {
+        var task = page.Task(elementId);
+        await task.Locator($"button[data-outcome='{outcome}']").ClickAsync();
+        await Expect(task).ToHaveCountAsync(0);
+    }
+
+    public static async Task CustomerSaysAsync(this IPage page, string text)
+    {
+        await page.GetByTestId("sim-text").FillAsync(text);
+        await page.GetByTestId("sim-send").ClickAsync();
+        await Expect(page.GetByTestId("conversation").Locator(".msg.customer", new() { HasText = text })).ToBeVisibleAsync();
+    }
+
+    public static async Task<Guid> StartContactAsync(this IPage page, string channel, string customer)
+    {
+        var form = page.GetByTestId("start-form");
+        await form.Locator("select[name=channel]").SelectOptionAsync(channel);
+        await form.Locator("input[name=customerRef]").FillAsync(customer);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Mulai" }).ClickAsync();
+        await page.WaitForURLAsync(ConsoleUrl());
+        return Guid.Parse(ConsoleUrl().Match(page.Url).Groups[1].Value);
+    }
+
+    /// <summary>Waits until the diagram is drawn with <paramref name="elementId"/> highlighted.</summary>
+    public static async Task DiagramShowsAsync(this IPage page, string elementId)
+    {
+        var diagram = page.GetByTestId("diagram");
+        await Expect(diagram).ToHaveAttributeAsync("data-ready", "true");
+        await Expect(diagram.Locator($"g.djs-element.cc-current[data-element-id='{elementId}']")).ToHaveCountAsync(1);
+    }
+
+    [GeneratedRegex("/console/([0-9a-f-]{36})$")]
+    private static partial Regex ConsoleUrl();
+}
