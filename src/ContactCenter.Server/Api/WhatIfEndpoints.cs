@@ -1,0 +1,60 @@
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Quality.WhatIf;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ContactCenter.Server.Api;
+
+/// <summary>
+/// What-if replay: recorded conversations against other definition versions (a draft, say),
+/// one or in bulk over a period. Reading only: nothing is written.
+/// </summary>
+public static class WhatIfEndpoints
+{
+    private static readonly string[] Readers = [Roles.QualityControl, Roles.TeamLeader, Roles.ProcessOwner, Roles.Reviewer, Roles.Approver, Roles.Admin];
+
+    /// <summary>The candidate versions, by key: <c>{"still-connected": 2}</c>.</summary>
+    public sealed record CandidateBody(IReadOnlyDictionary<string, int> Candidate);
+
+    /// <summary>A period's conversations against the candidate.</summary>
+    public sealed record BatchBody(IReadOnlyDictionary<string, int> Candidate, string? DefinitionKey, string? Channel, DateTimeOffset? StartedFrom, DateTimeOffset? StartedTo, int? Limit);
+
+    public static IEndpointRouteBuilder MapWhatIfEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/instances/{instanceId:guid}/what-if", OneAsync)
+            .WithTags("Journal")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
+            .WithSummary("Runs the conversation's recorded inputs against the candidate versions: first divergence, outcome shifts, inputs that no longer fit, the candidate's journal.")
+            .ProducesProblem(403).ProducesProblem(404);
+        app.MapPost("/api/what-if", ManyAsync)
+            .WithTags("Journal")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
+            .WithSummary("What-if over the conversations of a period (at most 500 unless limit says less): each one's report without the candidate journal, and the summary.")
+            .ProducesProblem(403).ProducesProblem(404);
+        return app;
+    }
+
+    private static async Task<Ok<InstanceWhatIf>> OneAsync(Guid instanceId, CandidateBody body, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await new WhatIfRunner(catalog, store).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
+    {
+        var batch = await new WhatIfRunner(catalog, store).RunManyAsync(
+            new WhatIfRequest
+            {
+                Candidate = body.Candidate ?? new Dictionary<string, int>(),
+                DefinitionKey = body.DefinitionKey,
+                Channel = body.Channel,
+                StartedFrom = body.StartedFrom,
+                StartedTo = body.StartedTo,
+                Limit = Math.Clamp(body.Limit ?? 500, 1, 500),
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        // The candidate journals of a whole period would make the answer huge; one instance's is a call away.
+        var slim = batch.Conversations.Select(c => c with { Report = c.Report is null ? null : c.Report with { CandidateJournal = Array.Empty<WorkflowEvent>() } }).ToList();
+        return TypedResults.Ok(batch with { Conversations = slim });
+    }
+}
