@@ -41,6 +41,9 @@ app.MapJournalEndpoints();
 app.MapCalendarEndpoints();
 
 app.MapReplayEndpoints();
+app.MapQualityEndpoints();
+app.MapSopDocumentEndpoints();
+app.MapWhatIfEndpoints();
 app.MapTicketEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.
