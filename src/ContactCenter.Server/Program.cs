@@ -1,5 +1,6 @@
 using ContactCenter.Channels;
 using ContactCenter.Hosting;
+using ContactCenter.Runtime.Retention;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
 using ContactCenter.Server.Hosting;
@@ -16,6 +17,7 @@ builder.Services.AddContactCenter(o =>
     o.DataFolder = settings.DataPath;
     o.WorkflowsFolder = settings.WorkflowsPath;
     o.RunOutbox = settings.RunOutbox;
+    o.Retention = builder.Configuration.GetSection("ContactCenter:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
 });
 builder.Services.AddServerSecurity(settings);
 builder.Services.AddServerApi(settings);
