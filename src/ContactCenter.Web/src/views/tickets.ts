@@ -108,9 +108,12 @@ export function renderTicket(ctx: Context, id: string): Screen {
     if (!disposed) render(view);
   }
 
-  async function act(action: () => Promise<TicketView>): Promise<void> {
+  /** Runs an action; on success the submitted form is emptied, on failure what was typed stays. */
+  async function act(action: () => Promise<TicketView>, submitted?: HTMLFormElement): Promise<void> {
     try {
-      render(await action());
+      const view = await action();
+      submitted?.reset();
+      render(view);
     } catch (e) {
       toast(describe(e));
       await load();
@@ -123,7 +126,7 @@ export function renderTicket(ctx: Context, id: string): Screen {
       onsubmit: (e: SubmitEvent) => {
         e.preventDefault();
         const values = formValues(form);
-        void act(() => submit(values[name].trim()));
+        void act(() => submit(values[name].trim()), form);
       },
     }, h('label', null, label, name === 'memo' || name === 'text'
       ? h('textarea', { name, required: true, rows: 2, maxlength: 4000 })
@@ -160,7 +163,7 @@ export function renderTicket(ctx: Context, id: string): Screen {
           onclick: () => {
             if (!form.reportValidity()) return;
             const data = formValues(form);
-            void act(() => api.completeTicketTask(id, relatedTask.id, o, Object.keys(data).length ? data : null, view.version));
+            void act(() => api.completeTicketTask(id, relatedTask.id, o, Object.keys(data).length ? data : null, view.version), form);
           },
         }, o ?? t('completeTask')))));
       actions.push(form);
@@ -173,6 +176,8 @@ export function renderTicket(ctx: Context, id: string): Screen {
         sla.extension ? null : textForm('sla-extend', 'reason', t('reason'), t('slaExtend'), reason => api.slaExtend(id, reason))));
     }
 
+    // A live update re-renders the page: what the user is typing in any form must survive it.
+    const drafts = keepDrafts(ctx.main);
     mount(ctx.main,
       h('div.detail-head', null,
         h('a.back', { href: '/tickets', onclick: (e: MouseEvent) => { e.preventDefault(); history.back(); } }, `← ${t('back')}`),
@@ -199,9 +204,27 @@ export function renderTicket(ctx: Context, id: string): Screen {
             h('ol.notes', { 'data-testid': 'notes' }, view.notes.length === 0 ? h('li.empty', null, t('noNotes')) : view.notes.map(n =>
               h('li', null, h('div.meta', null, h('strong', null, n.author ?? '–'), ' · ', formatDateTime(n.at), h('span.muted', null, ` · ${n.source}`)), h('p', null, n.text)))),
             open && works ? textForm('add-note', 'text', t('addNote'), t('addNote'), text => api.note(id, text)) : null))));
+    drafts();
   }
 
   const fact = (label: string, value: string | null) => [h('dt', null, label), h('dd', null, value ?? '–')];
+
+  /** Notes what the forms under root hold and which control has focus; the returned function puts them back after a re-render. */
+  function keepDrafts(root: Element): () => void {
+    type Control = HTMLInputElement | HTMLTextAreaElement;
+    const key = (el: Control) => `${el.form?.dataset.testid ?? ''}/${el.name}`;
+    const values = new Map<string, string>();
+    let focused: string | null = null;
+    root.querySelectorAll<Control>('form[data-testid] input[name], form[data-testid] textarea[name]').forEach(el => {
+      if (el.value) values.set(key(el), el.value);
+      if (el === document.activeElement) focused = key(el);
+    });
+    return () => root.querySelectorAll<Control>('form[data-testid] input[name], form[data-testid] textarea[name]').forEach(el => {
+      const value = values.get(key(el));
+      if (value !== undefined && !el.value) el.value = value;
+      if (key(el) === focused) el.focus();
+    });
+  }
 
   let queued = 0;
   const stop = onLive(({ data }) => {
