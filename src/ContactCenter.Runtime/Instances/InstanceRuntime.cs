@@ -133,27 +133,12 @@ public sealed class InstanceRuntime(
         for (var attempt = 1; ; attempt++)
         {
             var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            var engine = await EngineForAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
             var state = InstanceState.FromJson(record.Snapshot);
             var now = clock.GetUtcNow();
             var commands = await prepare(record, state, now, cancellationToken).ConfigureAwait(false);
-            var current = state;
-            var events = new List<WorkflowEvent>();
-            foreach (var command in commands)
-            {
-                var step = engine.Decide(current, context is null ? command : command with { Context = context.At(now) }, now);
-                events.AddRange(step.Events);
-                current = step.State;
-            }
-
-            if (events.Count == 0)
-            {
-                return record;
-            }
-
             try
             {
-                return await CommitAsync(record, state, new Decision(events, current), now, cancellationToken).ConfigureAwait(false);
+                return await DecideAndCommitAsync(record, state, commands, now, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
             {
@@ -249,16 +234,29 @@ public sealed class InstanceRuntime(
             throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
         }
 
+        return await DecideAndCommitAsync(record, InstanceState.FromJson(record.Snapshot), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides the commands one after the other on <paramref name="state"/>, each with the context
+    /// of <paramref name="now"/>, and commits all their events in one transaction; the record as it
+    /// was when no command produced an event.
+    /// </summary>
+    private async Task<InstanceRecord> DecideAndCommitAsync(InstanceRecord record, InstanceState state, IEnumerable<WorkflowCommand> commands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var engine = await EngineForAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
-        var state = InstanceState.FromJson(record.Snapshot);
-        var now = clock.GetUtcNow();
-        var decision = engine.Decide(state, context is null ? command : command with { Context = context.At(now) }, now);
-        if (decision.Events.Count == 0)
+        var current = state;
+        var events = new List<WorkflowEvent>();
+        foreach (var command in commands)
         {
-            return record;
+            var step = engine.Decide(current, context is null ? command : command with { Context = context.At(now) }, now);
+            events.AddRange(step.Events);
+            current = step.State;
         }
 
-        return await CommitAsync(record, state, decision, now, cancellationToken).ConfigureAwait(false);
+        return events.Count == 0
+            ? record
+            : await CommitAsync(record, state, new Decision(events, current), now, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<InstanceRecord> CommitAsync(InstanceRecord before, InstanceState oldState, Decision decision, DateTimeOffset now, CancellationToken cancellationToken)
