@@ -37,6 +37,9 @@ public sealed record TicketSummary(
     DateTimeOffset? ClosedAt,
     TicketSlaState? Sla);
 
+/// <summary>A ticket as its page shows it: the summary, the instance behind it, and its notes.</summary>
+public sealed record TicketDetail(TicketSummary Ticket, InstanceRecord Record, IReadOnlyList<TicketNote> Notes);
+
 /// <summary>Why a ticket action was refused.</summary>
 public sealed class TicketActionException(string message) : InvalidOperationException(message);
 
@@ -79,12 +82,13 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
         foreach (var record in open)
         {
             var state = InstanceState.FromJson(record.Snapshot);
-            if (QueueOf(state) != queue || (queue == TicketQueue.RelatedTeam && unit is not null && !SameUnit(Text(state, UnitVariable), unit)))
+            if (QueueOf(state) != queue || (queue == TicketQueue.RelatedTeam && unit is not null && !IsSameUnit(Text(state, UnitVariable), unit)))
             {
                 continue;
             }
 
-            result.Add(await SummarizeAsync(record, state, now, cancellationToken).ConfigureAwait(false));
+            var journal = await runtime.ReadJournalAsync(record.Id, cancellationToken).ConfigureAwait(false);
+            result.Add(Summarize(record, state, journal, now));
         }
 
         // Most urgent first: the earliest breach, then the oldest.
@@ -93,32 +97,21 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
 
     /// <summary>One ticket with its SLA.</summary>
     /// <exception cref="InstanceNotFoundException">No ticket has that id.</exception>
-    public async Task<TicketSummary> GetAsync(Guid ticketId, CancellationToken cancellationToken = default)
-    {
-        var record = await RequireTicketAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        return await SummarizeAsync(record, InstanceState.FromJson(record.Snapshot), clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<TicketSummary> GetAsync(Guid ticketId, CancellationToken cancellationToken = default) =>
+        (await DetailAsync(ticketId, cancellationToken).ConfigureAwait(false)).Ticket;
 
     /// <summary>Notes and memos: those added beside the flow and the <c>catatan</c> of the flow's memo steps (15, 19).</summary>
-    public async Task<IReadOnlyList<TicketNote>> NotesAsync(Guid ticketId, CancellationToken cancellationToken = default)
-    {
-        await RequireTicketAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        var journal = await runtime.ReadJournalAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        var notes = new List<TicketNote>();
-        foreach (var e in journal)
-        {
-            switch (e)
-            {
-                case Annotated { Kind: NoteKind } note when note.Data.TryGetValue("catatan", out var text):
-                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, text.ToString(), "note"));
-                    break;
-                case WorkItemCompleted completed when completed.Data.TryGetValue("catatan", out var memo):
-                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, memo.ToString(), "memo"));
-                    break;
-            }
-        }
+    /// <exception cref="InstanceNotFoundException">No ticket has that id.</exception>
+    public async Task<IReadOnlyList<TicketNote>> NotesAsync(Guid ticketId, CancellationToken cancellationToken = default) =>
+        (await DetailAsync(ticketId, cancellationToken).ConfigureAwait(false)).Notes;
 
-        return notes;
+    /// <summary>A ticket with its SLA, its instance record and its notes, from one read of each.</summary>
+    /// <exception cref="InstanceNotFoundException">No ticket has that id.</exception>
+    public async Task<TicketDetail> DetailAsync(Guid ticketId, CancellationToken cancellationToken = default)
+    {
+        var record = await RequireTicketAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var journal = await runtime.ReadJournalAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        return new TicketDetail(Summarize(record, InstanceState.FromJson(record.Snapshot), journal, clock.GetUtcNow()), record, NotesOf(journal));
     }
 
     /// <summary>Adds a note to an open ticket (Tier 2 or the related team following up).</summary>
@@ -173,21 +166,19 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     /// </summary>
     private async Task<(WorkItem? Item, long? Version)> AdvanceAsync(Guid ticketId, string target, string[] implied, string actor, long? expectedVersion, CancellationToken cancellationToken)
     {
+        // The expected version goes with the first completion; the runtime refuses it when stale.
         var record = await RequireTicketAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        if (expectedVersion is { } expected && expected != record.Version)
-        {
-            throw new ConcurrencyConflictException(ticketId, expected, $"ticket {ticketId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
-        }
-
         var item = Current(record);
+        var expected = expectedVersion;
         while (item is not null && item.ElementId != target && implied.Contains(item.ElementId))
         {
             var outcome = item.ElementId == DecisionGateway ? NoDispatchOutcome : null;
-            record = await runtime.CompleteWorkItemAsync(ticketId, item.Id, outcome, null, actor, record.Version, cancellationToken).ConfigureAwait(false);
+            record = await runtime.CompleteWorkItemAsync(ticketId, item.Id, outcome, null, actor, expected, cancellationToken).ConfigureAwait(false);
+            expected = record.Version;
             item = Current(record);
         }
 
-        return (item, record.Version);
+        return (item, expected);
     }
 
     /// <summary>The queue a ticket's open work is in, or null when none (closed, or only timers pending).</summary>
@@ -213,12 +204,31 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     /// <summary>The unit a ticket was dispatched to, or null.</summary>
     public static string? UnitOf(InstanceState state) => Text(state, UnitVariable);
 
-    private async Task<TicketSummary> SummarizeAsync(InstanceRecord record, InstanceState state, DateTimeOffset now, CancellationToken cancellationToken)
+    private static List<TicketNote> NotesOf(IEnumerable<WorkflowEvent> journal)
+    {
+        var notes = new List<TicketNote>();
+        foreach (var e in journal)
+        {
+            switch (e)
+            {
+                case Annotated { Kind: NoteKind } note when note.Data.TryGetValue("catatan", out var text):
+                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, text.ToString(), "note"));
+                    break;
+                case WorkItemCompleted completed when completed.Data.TryGetValue("catatan", out var memo):
+                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, memo.ToString(), "memo"));
+                    break;
+            }
+        }
+
+        return notes;
+    }
+
+    private TicketSummary Summarize(InstanceRecord record, InstanceState state, IReadOnlyList<WorkflowEvent> journal, DateTimeOffset now)
     {
         TicketSlaState? slaState = null;
         try
         {
-            slaState = await sla.GetAsync(record.Id, state.EndedAt ?? now, cancellationToken).ConfigureAwait(false);
+            slaState = sla.StateOf(record, state, journal, state.EndedAt ?? now);
         }
         catch (KeyNotFoundException)
         {
@@ -260,7 +270,8 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
         return value.IsNull ? null : value.ToString();
     }
 
-    private static bool SameUnit(string? a, string b) => a is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether two unit names are the same unit (trimmed, case-insensitive); a missing one matches nothing.</summary>
+    public static bool IsSameUnit(string? a, string? b) => a is not null && b is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static void RequireText(string? text, string message)
     {

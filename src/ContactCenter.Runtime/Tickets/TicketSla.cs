@@ -41,9 +41,15 @@ public sealed class TicketSla(InstanceRuntime runtime, WorkingCalendar calendar,
     {
         var record = await runtime.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
         var journal = await runtime.ReadJournalAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        var state = InstanceState.FromJson(record.Snapshot);
+        return StateOf(record, InstanceState.FromJson(record.Snapshot), journal, at);
+    }
+
+    /// <summary>The SLA at <paramref name="at"/> of a ticket already loaded with its journal.</summary>
+    /// <exception cref="KeyNotFoundException">No policy covers the ticket's category and priority.</exception>
+    public TicketSlaState StateOf(InstanceRecord record, InstanceState state, IEnumerable<WorkflowEvent> journal, DateTimeOffset at)
+    {
         var clock = ClockOf(record, state, journal);
-        return new TicketSlaState(ticketId, clock.Policy.Name, clock.Start, clock.Evaluate(Calendar, at), clock.Pauses, clock.Extension);
+        return new TicketSlaState(record.Id, clock.Policy.Name, clock.Start, clock.Evaluate(Calendar, at), clock.Pauses, clock.Extension);
     }
 
     /// <summary>Stops the clock: the ticket waits on the customer. The SLA timers are held.</summary>

@@ -92,7 +92,7 @@ public static class TicketEndpoints
                 return security.Forbid(context, $"{user.UserName} is in a related team and sees only the tickets dispatched to its unit");
             }
 
-            if (unit is not null && !SameUnit(unit, user.Unit))
+            if (unit is not null && !TicketDesk.IsSameUnit(unit, user.Unit))
             {
                 return security.Forbid(context, $"{user.UserName} belongs to unit {user.Unit ?? "(none)"}, not {unit}");
             }
@@ -104,15 +104,15 @@ public static class TicketEndpoints
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(
-        Guid ticketId, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken)
+        Guid ticketId, HttpContext context, CurrentUser user, TicketDesk desk, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken)
     {
-        var ticket = await desk.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        if (!CanRead(user, ticket))
+        var detail = await desk.DetailAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        if (!CanRead(user, detail.Ticket))
         {
             return security.Forbid(context, $"ticket {ticketId} is not dispatched to {user.UserName}'s unit");
         }
 
-        return TypedResults.Ok(await ViewAsync(ticketId, desk, runtime, presenter, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewOfAsync(detail, presenter, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<Results<Ok<SlaView>, ProblemHttpResult>> SlaAsync(
@@ -133,38 +133,38 @@ public static class TicketEndpoints
     }
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> NoteAsync(
-        Guid ticketId, NoteRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: true,
+        Guid ticketId, NoteRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: true,
             validate: () => Text("text", request?.Text),
             act: () => desk.AddNoteAsync(ticketId, request!.Text!, user.UserName, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
-        Guid ticketId, DispatchRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: false,
+        Guid ticketId, DispatchRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: false,
             validate: () => Merge(Text("unit", request?.Unit, 200), request?.Note is { Length: > MaxText } ? new() { ["note"] = [$"at most {MaxText} characters"] } : null),
             act: () => desk.DispatchAsync(ticketId, request!.Unit!, request.Note, user.UserName, request.ExpectedVersion, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> CloseAsync(
-        Guid ticketId, CloseRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: false,
+        Guid ticketId, CloseRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: false,
             validate: () => Text("memo", request?.Memo),
             act: () => desk.CloseAsync(ticketId, request!.Memo!, user.UserName, request.ExpectedVersion, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> PauseAsync(
-        Guid ticketId, SlaChangeRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: false,
+        Guid ticketId, SlaChangeRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: false,
             validate: () => Text("reason", request?.Reason),
             act: () => sla.PauseAsync(ticketId, request!.Reason!.Trim(), user.UserName, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> ResumeAsync(
-        Guid ticketId, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: false,
+        Guid ticketId, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: false,
             validate: () => null,
             act: () => sla.ResumeAsync(ticketId, user.UserName, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> ExtendAsync(
-        Guid ticketId, SlaChangeRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
-        ActAsync(ticketId, context, user, desk, runtime, presenter, security, requireWorker: false,
+        Guid ticketId, SlaChangeRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, TicketSla sla, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken) =>
+        ActAsync(ticketId, context, user, desk, presenter, security, requireWorker: false,
             validate: () => Text("reason", request?.Reason),
             act: () => sla.ExtendAsync(ticketId, request!.Reason!.Trim(), user.UserName, cancellationToken), cancellationToken);
 
@@ -179,7 +179,7 @@ public static class TicketEndpoints
         }
 
         var lane = task.Lane == TicketDesk.RelatedTeamLane ? Roles.RelatedTeam : Roles.Tier2;
-        var allowed = lane == Roles.Tier2 ? user.IsInRole(Roles.Tier2) : user.IsInRole(Roles.RelatedTeam) && SameUnit(ticket.Unit, user.Unit);
+        var allowed = lane == Roles.Tier2 ? user.IsInRole(Roles.Tier2) : user.IsInRole(Roles.RelatedTeam) && TicketDesk.IsSameUnit(ticket.Unit, user.Unit);
         if (!allowed)
         {
             return security.Forbid(context, $"task {taskId} of ticket {ticketId} is in the {task.Lane} lane{(lane == Roles.RelatedTeam ? $" of unit {ticket.Unit}" : string.Empty)}; {user.UserName} does not work it");
@@ -199,7 +199,7 @@ public static class TicketEndpoints
             return Refused(refused.Message);
         }
 
-        return TypedResults.Ok(await ViewAsync(ticketId, desk, runtime, presenter, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(ticketId, desk, presenter, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The common shape of a ticket action: who may act, then the body, then the action; refusals are 409.</summary>
@@ -208,7 +208,6 @@ public static class TicketEndpoints
         HttpContext context,
         CurrentUser user,
         TicketDesk desk,
-        InstanceRuntime runtime,
         InstancePresenter presenter,
         SecurityLog security,
         bool requireWorker,
@@ -240,29 +239,27 @@ public static class TicketEndpoints
             return TypedResults.Problem(statusCode: 409, title: "No SLA policy", detail: e.Message);
         }
 
-        return TypedResults.Ok(await ViewAsync(ticketId, desk, runtime, presenter, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(ticketId, desk, presenter, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<TicketView> ViewAsync(Guid ticketId, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, CancellationToken cancellationToken)
+    private static async Task<TicketView> ViewAsync(Guid ticketId, TicketDesk desk, InstancePresenter presenter, CancellationToken cancellationToken) =>
+        await ViewOfAsync(await desk.DetailAsync(ticketId, cancellationToken).ConfigureAwait(false), presenter, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<TicketView> ViewOfAsync(TicketDetail detail, InstancePresenter presenter, CancellationToken cancellationToken)
     {
-        var ticket = await desk.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        var view = await presenter.ViewAsync(await runtime.GetAsync(ticketId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var notes = await desk.NotesAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        return new TicketView(ticket, view.Version, view.Tasks, notes);
+        var view = await presenter.ViewAsync(detail.Record, cancellationToken).ConfigureAwait(false);
+        return new TicketView(detail.Ticket, view.Version, view.Tasks, detail.Notes);
     }
 
     private static bool ReadsAllTickets(CurrentUser user) =>
         user.IsInRole(Roles.Tier2) || user.IsInRole(Roles.TeamLeader) || user.IsInRole(Roles.QualityControl) || user.IsInRole(Roles.Admin);
 
     private static bool CanRead(CurrentUser user, TicketSummary ticket) =>
-        ReadsAllTickets(user) || (user.IsInRole(Roles.RelatedTeam) && SameUnit(ticket.Unit, user.Unit));
+        ReadsAllTickets(user) || (user.IsInRole(Roles.RelatedTeam) && TicketDesk.IsSameUnit(ticket.Unit, user.Unit));
 
     /// <summary>Notes come from Tier 2, or from the related team the ticket was dispatched to.</summary>
     private static bool CanWork(CurrentUser user, TicketSummary ticket) =>
-        user.IsInRole(Roles.Tier2) || (user.IsInRole(Roles.RelatedTeam) && SameUnit(ticket.Unit, user.Unit));
-
-    private static bool SameUnit(string? a, string? b) =>
-        a is not null && b is not null && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+        user.IsInRole(Roles.Tier2) || (user.IsInRole(Roles.RelatedTeam) && TicketDesk.IsSameUnit(ticket.Unit, user.Unit));
 
     private static string Colour(SlaStatus status) => status switch
     {
