@@ -5,17 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-sudo_cmd=""
-if [[ "$(id -u)" != "0" ]]; then sudo_cmd="sudo"; fi
-apt_updated=""
-apt_install() {
-  if [[ -z "$apt_updated" ]]; then $sudo_cmd apt-get update -qq >/dev/null; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
-}
-
-if ! command -v npm >/dev/null 2>&1; then
-  apt_install nodejs npm
-fi
+source "$here/../debian-packages.sh"
+ensure_npm
 
 bundle="$here/node_modules/bpmn-js/dist/bpmn-modeler.development.js"
 wanted="$(node -p "require('$here/package-lock.json').packages['node_modules/bpmn-js'].version")"
@@ -27,6 +18,4 @@ if [[ ! -f "$bundle" || "$have" != "$wanted" ]]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-if [[ ! -x /usr/bin/chromium ]]; then
-  apt_install chromium
-fi
+ensure_chromium

@@ -106,16 +106,17 @@ public sealed class TicketApiTests(ServerFixture server)
         await (await tier2.GetAsync("/api/tickets?queue=bogus")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
-    /// <summary>Runs a WhatsApp conversation to its complaint and waits for the outbox to open the ticket.</summary>
-    private static async Task<(Conversation Conversation, Guid TicketId)> RaiseComplaintAsync(HttpClient agent, HttpClient tier2, string customer)
+    /// <summary>Runs a WhatsApp conversation to its complaint (the customer's words are the description) and waits for the outbox to open the ticket.</summary>
+    internal static async Task<(Conversation Conversation, Guid TicketId)> RaiseComplaintAsync(
+        HttpClient agent, HttpClient tier2, string customer, string category = "Transaksi", string priority = "Tinggi", string description = "Saldo tabungan emas tidak bertambah setelah top up")
     {
         var chat = await Conversation.StartAsync(agent, "whatsapp", customer);
         await chat.CompleteAsync("Task_SalamPembuka");
-        await chat.CustomerSaysAsync("Saldo tabungan emas saya tidak bertambah", customer + "-1");
+        await chat.CustomerSaysAsync(description, customer + "-1");
         await chat.CompleteAsync("Task_Verifikasi");
         await chat.CompleteAsync("Task_Identifikasi");
         await chat.CompleteAsync("Task_Solusi");
-        await chat.CompleteAsync("Gateway_PerluTiket", "Ya", new { kategori = "Transaksi", prioritas = "Tinggi", deskripsi = "Saldo tabungan emas tidak bertambah setelah top up" });
+        await chat.CompleteAsync("Gateway_PerluTiket", "Ya", new { kategori = category, prioritas = priority, deskripsi = description });
 
         return (chat, await WaitForTicketAsync(tier2, chat.Id));
     }

@@ -19,14 +19,7 @@ public sealed class TicketRestartTests : IAsyncLifetime
         using (var agent = await _server.ClientForAsync("agent.budi"))
         using (var tier2 = await _server.ClientForAsync("tier2.dewi"))
         {
-            var chat = await Conversation.StartAsync(agent, "whatsapp", "+6281299990001");
-            await chat.CompleteAsync("Task_SalamPembuka");
-            await chat.CustomerSaysAsync("Transaksi saya gagal", "rs-1");
-            await chat.CompleteAsync("Task_Verifikasi");
-            await chat.CompleteAsync("Task_Identifikasi");
-            await chat.CompleteAsync("Task_Solusi");
-            await chat.CompleteAsync("Gateway_PerluTiket", "Ya", new { kategori = "Gadai", prioritas = "Sedang", deskripsi = "Transaksi gagal di outlet" });
-            ticketId = await TicketApiTests.WaitForTicketAsync(tier2, chat.Id);
+            (_, ticketId) = await TicketApiTests.RaiseComplaintAsync(agent, tier2, "+6281299990001", "Gadai", "Sedang", "Transaksi gagal di outlet");
             await tier2.PostJsonAsync($"/api/tickets/{ticketId}/dispatch", new { unit = "Divisi Gadai" });
             await tier2.PostJsonAsync($"/api/tickets/{ticketId}/sla/pause", new { reason = "Menunggu bukti transaksi dari nasabah" });
         }
