@@ -38,7 +38,7 @@ public static class JournalReplay
     {
         ArgumentNullException.ThrowIfNull(definitions);
         ArgumentNullException.ThrowIfNull(journal);
-        var engine = new WorkflowEngine(definitions, new RecordedDeadlines(journal)) { MaxTransitionsPerCommand = maxTransitionsPerCommand };
+        var engine = new WorkflowEngine(definitions, new RecordedSlaDeadlines(journal)) { MaxTransitionsPerCommand = maxTransitionsPerCommand };
         var state = InstanceState.Empty;
         var commands = 0;
         var i = 0;
@@ -180,19 +180,4 @@ public static class JournalReplay
         new(commands, checkedEvents, journal.Count, new ReplayDivergence(sequence, expected, actual, reason));
 
     private static string Json(WorkflowEvent e) => JournalSerializer.Serialize(e);
-
-    /// <summary>SLA timers due when the journal says they were; plain timers recomputed.</summary>
-    private sealed class RecordedDeadlines : IDeadlineCalculator
-    {
-        private readonly Queue<DateTimeOffset> _slaDues;
-
-        public RecordedDeadlines(IEnumerable<WorkflowEvent> journal) =>
-            _slaDues = new Queue<DateTimeOffset>(journal.OfType<TimerScheduled>().Where(t => t.SlaPolicy is not null).Select(t => t.DueAt));
-
-        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy) =>
-            slaPolicy is not null && _slaDues.TryDequeue(out var due) ? due : from + duration;
-
-        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy, IReadOnlyDictionary<string, Value> variables) =>
-            DueAt(from, duration, slaPolicy);
-    }
 }

@@ -582,16 +582,4 @@ public static class WhatIfReplay
             return inputs;
         }
     }
-
-    /// <summary>SLA timers due when the recording says they were (in order); plain timers on their durations.</summary>
-    private sealed class RecordedSlaDeadlines(IEnumerable<WorkflowEvent> journal) : IDeadlineCalculator
-    {
-        private readonly Queue<DateTimeOffset> _slaDues = new(journal.OfType<TimerScheduled>().Where(t => t.SlaPolicy is not null).Select(t => t.DueAt));
-
-        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy) =>
-            slaPolicy is not null && _slaDues.TryDequeue(out var due) ? due : from + duration;
-
-        public DateTimeOffset DueAt(DateTimeOffset from, TimeSpan duration, string? slaPolicy, IReadOnlyDictionary<string, Value> variables) =>
-            DueAt(from, duration, slaPolicy);
-    }
 }
