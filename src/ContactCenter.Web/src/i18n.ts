@@ -13,6 +13,9 @@ const id = {
   language: 'Bahasa',
   menuConsole: 'Konsol agen',
   menuTickets: 'Antrean tiket',
+  menuDesigner: 'Desainer alur',
+  menuQuality: 'Replay QC',
+  menuDashboard: 'Dasbor',
   noScreen: 'Layar untuk peran Anda belum tersedia di versi ini.',
   loading: 'Memuat…',
   myConversations: 'Percakapan saya',
@@ -120,6 +123,9 @@ const en: Record<Key, string> = {
   language: 'Language',
   menuConsole: 'Agent console',
   menuTickets: 'Ticket queues',
+  menuDesigner: 'Flow designer',
+  menuQuality: 'QC replay',
+  menuDashboard: 'Dashboard',
   noScreen: 'The screen for your role is not available in this version yet.',
   loading: 'Loading…',
   myConversations: 'My conversations',
@@ -268,4 +274,12 @@ export function formatWorkingTime(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   const hours = Math.floor(minutes / 60);
   return current === 'id' ? `${hours} jam ${minutes % 60} m kerja` : `${hours} h ${minutes % 60} m working`;
+}
+
+/**
+ * A screen's own words, kept beside the screen instead of in the shared dictionaries above:
+ * `const w = words({ id: {...}, en: {...} })`, then `w('key')`. English must name every key.
+ */
+export function words<K extends string>(dictionary: { id: Record<K, string>; en: Record<K, string> }): (key: K) => string {
+  return key => dictionary[current][key] ?? key;
 }

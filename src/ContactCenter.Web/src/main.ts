@@ -6,6 +6,9 @@ import { connectLive, disconnectLive, onLiveStatus } from './live';
 import { renderLogin } from './views/login';
 import { renderConsole } from './views/console';
 import { renderTicketQueue, renderTicket } from './views/tickets';
+import { renderDesigner } from './views/designer';
+import { renderQuality } from './views/quality';
+import { renderDashboard } from './views/dashboard';
 
 export interface Screen { title: Key; cleanup?: () => void }
 export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
@@ -15,6 +18,22 @@ interface MenuItem { path: string; label: Key; roles: string[] }
 const menu: MenuItem[] = [
   { path: '/console', label: 'menuConsole', roles: ['Agent'] },
   { path: '/tickets', label: 'menuTickets', roles: ['Tier2', 'RelatedTeam', 'TeamLeader', 'QualityControl', 'Admin'] },
+  { path: '/designer', label: 'menuDesigner', roles: ['ProcessOwner', 'Reviewer', 'Approver', 'Admin'] },
+  { path: '/quality', label: 'menuQuality', roles: ['QualityControl', 'TeamLeader', 'Admin'] },
+  { path: '/dashboard', label: 'menuDashboard', roles: ['TeamLeader', 'Admin'] },
+];
+
+/** A screen per path pattern: the menu item whose roles may open it, and how to draw it from the pattern's groups. */
+interface Route { pattern: RegExp; menu: string; render: (context: Context, groups: (string | undefined)[], query: URLSearchParams) => Screen }
+
+const uuid = '([0-9a-f-]{36})';
+const routes: Route[] = [
+  { pattern: new RegExp(`^/console(?:/${uuid})?$`), menu: '/console', render: (c, g) => renderConsole(c, g[0] ?? null) },
+  { pattern: /^\/tickets$/, menu: '/tickets', render: (c, _, q) => renderTicketQueue(c, q.get('queue')) },
+  { pattern: new RegExp(`^/tickets/${uuid}$`), menu: '/tickets', render: (c, g) => renderTicket(c, g[0]!) },
+  { pattern: /^\/designer(?:\/([a-z0-9-]+)(?:\/(\d+))?)?$/, menu: '/designer', render: (c, g) => renderDesigner(c, g[0] ?? null, g[1] ? Number(g[1]) : null) },
+  { pattern: new RegExp(`^/quality(?:/${uuid})?$`), menu: '/quality', render: (c, g) => renderQuality(c, g[0] ?? null) },
+  { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
 ];
 
 const app = document.getElementById('app')!;
@@ -55,16 +74,16 @@ async function route(): Promise<void> {
   const main = h('main.content');
   mount(app, header(path), main);
   const context: Context = { me, main, navigate };
-  let screen: Screen;
-  const consoleMatch = /^\/console(?:\/([0-9a-f-]{36}))?$/.exec(path);
-  const ticketMatch = /^\/tickets\/([0-9a-f-]{36})$/.exec(path);
-  if (consoleMatch && allowed(menu[0])) {
-    screen = renderConsole(context, consoleMatch[1] ?? null);
-  } else if (path === '/tickets' && allowed(menu[1])) {
-    screen = renderTicketQueue(context, new URLSearchParams(location.search).get('queue'));
-  } else if (ticketMatch && allowed(menu[1])) {
-    screen = renderTicket(context, ticketMatch[1]);
-  } else {
+  let screen: Screen | null = null;
+  for (const candidate of routes) {
+    const match = candidate.pattern.exec(path);
+    const item = menu.find(m => m.path === candidate.menu)!;
+    if (match && allowed(item)) {
+      screen = candidate.render(context, match.slice(1), new URLSearchParams(location.search));
+      break;
+    }
+  }
+  if (!screen) {
     mount(main, h('section.panel.empty', null, h('p', null, t('noScreen'))));
     screen = { title: 'appName' };
   }
