@@ -77,6 +77,9 @@ const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 const enc = encodeURIComponent;
 
+/** The same requests for a screen's own API module (problems as ApiError, 401 back to sign-in). */
+export const http = { get, post, request, enc };
+
 export const api = {
   login: (userName: string, password: string) => post<void>('/api/auth/login?useCookies=true', { userName, password }),
   logout: () => post<void>('/api/auth/logout'),
