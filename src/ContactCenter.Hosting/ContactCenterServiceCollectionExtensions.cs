@@ -52,6 +52,7 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetServices<IInstanceObserver>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<InstanceReplayer>();
+        services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
         services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton(sp =>

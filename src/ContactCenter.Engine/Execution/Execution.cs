@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
@@ -479,7 +478,7 @@ internal sealed class Execution
 
         if (gateway.IsDecidedByAgent)
         {
-            Emit(new WorkItemCreated(NewId(), token.Id, gateway.Id, gateway.Name, gateway.Lane, gateway.Step, Render(gateway.Script ?? gateway.Name), gateway.Outcomes, gateway.FieldArray));
+            Emit(new WorkItemCreated(NewId(), token.Id, gateway.Id, gateway.Name, gateway.Lane, gateway.Step, Render(ScriptTemplate.Of(gateway)), gateway.Outcomes, gateway.FieldArray));
             return;
         }
 
@@ -810,41 +809,7 @@ internal sealed class Execution
 
     private FlowNode NodeOf(TokenState token) => DefinitionOf(token.ScopeId).Nodes[token.ElementId];
 
-    private string? Render(string? template)
-    {
-        if (template is null || !template.Contains('{', StringComparison.Ordinal))
-        {
-            return template;
-        }
-
-        var sb = new StringBuilder(template.Length + 16);
-        var i = 0;
-        while (i < template.Length)
-        {
-            var open = template.IndexOf('{', i);
-            var close = open < 0 ? -1 : template.IndexOf('}', open + 1);
-            if (open < 0 || close < 0)
-            {
-                sb.Append(template, i, template.Length - i);
-                break;
-            }
-
-            sb.Append(template, i, open - i);
-            var name = template[(open + 1)..close];
-            if (state.VariableMap.TryGetValue(name, out var value))
-            {
-                sb.Append(value.ToString());
-            }
-            else
-            {
-                sb.Append(template, open, close - open + 1);
-            }
-
-            i = close + 1;
-        }
-
-        return sb.ToString();
-    }
+    private string? Render(string? template) => ScriptTemplate.Render(template, state.VariableMap);
 
     private static readonly ImmutableSortedDictionary<string, Value> NoData = ImmutableSortedDictionary<string, Value>.Empty.WithComparers(StringComparer.Ordinal);
 

@@ -1,11 +1,12 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 
 namespace ContactCenter.Server.Api;
 
-/// <summary>An open task (work item): what the agent's console shows, with its script already resolved by the engine.</summary>
+/// <summary>An open task (work item): what the agent's console shows, with its script resolved for this minute (<see cref="TaskScripts"/>).</summary>
 public sealed record TaskView(
     long Id,
     string ElementId,
@@ -57,7 +58,7 @@ public sealed record InstanceView(
     IReadOnlyDictionary<string, Value> Variables);
 
 /// <summary>Maps instance records and engine state to API views; element names come from the pinned definitions.</summary>
-public sealed class InstancePresenter(DefinitionCatalog catalog)
+public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts)
 {
     public static InstanceSummary Summary(InstanceRecord r) =>
         new(r.Id, r.DefinitionKey, r.DefinitionVersion, r.Channel, r.CustomerRef, r.Agent, r.Status, r.Version, r.StartedAt, r.UpdatedAt, r.EndedAt, r.ParentInstanceId);
@@ -65,9 +66,10 @@ public sealed class InstancePresenter(DefinitionCatalog catalog)
     public async Task<InstanceView> ViewAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
         var state = InstanceState.FromJson(record.Snapshot);
+        var current = await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false);
         var tasks = state.WorkItems
             .OrderBy(w => w.Id)
-            .Select(w => new TaskView(w.Id, w.ElementId, ScopeOf(state, w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, w.Script, w.Outcomes, w.Fields, w.CreatedAt))
+            .Select(w => new TaskView(w.Id, w.ElementId, ScopeOf(state, w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, current.GetValueOrDefault(w.Id, w.Script), w.Outcomes, w.Fields, w.CreatedAt))
             .ToList();
         var timers = new List<TimerView>();
         foreach (var timer in state.Timers.OrderBy(t => t.DueAt).ThenBy(t => t.Id))

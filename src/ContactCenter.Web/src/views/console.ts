@@ -22,7 +22,8 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   // One diagram element for the screen's life: moved into each re-render, so the viewer (and its zoom) survives updates.
   const diagramBox = h('div.diagram', { 'data-testid': 'diagram' });
   let disposed = false;
-  let timers: number[] = [];
+  // One ticking countdown at a time: each re-render replaces the previous one's interval.
+  let countdownTick = 0;
   let diagram: FlowDiagram | null = null;
   let view: InstanceView | null = null;
   let refreshQueued = 0;
@@ -132,6 +133,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   }
 
   function countdown(instance: InstanceView): HTMLElement | null {
+    window.clearInterval(countdownTick);
     const timer = instance.timers.find(x => x.slaPolicy === null && x.definitionKey === 'still-connected')
       ?? instance.timers.find(x => x.slaPolicy === null);
     if (!timer || instance.status !== 'Running') return null;
@@ -145,7 +147,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       if (left <= 0) box.title = t('timerDue');
     };
     tick();
-    timers.push(window.setInterval(tick, 1000));
+    countdownTick = window.setInterval(tick, 1000);
     return box;
   }
 
@@ -156,6 +158,11 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     if (!form) {
       form = taskCard(instance, task);
       taskForms.set(task.id, form);
+    } else if (task.script) {
+      // The server renders the script for the current minute: a closing greeting opened at 17:59
+      // reads "Selamat beristirahat" from 18:00. Only the text changes; inputs keep what was typed.
+      const text = form.querySelector('[data-testid=script], p.question');
+      if (text && text.textContent !== task.script) text.textContent = task.script;
     }
     return form;
   }
@@ -275,6 +282,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     else if (name.startsWith('instance-') && data.agent === ctx.me.userName) void loadList();
   });
 
+  // Scripts can change with the minute (the greetings at 11:00, 15:00 and 18:00) without any event
+  // of the conversation: an open step is read again once a minute.
+  const minuteRefresh = window.setInterval(() => { if (view?.status === 'Running' && view.tasks.length > 0) queueRefresh(); }, 60_000);
+
   void loadList();
   void loadDetail();
   return {
@@ -282,8 +293,8 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     cleanup: () => {
       disposed = true;
       stop();
-      timers.forEach(x => window.clearInterval(x));
-      timers = [];
+      window.clearInterval(minuteRefresh);
+      window.clearInterval(countdownTick);
       window.clearTimeout(refreshQueued);
       diagram?.destroy();
     },
