@@ -6,22 +6,9 @@ namespace ContactCenter.Cli.Tests;
 /// <summary>The CLI in-process: exit codes 0 (ok), 1 (invalid / failed), 2 (usage), and what it prints.</summary>
 public sealed class CliTests : IDisposable
 {
-    private static readonly Lazy<string> LazyRoot = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContactCenter.sln not found");
-    });
-
     private readonly string _temp = Directory.CreateTempSubdirectory("cc-cli-").FullName;
 
-    private static string Root => LazyRoot.Value;
+    private static string Root => RepoPaths.Root;
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 

@@ -123,20 +123,7 @@ public sealed class DemoDatabaseCollection : ICollectionFixture<DemoDatabase>
 /// <summary>Runs the CLI's entry point in-process.</summary>
 internal static class CliRun
 {
-    private static readonly Lazy<string> LazyRoot = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContactCenter.sln not found");
-    });
-
-    public static string Root => LazyRoot.Value;
+    public static string Root => RepoPaths.Root;
 
     public static async Task<(int Code, string Out, string Err)> RunAsync(string currentDirectory, string[] args, Func<HttpMessageHandler>? http = null, IReadOnlyDictionary<string, string>? variables = null)
     {

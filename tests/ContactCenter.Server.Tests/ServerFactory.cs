@@ -18,7 +18,7 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
     public string DataFolder { get; } = dataFolder;
 
     /// <summary>The repository root (the folder holding ContactCenter.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string WorkflowsFolder => Path.Combine(RepoRoot, "workflows");
 
@@ -33,19 +33,6 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         {
             builder.ConfigureTestServices(configureServices);
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContactCenter.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

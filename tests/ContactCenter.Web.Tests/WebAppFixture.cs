@@ -45,7 +45,7 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string Screenshots => Path.Combine(RepoRoot, "tests", "results", "screenshots", "web");
 
@@ -144,19 +144,6 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ContactCenter.sln not found above " + AppContext.BaseDirectory);
     }
 
     private sealed class WebServerFactory(string dataFolder, int port) : WebApplicationFactory<Program>

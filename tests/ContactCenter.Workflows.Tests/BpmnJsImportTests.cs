@@ -105,7 +105,7 @@ public sealed class BpmnJsBrowser : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
 
-    private static string Dist => Path.Combine(RepoPaths.TestProject, "node_modules", "bpmn-js", "dist");
+    private static string Dist => Path.Combine(Path.Combine(RepoPaths.Root, "tests", "ContactCenter.Workflows.Tests"), "node_modules", "bpmn-js", "dist");
 
     public async Task InitializeAsync()
     {

@@ -5,13 +5,12 @@ namespace ContactCenter.Runtime.Tests.Calendar;
 /// <summary>The real data files under workflows/, loaded once, and WIB instants for readable tests.</summary>
 internal static class RuntimeData
 {
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
     private static readonly Lazy<HolidayCalendar> LazyHolidays = new(() => CalendarFiles.LoadHolidays(CalendarFolder));
     private static readonly Lazy<SlaConfiguration> LazySla = new(() => CalendarFiles.LoadSlaConfiguration(SlaPoliciesFile));
 
     public static readonly TimeSpan WibOffset = TimeSpan.FromHours(7);
 
-    public static string Workflows => Path.Combine(LazyRoot.Value, "workflows");
+    public static string Workflows => RepoPaths.Workflows;
 
     public static string CalendarFolder => Path.Combine(Workflows, "calendar");
 
@@ -26,17 +25,4 @@ internal static class RuntimeData
 
     /// <summary>A wall-clock time in Jakarta (WIB, UTC+7).</summary>
     public static DateTimeOffset Wib(int month, int day, int hour, int minute = 0, int year = 2026) => new(year, month, day, hour, minute, 0, WibOffset);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ContactCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"ContactCenter.sln not found above {AppContext.BaseDirectory}");
-    }
 }
