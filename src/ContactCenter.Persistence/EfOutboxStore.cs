@@ -8,7 +8,7 @@ namespace ContactCenter.Persistence;
 public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> contexts) : IOutboxStore
 {
     /// <summary>
-    /// Undelivered rows with <c>next_attempt_at &lt;= now</c>, oldest first; rows of one commit in
+    /// Undelivered rows, not dead letters, with <c>next_attempt_at &lt;= now</c>, oldest first; rows of one commit in
     /// the order they were committed.
     /// </summary>
     public async Task<IReadOnlyList<OutboxRecord>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
@@ -17,7 +17,7 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         await using (context.ConfigureAwait(false))
         {
             var rows = await context.Outbox.AsNoTracking()
-                .Where(o => o.DeliveredAt == null && o.NextAttemptAt <= now)
+                .Where(o => o.DeliveredAt == null && o.DeadLetteredAt == null && o.NextAttemptAt <= now)
                 .OrderBy(o => o.CreatedAt).ThenBy(o => o.Position)
                 .Take(Math.Max(0, max))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -52,6 +52,55 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
                         .SetProperty(o => o.LastError, error),
                     cancellationToken)
                 .ConfigureAwait(false);
+        }
+    }
+
+    /// <remarks>Only an undelivered row that is not already a dead letter changes.</remarks>
+    public async Task MarkDeadLetteredAsync(Guid id, int attempts, DateTimeOffset at, string error, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.Outbox
+                .Where(o => o.Id == id && o.DeliveredAt == null && o.DeadLetteredAt == null)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(o => o.Attempts, attempts)
+                        .SetProperty(o => o.DeadLetteredAt, at)
+                        .SetProperty(o => o.LastError, error),
+                    cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var rows = await context.Outbox.AsNoTracking()
+                .Where(o => o.DeliveredAt == null && o.DeadLetteredAt != null)
+                .OrderBy(o => o.CreatedAt).ThenBy(o => o.Position)
+                .Take(Math.Max(0, max))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.ConvertAll(o => o.ToRecord());
+        }
+    }
+
+    /// <remarks>The last error is kept, so whoever re-queued it can still see why it failed before.</remarks>
+    public async Task<bool> RequeueAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var changed = await context.Outbox
+                .Where(o => o.Id == id && o.DeliveredAt == null && o.DeadLetteredAt != null)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(o => o.Attempts, 0)
+                        .SetProperty(o => o.NextAttemptAt, now)
+                        .SetProperty(o => o.DeadLetteredAt, (DateTimeOffset?)null),
+                    cancellationToken)
+                .ConfigureAwait(false);
+            return changed == 1;
         }
     }
 }

@@ -127,4 +127,6 @@ internal sealed class OutboxRow
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public string? LastError { get; set; }
+
+    public DateTimeOffset? DeadLetteredAt { get; set; }
 }

@@ -124,6 +124,7 @@ internal static class RecordMapping
         NextAttemptAt = r.NextAttemptAt,
         DeliveredAt = r.DeliveredAt,
         LastError = r.LastError,
+        DeadLetteredAt = r.DeadLetteredAt,
     };
 
     public static OutboxRecord ToRecord(this OutboxRow r) => new()
@@ -138,5 +139,6 @@ internal static class RecordMapping
         NextAttemptAt = r.NextAttemptAt,
         DeliveredAt = r.DeliveredAt,
         LastError = r.LastError,
+        DeadLetteredAt = r.DeadLetteredAt,
     };
 }

@@ -255,6 +255,10 @@ namespace ContactCenter.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long?>("DeadLetteredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dead_lettered_at");
+
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("delivered_at");

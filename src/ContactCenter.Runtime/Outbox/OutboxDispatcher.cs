@@ -29,11 +29,20 @@ public sealed record OutboxOptions
 
     /// <summary>How often <see cref="OutboxDispatcher.RunAsync"/> looks for due messages. Default is 1 second.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Failed attempts after which a message becomes a dead letter (kept, no longer tried). Default
+    /// is 20: with the default delays that is about 70 minutes of trying, long enough to ride out a
+    /// channel's outage, short enough that a message nobody can deliver does not retry forever.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 20;
 }
 
 /// <summary>
 /// Delivers outbox rows after their transaction committed, at least once, with retries and
-/// exponential back-off. A message with no handler waits (and is retried) rather than being lost.
+/// exponential back-off. A message with no handler waits (and is retried) rather than being lost;
+/// after <see cref="OutboxOptions.MaxAttempts"/> failures it becomes a dead letter, kept with its
+/// last error until it is re-queued (<see cref="IOutboxStore.RequeueAsync"/>).
 /// </summary>
 public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, OutboxOptions? options = null)
 {
@@ -64,6 +73,13 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
                 // A cancellation nobody asked for (an HTTP client's timeout) is a failed delivery,
                 // retried with back-off; only a cancelled pass stops without counting an attempt.
                 var attempts = message.Attempts + 1;
+                if (attempts >= _options.MaxAttempts)
+                {
+                    await store.MarkDeadLetteredAsync(message.Id, attempts, clock.GetUtcNow(), e.Message, cancellationToken).ConfigureAwait(false);
+                    logger.LogError(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed {Attempts} times and is now a dead letter; re-queue it once the cause is fixed", message.Kind, message.IdempotencyKey, message.InstanceId, attempts);
+                    continue;
+                }
+
                 var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
                 await store.MarkFailedAsync(message.Id, attempts, clock.GetUtcNow() + delay, e.Message, cancellationToken).ConfigureAwait(false);
                 logger.LogWarning(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed (attempt {Attempts}); next try in {Delay}", message.Kind, message.IdempotencyKey, message.InstanceId, attempts, delay);

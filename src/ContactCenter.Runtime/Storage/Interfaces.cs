@@ -62,6 +62,15 @@ public interface IOutboxStore
     Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up on an undelivered row: it is no longer due, and keeps its last error.</summary>
+    Task MarkDeadLetteredAsync(Guid id, int attempts, DateTimeOffset at, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>The dead letters, oldest first.</summary>
+    Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a dead letter due again at <paramref name="now"/> with its attempts reset; false when <paramref name="id"/> is not a dead letter.</summary>
+    Task<bool> RequeueAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Durable triggers for committed timers (Quartz in production).</summary>

@@ -128,6 +128,12 @@ public sealed record OutboxRecord
     public DateTimeOffset? DeliveredAt { get; init; }
 
     public string? LastError { get; init; }
+
+    /// <summary>
+    /// When the dispatcher gave up after <see cref="Outbox.OutboxOptions.MaxAttempts"/> failures. A
+    /// dead letter is kept (with its last error) and never tried again until someone re-queues it.
+    /// </summary>
+    public DateTimeOffset? DeadLetteredAt { get; init; }
 }
 
 /// <summary>Everything one command changes, committed in one transaction or not at all.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ContactCenter.Persistence;
+using ContactCenter.Runtime.Storage;
 using ContactCenter.Scheduling;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +42,18 @@ internal sealed class SchedulerHealthCheck(IServiceProvider services, TimerSched
     }
 }
 
+/// <summary>Degraded (still ready) while the outbox holds dead letters: someone has to look at them.</summary>
+internal sealed class OutboxHealthCheck(IOutboxStore outbox) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var dead = await outbox.ListDeadLetteredAsync(100, cancellationToken).ConfigureAwait(false);
+        return dead.Count == 0
+            ? HealthCheckResult.Healthy("no dead letters")
+            : HealthCheckResult.Degraded($"{(dead.Count == 100 ? "100 or more" : dead.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} dead letter(s) in the outbox: GET /api/admin/outbox/dead-letters");
+    }
+}
+
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
@@ -49,11 +62,12 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [ReadyTag]);
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [ReadyTag])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag]);
         return services;
     }
 
-    /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (database and scheduler), both without sign-in.</summary>
+    /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (database, scheduler, outbox dead letters), both without sign-in.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();

@@ -311,4 +311,54 @@ public class OutboxDispatcherTests
         payloads.Should().OnlyContain(p => p.InstanceId == instance.Id && p.CustomerRef == "nasabah-7" && p.Text.Contains("masih terhubung"));
         handler.Delivered.Select(m => m.IdempotencyKey).Should().OnlyHaveUniqueItems();
     }
+
+    [Fact]
+    public async Task DispatchDue_FailsMaxAttemptsTimes_BecomesADeadLetterThatIsKeptAndNoLongerTried()
+    {
+        await using var fixture = await StartAsync();
+        var clock = new FakeTimeProvider(T0);
+        var rows = await CommitAsync(fixture, T0, "prompt");
+        var handler = new RecordingHandler("prompt") { Failure = () => new HttpRequestException("channel down (503)") };
+        var dispatcher = new OutboxDispatcher(OutboxStore(fixture), [handler], clock, NullLogger<OutboxDispatcher>.Instance, Options with { MaxAttempts = 3 });
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            (await dispatcher.DispatchDueAsync()).Should().Be(0);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var store = OutboxStore(fixture);
+        (await store.ListDueAsync(T0.AddYears(1), 100)).Should().BeEmpty("a dead letter is never due again by itself");
+        var dead = (await store.ListDeadLetteredAsync(100)).Should().ContainSingle().Subject;
+        dead.Id.Should().Be(rows[0].Id);
+        dead.Attempts.Should().Be(3);
+        dead.DeadLetteredAt.Should().Be(T0.AddMinutes(2), "the third failure, two minutes after the first, gave up");
+        dead.LastError.Should().Be("channel down (503)");
+
+        clock.Advance(TimeSpan.FromDays(1));
+        (await dispatcher.DispatchDueAsync()).Should().Be(0);
+        (await store.ListDeadLetteredAsync(100)).Single().Attempts.Should().Be(3, "nothing tried it again");
+    }
+
+    [Fact]
+    public async Task Requeue_DeadLetterAfterTheCauseIsFixed_IsDeliveredOnTheNextPass()
+    {
+        await using var fixture = await StartAsync();
+        var clock = new FakeTimeProvider(T0);
+        var rows = await CommitAsync(fixture, T0, "prompt");
+        var handler = new RecordingHandler("prompt") { Failure = () => new InvalidOperationException("no route") };
+        var dispatcher = new OutboxDispatcher(OutboxStore(fixture), [handler], clock, NullLogger<OutboxDispatcher>.Instance, Options with { MaxAttempts = 1 });
+        await dispatcher.DispatchDueAsync();
+        var store = OutboxStore(fixture);
+        (await store.ListDeadLetteredAsync(10)).Should().ContainSingle();
+
+        handler.Failure = null;
+        (await store.RequeueAsync(rows[0].Id, clock.GetUtcNow())).Should().BeTrue();
+        (await store.RequeueAsync(rows[0].Id, clock.GetUtcNow())).Should().BeFalse("it is no longer a dead letter");
+        (await store.RequeueAsync(Guid.NewGuid(), clock.GetUtcNow())).Should().BeFalse("an unknown id");
+
+        (await dispatcher.DispatchDueAsync()).Should().Be(1);
+        handler.Delivered.Select(m => m.Id).Should().Equal(rows[0].Id);
+        (await store.ListDeadLetteredAsync(10)).Should().BeEmpty();
+    }
 }
