@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
@@ -76,10 +77,9 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     /// <summary>Open tickets waiting in <paramref name="queue"/>; for a related team, only those dispatched to <paramref name="unit"/> (any unit when null).</summary>
     public async Task<IReadOnlyList<TicketSummary>> QueueAsync(TicketQueue queue, string? unit = null, int limit = 500, CancellationToken cancellationToken = default)
     {
-        var open = await runtime.QueryAsync(new InstanceQuery { DefinitionKey = DefinitionKey, Status = InstanceStatus.Running, Limit = limit }, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var result = new List<TicketSummary>();
-        foreach (var record in open)
+        await foreach (var record in RunningTicketsAsync(cancellationToken).ConfigureAwait(false))
         {
             var state = InstanceState.FromJson(record.Snapshot);
             if (QueueOf(state) != queue || (queue == TicketQueue.RelatedTeam && unit is not null && !IsSameUnit(Text(state, UnitVariable), unit)))
@@ -92,7 +92,45 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
         }
 
         // Most urgent first: the earliest breach, then the oldest.
-        return [.. result.OrderBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt)];
+        return [.. result.OrderBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt).Take(Math.Max(0, limit))];
+    }
+
+    /// <summary>Running tickets read per query while a queue is built. Default is 500.</summary>
+    public int QueuePageSize { get; init; } = 500;
+
+    /// <summary>
+    /// Every running ticket, newest first, page by page. Queries return the newest rows first, so
+    /// one capped query would drop the oldest tickets, the ones nearest their breach; instead the
+    /// next page asks for those started up to the oldest one seen (ties at the boundary are read
+    /// twice and skipped by id).
+    /// </summary>
+    private async IAsyncEnumerable<InstanceRecord> RunningTicketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pageSize = Math.Max(1, QueuePageSize);
+        var seen = new HashSet<Guid>();
+        DateTimeOffset? before = null;
+        while (true)
+        {
+            var page = await runtime.QueryAsync(new InstanceQuery { DefinitionKey = DefinitionKey, Status = InstanceStatus.Running, StartedTo = before, Limit = pageSize }, cancellationToken).ConfigureAwait(false);
+            var fresh = 0;
+            foreach (var record in page)
+            {
+                if (seen.Add(record.Id))
+                {
+                    fresh++;
+                    yield return record;
+                }
+            }
+
+            // A short page is the last; a page of nothing new means more tickets share one start
+            // instant than a page holds, which no real queue has (instants are 100 ns apart).
+            if (page.Count < pageSize || fresh == 0)
+            {
+                yield break;
+            }
+
+            before = page[^1].StartedAt.AddTicks(1);
+        }
     }
 
     /// <summary>One ticket with its SLA.</summary>

@@ -95,6 +95,25 @@ public sealed class TicketDeskTests
     }
 
     [Fact]
+    public async Task Queue_MoreRunningTicketsThanOnePage_ReadsThemAllAndKeepsTheOldestFirst()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var (_, clock) = await StartAsync(fixture);
+        var opened = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            opened.Add((await OpenAsync(fixture, "Gadai", "Rendah")).Id);
+            clock.Advance(TimeSpan.FromHours(2));
+        }
+
+        var services = fixture.Host!.Services;
+        var desk = new TicketDesk(fixture.Runtime, services.GetRequiredService<TicketSla>(), clock) { QueuePageSize = 2 };
+
+        (await desk.QueueAsync(TicketQueue.Tier2)).Select(t => t.Id).Should().Equal(opened, "the oldest, nearest its breach, must not fall off a page");
+        (await desk.QueueAsync(TicketQueue.Tier2, limit: 3)).Select(t => t.Id).Should().Equal(opened.Take(3), "a limit keeps the most urgent");
+    }
+
+    [Fact]
     public async Task Actions_OnAConversationId_AreNotFound()
     {
         await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
