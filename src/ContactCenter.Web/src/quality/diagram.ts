@@ -8,15 +8,17 @@ import { api } from '../api';
 import { h } from '../dom';
 
 interface Canvas {
-  zoom(level: string | number): number;
+  zoom(level?: string | number): number;
   addMarker(element: string, marker: string): void;
   removeMarker(element: string, marker: string): void;
   resized(): void;
   scrollToElement(element: unknown, padding?: number): void;
-  viewbox(): { x: number; y: number; width: number; height: number; inner: { x: number; y: number; width: number; height: number } };
+  viewbox(box?: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number; inner: { x: number; y: number; width: number; height: number }; outer: { width: number; height: number } };
 }
 interface Registry { get(id: string): unknown }
 interface Overlays { add(element: string, type: string, overlay: { position: { top?: number; right?: number; left?: number; bottom?: number }; html: HTMLElement }): string; remove(filter: { type: string }): void }
+
+const minReadableZoom = 0.62;
 
 export interface PathMarks {
   /** Elements entered, with how often (the whole history). */
@@ -63,11 +65,12 @@ export class PathDiagram {
     for (const id of path.flows) {
       if (registry.get(id)) canvas.addMarker(id, 'qc-taken');
     }
-    this.fit();
+    // A wide flow fitted into the panel is too small to read: keep a readable zoom and follow the step instead.
+    this.frame(minReadableZoom);
   }
 
-  /** Marks where the tokens stand and the element of the current event. */
-  mark(tokens: string[], eventElement: string | null): void {
+  /** Marks where the tokens stand and the element of the current event, and brings it (or the fallback element) into view. */
+  mark(tokens: string[], eventElement: string | null, fallback: string | null = null): void {
     if (!this.loaded) return;
     const canvas = this.canvas();
     const registry = this.registry();
@@ -82,14 +85,32 @@ export class PathDiagram {
     this.position = [...now, ...(event ? [event] : [])];
     this.container.dataset.current = now.join(' ');
     this.container.dataset.event = event ?? '';
-    const focus = event ?? now[0];
+    const focus = event ?? now[0] ?? (fallback && registry.get(fallback) ? fallback : undefined);
     if (focus) this.reveal(focus);
   }
 
+  /** The whole flow in the panel, however small. */
   fit(): void {
+    this.frame(0);
+  }
+
+  /** Fits the flow, but not below <code>minZoom</code> (then left-aligned), centred vertically. */
+  private frame(minZoom: number): void {
     const canvas = this.canvas();
     canvas.resized();
-    canvas.zoom('fit-viewport');
+    const box = canvas.viewbox();
+    const pad = 24;
+    const inner = box.inner;
+    const fit = Math.min(box.outer.width / (inner.width + 2 * pad), box.outer.height / (inner.height + 2 * pad));
+    const zoom = Math.max(minZoom, Math.min(1, fit));
+    const width = box.outer.width / zoom;
+    const height = box.outer.height / zoom;
+    canvas.viewbox({
+      x: inner.x - pad - Math.max(0, (width - inner.width - 2 * pad) / 2),
+      y: inner.y + inner.height / 2 - height / 2,
+      width,
+      height,
+    });
   }
 
   destroy(): void {

@@ -110,11 +110,11 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
               h('h2', null, w('timeline')),
               h('label.qc-inline', null, mainToggle, w('mainEvents'))),
             h('div.qc-controls', null,
-              button(w('first'), '⏮', 'first', () => go(visible(0, 1))),
+              button(w('first'), '«', 'first', () => go(visible(0, 1))),
               button(w('previous'), '←', 'previous', () => step(-1)),
               slider,
               button(w('next'), '→', 'next', () => step(1)),
-              button(w('last'), '⏭', 'last', () => go(visible(rows.length - 1, -1))),
+              button(w('last'), '»', 'last', () => go(visible(rows.length - 1, -1))),
               position),
             h('p.hint', null, w('keysHint')),
             list)),
@@ -249,7 +249,7 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
   function renderStep(s: ReplayStep): void {
     const what = subject(s);
     const quoted = typeof s.details.text === 'string' ? s.details.text : typeof s.details.script === 'string' ? s.details.script : null;
-    const shown = new Set(['text', 'script', 'name']);
+    const shown = new Set(['text', 'script', 'name', 'elementId', 'step']);
     const details = Object.entries(s.details).filter(([k]) => !shown.has(k));
     mount(stepBox,
       h('div.qc-step-head', null,
@@ -309,7 +309,7 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
         h('span.text', null, line.text),
         h('time', null, `#${line.sequence} · ${clock(line.at)}`))));
     queueMicrotask(() => { log.scrollTop = log.scrollHeight; });
-    return h('section', null, h('h3', null, w('conversationSoFar')), log);
+    return h('section.qc-conv', null, h('h3', null, w('conversationSoFar')), log);
   }
 
   function syncDiagram(): Promise<void> {
@@ -338,7 +338,9 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
       for (const a of tabs.querySelectorAll('a')) a.classList.toggle('active', a.dataset.key === key);
       const s = data.replay.steps[index];
       const tokens = (s.state?.tokens ?? []).filter(x => x.definitionKey === key).map(x => x.elementId);
-      diagram.mark(tokens, s.element?.definitionKey === key ? s.element.elementId : null);
+      // With no event element or token here (a step of another flow, the end), keep the latest element of this flow in view.
+      const latest = data.replay.steps.slice(0, index + 1).reverse().find(x => x.type === 'element-entered@1' && x.element?.definitionKey === key);
+      diagram.mark(tokens, s.element?.definitionKey === key ? s.element.elementId : null, latest?.element?.elementId ?? null);
       diagramBox.dataset.definition = `${key}@${definition.version}`;
       diagramBox.dataset.step = String(s.sequence);
       diagramBox.dataset.ready = 'true';
