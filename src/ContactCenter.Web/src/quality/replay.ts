@@ -250,7 +250,8 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
     const what = subject(s);
     const quoted = typeof s.details.text === 'string' ? s.details.text : typeof s.details.script === 'string' ? s.details.script : null;
     const shown = new Set(['text', 'script', 'name', 'elementId', 'step']);
-    const details = Object.entries(s.details).filter(([k]) => !shown.has(k));
+    const empty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
+    const details = Object.entries(s.details).filter(([k, v]) => !shown.has(k) && !empty(v));
     mount(stepBox,
       h('div.qc-step-head', null,
         h('span.qc-seq.big', null, `#${s.sequence}`),
