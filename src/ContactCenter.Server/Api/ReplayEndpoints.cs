@@ -1,4 +1,9 @@
+using System.Text.Json;
+using ContactCenter.Engine;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,11 +12,42 @@ namespace ContactCenter.Server.Api;
 /// <summary>
 /// Exact replay for Quality Control: re-runs an instance's recorded inputs on its pinned
 /// definition versions and reports whether every event equals the journal, or where it first
-/// diverges. Reading only: QC, team leaders and admins.
+/// diverges; the history stepped through (the state after every event, folded by the engine);
+/// and the search over histories with their outcome and scorecard. Reading only: QC, team
+/// leaders and admins.
 /// </summary>
 public static class ReplayEndpoints
 {
     private static readonly string[] Readers = [Roles.QualityControl, Roles.TeamLeader, Roles.Admin];
+
+    /// <summary>A definition the instance is pinned to, with its title.</summary>
+    public sealed record PinnedDefinition(string Key, int Version, string? Name);
+
+    /// <summary>A ticket (escalation instance) the conversation raised.</summary>
+    public sealed record RaisedTicket(Guid Id, InstanceStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt);
+
+    /// <summary>What the history came to: the what-if outcome reading of its journal.</summary>
+    public sealed record HistoryOutcome(bool ClosedBySilence, DateTimeOffset? SilenceClosedAt, int TicketsRaised, int PromptsSent);
+
+    /// <summary>The facts of the instance a QC officer reviews.</summary>
+    public sealed record InstanceFacts(
+        Guid Id,
+        string DefinitionKey,
+        int DefinitionVersion,
+        string Channel,
+        string? CustomerRef,
+        string? Agent,
+        InstanceStatus Status,
+        DateTimeOffset StartedAt,
+        DateTimeOffset? EndedAt,
+        string? EndReason,
+        Guid? ParentInstanceId,
+        IReadOnlyList<PinnedDefinition> Definitions,
+        IReadOnlyList<RaisedTicket> Tickets,
+        HistoryOutcome Outcome);
+
+    /// <summary>The answer of <c>GET /api/instances/{id}/replay/steps</c>.</summary>
+    public sealed record InstanceReplaySteps(InstanceFacts Instance, ReplayStepsView Replay);
 
     public static IEndpointRouteBuilder MapReplayEndpoints(this IEndpointRouteBuilder app)
     {
@@ -20,9 +56,61 @@ public static class ReplayEndpoints
             .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
             .WithSummary("Replays the instance's journal on its pinned versions: matches, or the first divergence (sequence, expected, actual).")
             .ProducesProblem(403).ProducesProblem(404);
+        app.MapGet("/api/instances/{instanceId:guid}/replay/steps", StepsAsync)
+            .WithTags("Journal")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
+            .WithSummary("The history stepped through: every journal event with the state after it (folded by the engine), the path taken with visit counts, the conversation.")
+            .ProducesProblem(403).ProducesProblem(404);
+        app.MapQualityHistories(Readers);
         return app;
     }
 
     private static async Task<Ok<InstanceReplayReport>> VerifyAsync(Guid instanceId, InstanceReplayer replayer, CancellationToken cancellationToken) =>
         TypedResults.Ok(await replayer.VerifyAsync(instanceId, cancellationToken).ConfigureAwait(false));
+
+    private static async Task<Ok<InstanceReplaySteps>> StepsAsync(Guid instanceId, IInstanceStore store, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
+        var rows = await store.ReadJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var journal = new List<WorkflowEvent>(rows.Count);
+        foreach (var row in rows.OrderBy(r => r.Sequence))
+        {
+            try
+            {
+                journal.Add(JournalSerializer.Deserialize(row.Json));
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                // The steps stop where the journal stops being readable; the replay verdict names the row.
+                break;
+            }
+        }
+
+        var definitions = new DefinitionSet();
+        var pinned = new List<PinnedDefinition>();
+        foreach (var (key, version) in record.PinnedVersions.OrderBy(p => p.Key == record.DefinitionKey ? 0 : 1).ThenBy(p => p.Key, StringComparer.Ordinal))
+        {
+            try
+            {
+                var definition = await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false);
+                definitions.Add(definition, version);
+                pinned.Add(new PinnedDefinition(key, version, definition.Name));
+            }
+            catch (CatalogException)
+            {
+                // A version no longer in the catalogue: its elements go without names, the replay verdict says why.
+                pinned.Add(new PinnedDefinition(key, version, null));
+            }
+        }
+
+        var tickets = await store.QueryAsync(new InstanceQuery { ParentInstanceId = instanceId, Limit = 50 }, cancellationToken).ConfigureAwait(false);
+        var outcome = WhatIfReplay.OutcomeOf(journal);
+        var snapshot = InstanceState.FromJson(record.Snapshot);
+        var facts = new InstanceFacts(
+            record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status,
+            record.StartedAt, record.EndedAt, snapshot.EndReason, record.ParentInstanceId, pinned,
+            [.. tickets.OrderBy(t => t.StartedAt).Select(t => new RaisedTicket(t.Id, t.Status, t.StartedAt, t.EndedAt))],
+            new HistoryOutcome(outcome.ClosedBySilence, outcome.SilenceClosedAt, outcome.TicketsRaised, outcome.PromptsSent));
+        return TypedResults.Ok(new InstanceReplaySteps(facts, ReplayStepsBuilder.Build(journal, definitions)));
+    }
 }

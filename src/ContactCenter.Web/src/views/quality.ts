@@ -1,9 +1,16 @@
 import type { Context, Screen } from '../main';
-import { h, mount } from '../dom';
-import { t } from '../i18n';
+import '../quality/quality.css';
+import { renderSearch } from '../quality/search';
+import { renderReplay } from '../quality/replay';
 
-/** Quality Control's replay (placeholder until the replay screen lands). */
+/** Quality Control: /quality finds histories, /quality/{id} replays one (see docs/web-quality.md). */
 export function renderQuality(ctx: Context, instanceId: string | null): Screen {
-  mount(ctx.main, h('section.panel.empty', { 'data-instance': instanceId ?? undefined }, h('p', null, t('noScreen'))));
-  return { title: 'menuQuality' };
+  let disposed = false;
+  const isDisposed = () => disposed;
+  if (!instanceId) {
+    renderSearch(ctx, isDisposed);
+    return { title: 'menuQuality', cleanup: () => { disposed = true; } };
+  }
+  const cleanup = renderReplay(ctx, instanceId, isDisposed);
+  return { title: 'menuQuality', cleanup: () => { disposed = true; cleanup(); } };
 }
