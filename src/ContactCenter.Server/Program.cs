@@ -32,6 +32,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(settings);
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
+app.UseResponseCompression(); // gzip/brotli when asked (not for server-sent events)
 app.UseWebApp(); // the web app's files and pages (src/ContactCenter.Web), before routing and sign-in
 app.UseServerPipeline(settings);
 app.MapHealthEndpoints();

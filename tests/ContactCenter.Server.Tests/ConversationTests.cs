@@ -88,6 +88,44 @@ public sealed class ConversationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Logging_UnknownInstanceMappedTo404_IsLoggedAs404NotAsAnError500()
+    {
+        using var qc = await server.ClientForAsync("qc.agus");
+        var unknown = Guid.NewGuid().ToString();
+        (await qc.GetAsync($"/api/instances/{unknown}/replay")).StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+
+        var request = server.Logs.OfCategory("Serilog.AspNetCore.RequestLoggingMiddleware")
+            .Where(e => e.TryGetValue("RequestPath", out var path) && path!.Contains(unknown, StringComparison.Ordinal))
+            .Should().ContainSingle().Subject;
+        request["StatusCode"].Should().Be("404");
+        request["@l"].Should().Be("Information");
+    }
+
+    [Fact]
+    public async Task Compression_JournalAskedWithGzip_IsCompressed_LiveEventsNever()
+    {
+        using var sari = await server.ClientForAsync("agent.sari");
+        var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-gzip");
+        await chat.CompleteAsync("Task_SalamPembuka");
+
+        using var journal = new HttpRequestMessage(HttpMethod.Get, $"{chat.Url}/journal");
+        journal.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var compressed = await sari.SendAsync(journal);
+        compressed.Content.Headers.ContentEncoding.Should().Equal("gzip");
+        await using (var gzip = new System.IO.Compression.GZipStream(await compressed.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        {
+            var events = await System.Text.Json.JsonDocument.ParseAsync(gzip);
+            events.RootElement.GetArrayLength().Should().BeGreaterThan(3);
+        }
+
+        using var live = new HttpRequestMessage(HttpMethod.Get, "/api/live");
+        live.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var stream = await sari.SendAsync(live, HttpCompletionOption.ResponseHeadersRead);
+        stream.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        stream.Content.Headers.ContentEncoding.Should().BeEmpty("a compressor would hold live events back");
+    }
+
+    [Fact]
     public async Task CustomerMessage_RepeatedMessageId_ChangesNothing()
     {
         using var sari = await server.ClientForAsync("agent.sari");

@@ -32,6 +32,11 @@ public static class ServerApiExtensions
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+
+        // JSON (a QC replay's steps are ~770 bytes per event), XML and the app's scripts compress
+        // five to ten times. Server-sent events (text/event-stream) are not in the list: a
+        // compressor buffers, and live updates must leave at once.
+        services.AddResponseCompression(o => o.MimeTypes = ["application/json", "application/problem+json", "application/xml", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain"]);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -54,15 +59,16 @@ public static class ServerApiExtensions
     }
 
     /// <summary>
-    /// The middleware, in order: exception → problem details, status codes without a body →
-    /// problem details, request logging, routing, log-context properties from route values, body
+    /// The middleware, in order: request logging, exception → problem details, status codes
+    /// without a body → problem details, routing, log-context properties from route values, body
     /// size limits, authentication, authorization.
     /// </summary>
     public static WebApplication UseServerPipeline(this WebApplication app, ServerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Request logging outermost: it must see the status the client gets. Inside the exception
+        // handler it saw the exception itself and logged every 404 or 409 mapped from one (an
+        // unknown instance, a stale version) as an error "responded 500".
         app.UseSerilogRequestLogging(o =>
         {
             o.Logger = app.Services.GetService<Serilog.ILogger>();
@@ -74,6 +80,8 @@ public static class ServerApiExtensions
                 }
             };
         });
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.UseRouting();
         app.Use(async (context, next) =>
         {
