@@ -20,11 +20,11 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<
 
 const title = (text: string) => svg('title', {}, text);
 
-/** The smallest "nice" number (1, 2, 2.5, 5 × 10^k) at or above <paramref name="value"/>, at least <paramref name="min"/>. */
-export function niceCeiling(value: number, min = 4): number {
-  const v = Math.max(value, min);
+/** The smallest whole "nice" step (1, 2, 5 × 10^k) at or above <paramref name="value"/>. */
+export function niceStep(value: number): number {
+  const v = Math.max(1, value);
   const power = 10 ** Math.floor(Math.log10(v));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 2, 5, 10]) {
     if (step * power >= v) return step * power;
   }
   return 10 * power;
@@ -49,17 +49,18 @@ export function stackedBars(options: {
   const width = 760, height = 250, left = 34, right = 10, top = 12, bottom = 26;
   const plotW = width - left - right, plotH = height - top - bottom;
   const totals = options.values.map(v => options.series.reduce((sum, s) => sum + (v[s.key] ?? 0), 0));
-  const max = niceCeiling(Math.max(0, ...totals, ...(options.line?.values ?? [])));
+  // Whole-number ticks: a step of 1, 2 or 5 × 10^k, four or five of them.
+  const step = niceStep(Math.max(4, ...totals, ...(options.line?.values ?? [])) / 4);
+  const max = step * Math.ceil(Math.max(4, ...totals, ...(options.line?.values ?? [])) / step);
   const y = (value: number) => top + plotH - (value / max) * plotH;
   const slot = plotW / options.categories.length;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart chart-bars', preserveAspectRatio: 'xMidYMid meet' },
     title(options.label), svg('desc', {}, options.description));
 
-  for (let i = 0; i <= 4; i++) {
-    const value = (max / 4) * i;
+  for (let value = 0; value <= max; value += step) {
     chart.append(
-      svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), class: i === 0 ? 'axis' : 'grid' }),
-      svg('text', { x: left - 6, y: y(value) + 4, class: 'tick', 'text-anchor': 'end' }, Number.isInteger(value) ? String(value) : value.toFixed(1)));
+      svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value), class: value === 0 ? 'axis' : 'grid' }),
+      svg('text', { x: left - 6, y: y(value) + 4, class: 'tick', 'text-anchor': 'end' }, String(value)));
   }
 
   options.categories.forEach((category, i) => {

@@ -7,7 +7,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { api } from '../api';
 import type { VersionCounts } from './api';
 
-interface Canvas { zoom(level: string | number): number; addMarker(element: unknown, marker: string): void; removeMarker(element: unknown, marker: string): void; resized(): void }
+interface Canvas { viewbox(): { inner: { width: number; height: number } }; zoom(level: string | number): number; addMarker(element: unknown, marker: string): void; removeMarker(element: unknown, marker: string): void; resized(): void }
 interface Shape { id: string; type: string; waypoints?: unknown }
 interface Registry { getAll(): Shape[] }
 interface Overlays { add(element: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement }): string; remove(filter: { type: string }): void }
@@ -29,7 +29,7 @@ export class HeatmapDiagram {
   private loaded: string | null = null;
   private marked: Shape[] = [];
 
-  constructor(container: HTMLElement) {
+  constructor(private readonly container: HTMLElement) {
     this.viewer = new NavigatedViewer({ container });
   }
 
@@ -80,8 +80,17 @@ export class HeatmapDiagram {
     return { max };
   }
 
+  /**
+   * Fits the whole flow into the panel's width, with the panel as tall as the flow needs at that
+   * scale (between 200 and 640 px), so that a long, flat flow leaves no empty band below it.
+   */
   fit(): void {
     const canvas = this.viewer.get<Canvas>('canvas');
+    const { width, height } = canvas.viewbox().inner;
+    if (width > 0 && this.container.clientWidth > 0) {
+      const wanted = (this.container.clientWidth - 24) * (height / width) + 40;
+      this.container.style.height = `${Math.round(Math.min(640, Math.max(200, wanted)))}px`;
+    }
     canvas.resized();
     canvas.zoom('fit-viewport');
   }

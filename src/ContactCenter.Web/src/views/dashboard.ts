@@ -27,7 +27,7 @@ const w = words({
     heatmap: 'Peta panas alur', flow: 'Alur', period: 'Periode', p_today: 'Hari ini', p_7d: '7 hari', p_30d: '30 hari', version: 'Versi',
     heatSummary: 'instans dimulai dalam periode', heatLegend: 'Berapa kali setiap langkah dijalankan', never: 'tidak pernah', fit: 'Paskan',
     ranTimes: 'dijalankan', times: 'kali oleh', instances: 'instans', noRuns: 'Belum ada yang menjalankan alur ini dalam periode ini.',
-    ticketsDonut: 'Status SLA tiket terbuka', team: 'Tim', loadFailed: 'Dasbor tidak dapat dimuat', total: 'total', tickLeft: 'sisa',
+    ticketsDonut: 'Status SLA tiket terbuka', team: 'Tim', ofOpen: 'dari', openShort: 'tiket terbuka', badgeMeaning: 'berapa kali langkah itu dijalankan (arahkan kursor untuk jumlah instans)', loadFailed: 'Dasbor tidak dapat dimuat', total: 'total', tickLeft: 'sisa',
   },
   en: {
     title: 'Team leader dashboard', today: 'Today', updated: 'updated', running: 'Running conversations', waiting: 'Waiting on customer',
@@ -43,7 +43,7 @@ const w = words({
     heatmap: 'Flow heatmap', flow: 'Flow', period: 'Period', p_today: 'Today', p_7d: '7 days', p_30d: '30 days', version: 'Version',
     heatSummary: 'instances started in the period', heatLegend: 'How many times each step ran', never: 'never', fit: 'Fit',
     ranTimes: 'ran', times: 'times for', instances: 'instances', noRuns: 'Nothing ran this flow in the period.',
-    ticketsDonut: 'SLA status of open tickets', team: 'Team', loadFailed: 'The dashboard could not be loaded', total: 'total', tickLeft: 'left',
+    ticketsDonut: 'SLA status of open tickets', team: 'Team', ofOpen: 'of', openShort: 'open', badgeMeaning: 'times the step ran (hover for the number of instances)', loadFailed: 'The dashboard could not be loaded', total: 'total', tickLeft: 'left',
   },
 });
 
@@ -114,8 +114,8 @@ export function renderDashboard(ctx: Context): Screen {
     mount(tiles,
       tile('running', w('running'), o.running.total, `${o.today.started} ${w('startedToday')}`, 'tone-green'),
       tile('waiting', w('waiting'), o.running.waitingOnCustomer, `${o.running.total} ${w('ofRunning')}`, 'tone-blue'),
-      tile('at-risk', w('atRisk'), o.tickets.atRisk, `${o.tickets.open} ${w('openTickets')}`, o.tickets.atRisk > 0 ? 'tone-amber' : ''),
-      tile('breached', w('breached'), o.tickets.breached, `${o.tickets.open} ${w('openTickets')}`, o.tickets.breached > 0 ? 'tone-red' : ''),
+      tile('at-risk', w('atRisk'), o.tickets.atRisk, `${w('ofOpen')} ${o.tickets.open} ${w('openShort')}`, o.tickets.atRisk > 0 ? 'tone-amber' : ''),
+      tile('breached', w('breached'), o.tickets.breached, `${w('ofOpen')} ${o.tickets.open} ${w('openShort')}`, o.tickets.breached > 0 ? 'tone-red' : ''),
       tile('ended', w('endedToday'), o.today.ended, `${o.today.started} ${w('startedToday')}`),
       tile('silence', w('silence'), o.today.closedBySilence, w('silenceHint')));
     renderChannels(o);
@@ -155,11 +155,12 @@ export function renderDashboard(ctx: Context): Screen {
       const key = a.agent ?? '';
       const open = expanded.has(key);
       rows.push(h('tr', {
-        class: open ? 'agent-row open' : 'agent-row', 'data-testid': 'agent-row', 'data-agent': key, tabindex: 0, role: 'button',
-        'aria-expanded': String(open), title: w('showConversations'),
-        onclick: () => toggle(key), onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(key); } },
+        class: open ? 'agent-row open' : 'agent-row', 'data-testid': 'agent-row', 'data-agent': key, title: w('showConversations'),
+        onclick: () => toggle(key),
       },
-      h('td', null, h('span.avatar', { 'aria-hidden': 'true' }, initials(a)), h('span.agent-name', null, a.displayName ?? a.agent ?? w('unassigned')), a.agent ? h('small.muted', null, ` ${a.agent}`) : null),
+      h('td', null, h('span.avatar', { 'aria-hidden': 'true' }, initials(a)),
+        h('button.link.agent-name', { type: 'button', 'aria-expanded': String(open), onclick: (e: MouseEvent) => { e.stopPropagation(); toggle(key); } }, a.displayName ?? a.agent ?? w('unassigned')),
+        a.agent ? h('small.muted', null, ` ${a.agent}`) : null),
       h('td', null, Object.entries(a.channels).map(([ch, n]) => h('span', { class: `channel ch-${ch}`, title: t(`ch_${ch}`) }, `${t(`ch_${ch}`)} ${n}`))),
       h('td.num', null, h('strong.count', { 'data-testid': 'count' }, String(a.running)), a.waitingOnCustomer ? h('small.muted', null, ` (${a.waitingOnCustomer} ${w('waitingShort')})`) : null),
       h('td.num', null, since(a.oldestStartedAt))));
@@ -353,7 +354,7 @@ export function renderDashboard(ctx: Context): Screen {
     mount(heatLegend,
       h('span.legend-title', null, w('heatLegend')),
       h('ul', null, h('li', null, h('span.heat-swatch.heat-swatch-0'), w('never')), [1, 2, 3, 4, 5].map(step)),
-      h('span.legend-badge', null, h('span.heat-badge.heat-badge-3', null, '12'), ` = ${w('ranTimes')} 12×`));
+      h('span.legend-badge', null, h('span.heat-badge', null, 'n'), ` = ${w('badgeMeaning')}`));
   }
 
   // ---- Live, periodic, cleanup ------------------------------------------------------------------
