@@ -94,6 +94,29 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task Overview_CountsAConversationClosedBySilence()
+    {
+        using var leader = await server.ClientForAsync("leader.rina");
+        using var sari = await server.ClientForAsync("agent.sari");
+        var before = await leader.GetJsonAsync($"/api/dashboard/overview?date={Today()}");
+        var chat = await Conversation.StartAsync(sari, "live-chat", "silent-1");
+        await chat.CompleteAsync("Task_SalamPembuka");
+
+        // No answer: the one-minute timer fires three times (2a, 2b, then the 2c close), as Quartz would.
+        var runtime = server.Services.GetRequiredService<InstanceRuntime>();
+        for (var prompt = 0; prompt < 3; prompt++)
+        {
+            var state = await runtime.GetStateAsync(chat.Id);
+            await runtime.FireAsync(chat.Id, state.Timers.Single(t => t.SlaPolicy is null).Id);
+        }
+
+        var after = await leader.GetJsonAsync($"/api/dashboard/overview?date={Today()}");
+        Delta(before, after, r => r.GetProperty("today").GetProperty("closedBySilence").GetInt32()).Should().Be(1);
+        var journal = (await leader.GetJsonAsync($"{chat.Url}/journal")).EnumerateArray();
+        journal.Should().Contain(e => e.GetProperty("type").GetString() == "element-entered@1" && e.GetProperty("elementId").GetString() == "Event_Closed2c");
+    }
+
+    [Fact]
     public async Task Heatmap_EqualsTheJournals_ForTheFlowAndTheFlowItCalls()
     {
         using var leader = await server.ClientForAsync("leader.rina");
