@@ -5,7 +5,7 @@ namespace ContactCenter.Persistence;
 
 /// <summary>Instances, their journals, pending timers and outbox rows, committed together.</summary>
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts) : IInstanceStore, IDisposable
+public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts) : IInstanceStore, IDisposable
 {
     // SQLite lets one writer in at a time. Queuing this process's commits here is fairer and far
     // quicker than letting connections sleep in SQLite's busy back-off (measured: max commit

@@ -48,6 +48,7 @@ app.MapQualityEndpoints();
 app.MapSopDocumentEndpoints();
 app.MapWhatIfEndpoints();
 app.MapTicketEndpoints();
+app.MapDashboardEndpoints();
 app.MapOutboxEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.

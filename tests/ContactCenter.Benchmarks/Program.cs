@@ -12,6 +12,14 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [count]
 // and commands per second through the runtime onto SQLite (see RuntimeThroughput.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
+// and the dashboard's queries over many conversations (see DashboardLoad.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --dashboard [--conversations 2000] [--runs 20]
+if (args.Contains("--dashboard"))
+{
+    Environment.ExitCode = await DashboardLoad.RunAsync(args);
+    return;
+}
+
 if (args.Contains("--commands"))
 {
     Environment.ExitCode = await RuntimeThroughput.RunAsync(args);
