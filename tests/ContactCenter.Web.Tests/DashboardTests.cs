@@ -136,7 +136,7 @@ public sealed class DashboardTests(WebAppFixture app)
         await agent.SignInAsync(app, "agent.sari");
         await Expect(agent.Locator("nav.menu")).Not.ToContainTextAsync("Dasbor");
         await agent.GotoAsync("/dashboard");
-        await Expect(agent.Locator("main")).ToContainTextAsync("Layar untuk peran Anda belum tersedia");
+        await Expect(agent.Locator("main")).ToContainTextAsync("Anda tidak berwenang membuka layar ini.");
         await Expect(agent.GetByTestId("heatmap")).ToHaveCountAsync(0);
         var response = await agent.APIRequest.GetAsync("/api/dashboard/overview");
         response.Status.Should().Be(403);

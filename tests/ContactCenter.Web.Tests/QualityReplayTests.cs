@@ -142,7 +142,7 @@ public sealed class QualityReplayTests(WebAppFixture app)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Replay QC" })).ToHaveCountAsync(0);
 
         await page.GotoAsync($"/quality/{id}");
-        await Expect(page.GetByText("Layar untuk peran Anda belum tersedia di versi ini.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("no-access")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("verdict")).ToHaveCountAsync(0);
         var steps = await page.APIRequest.GetAsync($"/api/instances/{id}/replay/steps");
         steps.Status.Should().Be(403);

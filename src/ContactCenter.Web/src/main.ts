@@ -75,17 +75,22 @@ async function route(): Promise<void> {
   mount(app, header(path), main);
   const context: Context = { me, main, navigate };
   let screen: Screen | null = null;
+  let forbidden = false;
   for (const candidate of routes) {
     const match = candidate.pattern.exec(path);
-    const item = menu.find(m => m.path === candidate.menu)!;
-    if (match && allowed(item)) {
+    if (!match) continue;
+    if (allowed(menu.find(m => m.path === candidate.menu)!)) {
       screen = candidate.render(context, match.slice(1), new URLSearchParams(location.search));
       break;
     }
+    forbidden = true;
   }
   if (!screen) {
-    mount(main, h('section.panel.empty', null, h('p', null, t('noScreen'))));
-    screen = { title: 'appName' };
+    // A screen of another role is "no access", an address of no screen "not found"; both lead home.
+    const homeLink = h('a', { href: home(), onclick: (e: MouseEvent) => { e.preventDefault(); navigate(home()); } }, t('goHome'));
+    mount(main, h('section.panel.empty', { 'data-testid': forbidden ? 'no-access' : 'not-found' },
+      h('p', null, t(forbidden ? 'noAccess' : 'notFound')), h('p', null, homeLink)));
+    screen = { title: forbidden ? 'noAccess' : 'notFound' };
   }
   cleanup = screen.cleanup;
   document.title = `${t(screen.title)} · ${t('appName')}`;
