@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
@@ -123,7 +122,7 @@ public static class QualityHistories
                 break;
             }
 
-            var journal = await ReadAsync(store, record.Id, cancellationToken).ConfigureAwait(false);
+            var journal = await ReadableJournal.ReadAsync(store, record.Id, cancellationToken).ConfigureAwait(false);
             var result = WhatIfReplay.OutcomeOf(journal);
             if ((outcome == "silence" && !result.ClosedBySilence) || (outcome == "ticket" && result.TicketsRaised == 0))
             {
@@ -146,25 +145,6 @@ public static class QualityHistories
         }
 
         return TypedResults.Ok<IReadOnlyList<HistoryRow>>(answer);
-    }
-
-    private static async Task<IReadOnlyList<WorkflowEvent>> ReadAsync(IInstanceStore store, Guid id, CancellationToken cancellationToken)
-    {
-        var rows = await store.ReadJournalAsync(id, cancellationToken).ConfigureAwait(false);
-        var journal = new List<WorkflowEvent>(rows.Count);
-        foreach (var row in rows.OrderBy(r => r.Sequence))
-        {
-            try
-            {
-                journal.Add(JournalSerializer.Deserialize(row.Json));
-            }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-            {
-                break;
-            }
-        }
-
-        return journal;
     }
 
     /// <summary>The scorecard, or null when the history cannot be scored (an unreadable start, a version gone from the catalogue).</summary>

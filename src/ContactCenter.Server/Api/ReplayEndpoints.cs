@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
@@ -71,20 +70,8 @@ public static class ReplayEndpoints
     private static async Task<Ok<InstanceReplaySteps>> StepsAsync(Guid instanceId, IInstanceStore store, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
         var record = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
-        var rows = await store.ReadJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        var journal = new List<WorkflowEvent>(rows.Count);
-        foreach (var row in rows.OrderBy(r => r.Sequence))
-        {
-            try
-            {
-                journal.Add(JournalSerializer.Deserialize(row.Json));
-            }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-            {
-                // The steps stop where the journal stops being readable; the replay verdict names the row.
-                break;
-            }
-        }
+        // The steps stop where the journal stops being readable; the replay verdict names the row.
+        var journal = await ReadableJournal.ReadAsync(store, instanceId, cancellationToken).ConfigureAwait(false);
 
         var definitions = new DefinitionSet();
         var pinned = new List<PinnedDefinition>();
