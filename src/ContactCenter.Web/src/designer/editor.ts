@@ -11,6 +11,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 import lintModule from 'bpmn-js-bpmnlint';
 import { h } from '../dom';
 import { ccModdle } from './cc-moddle';
+import { readableZoom } from './viewer';
 import { flattenIssues, linterConfig, type LintIssue } from './lint';
 import { CcPropertiesProviderModule } from './properties';
 import type { Problem } from './api';
@@ -18,7 +19,8 @@ import type { Problem } from './api';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface EditorOptions {
   published: () => string[] | null;
-  onLint: (issues: LintIssue[]) => void;
+  /** Every lint result, with the number of the document it is about (1 = the first one opened). */
+  onLint: (issues: LintIssue[], document: number) => void;
   onChange: () => void;
 }
 
@@ -26,16 +28,21 @@ export class DesignEditor {
   private readonly modeler: Modeler;
   private problemOverlays: string[] = [];
   private problemMarks: string[] = [];
+  private documents = 0;
 
   constructor(canvas: HTMLElement, panel: HTMLElement, options: EditorOptions) {
     this.modeler = new Modeler({
       container: canvas,
-      propertiesPanel: { parent: panel },
+      // Our groups open by default: they are what a process owner edits most.
+      propertiesPanel: { parent: panel, layout: { groups: { general: { open: true }, cc: { open: true }, 'cc-timer': { open: true }, 'cc-condition': { open: true } } } },
       linting: { bpmnlint: linterConfig(options.published), active: true },
       additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CcPropertiesProviderModule, lintModule],
       moddleExtensions: { cc: ccModdle },
     } as any);
-    this.get('eventBus').on('linting.completed', (event: { issues: Record<string, any[]> }) => options.onLint(flattenIssues(event.issues)));
+    // Before the linter's own import.done handler (priority 500): a lint completing after this is
+    // about the new document, as bpmn-js-bpmnlint drops the results of runs it has superseded.
+    this.get('eventBus').on('import.done', 1500, () => { this.documents++; });
+    this.get('eventBus').on('linting.completed', (event: { issues: Record<string, any[]> }) => options.onLint(flattenIssues(event.issues), this.documents));
     this.get('eventBus').on('commandStack.changed', () => options.onChange());
   }
 
@@ -47,7 +54,7 @@ export class DesignEditor {
   async open(xml: string): Promise<string[]> {
     this.clearProblems();
     const result = await this.modeler.importXML(xml);
-    this.get('canvas').zoom('fit-viewport');
+    readableZoom(this.get('canvas'));
     return (result.warnings ?? []).map((warning: any) => String(warning.message ?? warning));
   }
 

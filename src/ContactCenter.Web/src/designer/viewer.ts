@@ -30,6 +30,19 @@ export function describeElement(bo: any): [string, string][] {
   return rows;
 }
 
+/**
+ * A whole flow fitted into a pane is too small to read (the WhatsApp flow is 14 times wider than
+ * high): when fitting would shrink it below 75 %, show it at 85 % from its top-left corner instead.
+ */
+export function readableZoom(canvas: any): void {
+  canvas.resized();
+  const fitted = canvas.zoom('fit-viewport');
+  if (fitted >= 0.75) return;
+  canvas.zoom(0.85);
+  const box = canvas.viewbox();
+  canvas.viewbox({ x: box.inner.x - 40, y: box.inner.y - 40, width: box.width, height: box.height });
+}
+
 export class ReadOnlyDiagram {
   readonly viewer: NavigatedViewer;
 
@@ -49,7 +62,16 @@ export class ReadOnlyDiagram {
 
   async open(xml: string): Promise<void> {
     await this.viewer.importXML(xml);
-    this.fit();
+    readableZoom(this.get('canvas'));
+  }
+
+  /** Centres an element at a readable zoom. */
+  showAt(id: string): void {
+    const element = this.get('elementRegistry').get(id);
+    if (!element) return;
+    const canvas = this.get('canvas');
+    canvas.zoom(0.9);
+    canvas.scrollToElement(element, { top: 120, bottom: 120, left: 300, right: 300 });
   }
 
   definitions(): any {

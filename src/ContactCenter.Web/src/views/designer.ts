@@ -202,10 +202,10 @@ function renderList(ctx: Context, onlyKey: string | null): Screen {
     return h('tr', { 'data-testid': 'version-row', 'data-version': v.version, class: v.inEffect ? 'cc-row-in-effect' : undefined },
       h('td', null, h('a', { href: open, onclick: go(ctx, open) }, `v${v.version}`), v.inEffect ? h('span.badge.cc-effect-badge', null, w('inEffect')) : null),
       h('td', null, statusBadge(v)),
-      h('td', { 'data-testid': 'effective' }, v.effectiveFrom ? formatDateTime(v.effectiveFrom) : '–'),
+      h('td', { 'data-testid': 'effective', 'data-iso': v.effectiveFrom ?? '' }, v.effectiveFrom ? formatDateTime(v.effectiveFrom) : '–'),
       h('td', null, people(v)),
       h('td.cc-note', null, v.changeNote ?? ''),
-      h('td.cc-row-actions', null, h('a', { href: open, onclick: go(ctx, open) }, w('open')), downloadLink(d.key, v.version), compare));
+      h('td.cc-row-actions', null, h('div.cc-row-links', null, h('a', { href: open, onclick: go(ctx, open) }, w('open')), downloadLink(d.key, v.version), compare)));
   }
 
   void load().catch(e => messages.error(e));
@@ -341,7 +341,7 @@ async function showEditor(
 
   const editor = new DesignEditor(canvas, panel, {
     published: () => published,
-    onLint: issues => { lintIssues = issues; renderLint(); },
+    onLint: (issues, document) => { lintIssues = issues; lintList.dataset.document = String(document); renderLint(); },
     onChange: () => {
       setDirty(true);
       undoButton.disabled = !editor.canUndo();
@@ -475,6 +475,9 @@ function renderDiff(ctx: Context, key: string, from: number, to: number): Screen
     if (disposed) return;
     const coloured = viewer.colourDiff(a, b);
     viewer.syncViewports(a, b);
+    // Open on the first difference, readable, rather than on the whole flow shrunk to the pane.
+    const first = [...coloured.changed, ...coloured.added, ...coloured.removed, ...coloured.layout][0];
+    if (first) (b.has(first) ? b : a).showAt(first);
     counts.textContent = wf('differCount', { a: coloured.added.length, r: coloured.removed.length, c: coloured.changed.length });
     leftCanvas.dataset.ready = 'true';
     rightCanvas.dataset.ready = 'true';
