@@ -348,6 +348,7 @@ async function showEditor(
       redoButton.disabled = !editor.canRedo();
       // The server's verdict was about the document before this change.
       editor.clearProblems();
+      renderServer(null);
     },
   });
   undoButton.addEventListener('click', () => editor.undo());
