@@ -1,5 +1,8 @@
 using System.Text;
+using ContactCenter.Engine.Model;
+using ContactCenter.Engine.Parsing;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Storage;
 using ContactCenter.Server.Definitions;
 using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Security;
@@ -13,6 +16,17 @@ public static class DefinitionEndpoints
     /// <summary>Publishing: when new instances start binding to the version. Default is now.</summary>
     public sealed record PublishRequest(DateTimeOffset? EffectiveFrom);
 
+    /// <summary>Sending a version in review back to its maker: what to change.</summary>
+    public sealed record ReturnRequest(string? Note);
+
+    /// <summary>One problem of a definition: the element (when there is one), the line of the XML, the message, and all three as one text.</summary>
+    public sealed record ProblemView(string? ElementId, int Line, string Message, string Text);
+
+    /// <summary>The validator's verdict on a BPMN document that was not stored.</summary>
+    public sealed record ValidationView(bool Valid, string? Key, IReadOnlyList<ProblemView> Problems);
+
+    private static readonly string[] DesignerRoles = [Roles.ProcessOwner, Roles.Reviewer, Roles.Approver, Roles.Admin];
+    private static readonly string[] ReturnRoles = [Roles.Reviewer, Roles.Approver];
     private static readonly string[] XmlContentTypes = ["application/xml", "text/xml", "application/bpmn+xml"];
 
     public static IEndpointRouteBuilder MapDefinitionEndpoints(this IEndpointRouteBuilder app)
@@ -27,10 +41,16 @@ public static class DefinitionEndpoints
         group.MapPost("/", CreateDraftAsync).RequireAuthorization(Policies.ProcessOwner).WithBodySizeLimit(settings.MaxBpmnBodyBytes)
             .WithSummary("Creates the next version of the BPMN's key as a draft (body: the BPMN XML; the signed-in user is the maker).")
             .Accepts<string>("application/xml").ProducesValidationProblem(422).ProducesProblem(415).ProducesProblem(413);
+        group.MapPost("/validate", ValidateAsync).RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(DesignerRoles)).WithBodySizeLimit(settings.MaxBpmnBodyBytes)
+            .WithSummary("Validates a BPMN document exactly as a new draft would be (parser, validator, called definitions) and stores nothing.")
+            .Accepts<string>("application/xml").Produces<ValidationView>().ProducesProblem(415).ProducesProblem(413);
         group.MapPost("/{key}/versions/{version:int}/submit", SubmitAsync).RequireAuthorization(Policies.ProcessOwner)
             .WithSummary("The maker submits a draft for review.").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{key}/versions/{version:int}/check", CheckAsync).RequireAuthorization(Policies.Reviewer)
             .WithSummary("A checker (not the maker) checks a version in review.").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapPost("/{key}/versions/{version:int}/return", ReturnAsync).RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(ReturnRoles))
+            .WithSummary("A checker or approver (not the maker) sends a version in review back to its maker as a draft, with a note; the check is cleared.")
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{key}/versions/{version:int}/approve", ApproveAsync).RequireAuthorization(Policies.Approver)
             .WithSummary("An approver (neither maker nor checker) approves a checked version.").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{key}/versions/{version:int}/publish", PublishAsync).RequireAuthorization(Policies.PublishDefinitions)
@@ -63,6 +83,57 @@ public static class DefinitionEndpoints
         return TypedResults.Text(record.Bpmn, "application/xml", Encoding.UTF8);
     }
 
+    private static async Task<(string? Bpmn, ProblemHttpResult? Problem)> ReadBpmnAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is null || !XmlContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the BPMN XML as {string.Join(" or ", XmlContentTypes)}, not {mediaType ?? "no content type"}"));
+        }
+
+        string bpmn;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            bpmn = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return string.IsNullOrWhiteSpace(bpmn)
+            ? (null, TypedResults.Problem(statusCode: 400, title: "Empty body", detail: "the body must be the BPMN XML of the draft"))
+            : (bpmn, null);
+    }
+
+    /// <summary>
+    /// The checks of <see cref="DefinitionCatalog.CreateDraftAsync"/> without storing: the secure
+    /// parser and the validator, then (only for a valid document, as there) every called
+    /// definition must have been published at least once.
+    /// </summary>
+    private static async Task<Results<Ok<ValidationView>, ProblemHttpResult>> ValidateAsync(HttpRequest request, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var (bpmn, problem) = await ReadBpmnAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = BpmnParser.Parse(bpmn!, "draft.bpmn");
+        var problems = result.Problems.ToList();
+        if (result.IsValid)
+        {
+            var definition = result.Definition!;
+            foreach (var call in definition.Nodes.Values.OfType<CallActivity>().DistinctBy(c => c.CalledKey, StringComparer.Ordinal))
+            {
+                if (call.CalledKey != definition.Key
+                    && !(await catalog.ListAsync(call.CalledKey, cancellationToken).ConfigureAwait(false)).Any(v => v.Status is VersionStatus.Published or VersionStatus.Retired))
+                {
+                    problems.Add(new DefinitionProblem("draft.bpmn", call.Id, call.Line, $"calledElement '{call.CalledKey}' has no published version in the catalogue"));
+                }
+            }
+        }
+
+        var views = problems.Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();
+        return TypedResults.Ok(new ValidationView(views.Count == 0, result.Definition?.Key, views));
+    }
+
     private static async Task<Results<Created<DefinitionVersionView>, ProblemHttpResult>> CreateDraftAsync(
         HttpRequest request,
         string? changeNote,
@@ -73,24 +144,13 @@ public static class DefinitionEndpoints
         DefinitionPresenter presenter,
         CancellationToken cancellationToken)
     {
-        var mediaType = request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is null || !XmlContentTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        var (bpmn, problem) = await ReadBpmnAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the BPMN XML as {string.Join(" or ", XmlContentTypes)}, not {mediaType ?? "no content type"}");
+            return problem;
         }
 
-        string bpmn;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
-        {
-            bpmn = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (string.IsNullOrWhiteSpace(bpmn))
-        {
-            return TypedResults.Problem(statusCode: 400, title: "Empty body", detail: "the body must be the BPMN XML of the draft");
-        }
-
-        var draft = await catalog.CreateDraftAsync(bpmn, user.UserName, changeNote, documentCode, revision, cancellationToken).ConfigureAwait(false);
+        var draft = await catalog.CreateDraftAsync(bpmn!, user.UserName, changeNote, documentCode, revision, cancellationToken).ConfigureAwait(false);
         var view = presenter.View(draft, await catalog.ListAsync(draft.Key, cancellationToken).ConfigureAwait(false));
         return TypedResults.Created($"/api/definitions/{Uri.EscapeDataString(draft.Key)}/versions/{draft.Version}", view);
     }
@@ -100,6 +160,19 @@ public static class DefinitionEndpoints
 
     private static Task<Ok<DefinitionVersionView>> CheckAsync(string key, int version, CurrentUser user, DefinitionCatalog catalog, DefinitionPresenter presenter, CancellationToken cancellationToken) =>
         TransitionAsync(catalog, presenter, catalog.CheckAsync(key, version, user.UserName, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Ok<DefinitionVersionView>, ValidationProblem>> ReturnAsync(string key, int version, ReturnRequest? request, CurrentUser user, DefinitionCatalog catalog, DefinitionPresenter presenter, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request?.Note))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["note"] = ["a version goes back to its maker with a note saying what to change"],
+            });
+        }
+
+        return await TransitionAsync(catalog, presenter, catalog.ReturnToDraftAsync(key, version, user.UserName, request.Note, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     private static Task<Ok<DefinitionVersionView>> ApproveAsync(string key, int version, CurrentUser user, DefinitionCatalog catalog, DefinitionPresenter presenter, CancellationToken cancellationToken) =>
         TransitionAsync(catalog, presenter, catalog.ApproveAsync(key, version, user.UserName, cancellationToken), cancellationToken);
