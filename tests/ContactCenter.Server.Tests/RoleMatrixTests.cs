@@ -41,6 +41,15 @@ public sealed class RoleMatrixTests(ServerFixture server)
         ["journal.export"] = ("GET", "/api/instances/{sari}/journal/export", null, ["agent.sari", "tier2.dewi", "leader.rina", "qc.agus", "admin"]),
         ["calendar.holidays"] = ("GET", "/api/calendar/holidays?year=2026", null, [Everyone]),
         ["greetings.preview"] = ("GET", "/api/greetings/preview?at=2026-03-02T09:00:00%2B07:00", null, [Everyone]),
+        ["definitions.validate"] = ("POST", "/api/definitions/validate", "xml:<not-bpmn/>", ["owner.gadhong", "reviewer.franskel", "approver.rosyid", "admin"]),
+        ["definitions.return"] = ("POST", "/api/definitions/whatsapp/versions/999/return", "{\"note\":\"x\"}", ["reviewer.franskel", "approver.rosyid"]),
+        ["replay.verify"] = ("GET", "/api/instances/{sari}/replay", null, ["leader.rina", "qc.agus", "admin"]),
+        ["replay.steps"] = ("GET", "/api/instances/{sari}/replay/steps", null, ["leader.rina", "qc.agus", "admin"]),
+        ["quality.histories"] = ("GET", "/api/quality/histories?limit=1", null, ["leader.rina", "qc.agus", "admin"]),
+        ["dashboard.overview"] = ("GET", "/api/dashboard/overview", null, ["leader.rina", "admin"]),
+        ["dashboard.heatmap"] = ("GET", "/api/dashboard/heatmap?definitionKey=whatsapp", null, ["leader.rina", "admin"]),
+        ["outbox.deadLetters"] = ("GET", "/api/admin/outbox/dead-letters", null, ["admin"]),
+        ["outbox.requeue"] = ("POST", "/api/admin/outbox/00000000-0000-0000-0000-000000000001/requeue", null, ["admin"]),
     };
 
     public static TheoryData<string, string> Matrix()
