@@ -29,8 +29,8 @@ internal static class DashboardLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = IntArg(args, "--conversations", 2000);
-        var runs = IntArg(args, "--runs", 20);
+        var count = LoadArgs.Int(args, "--conversations", 2000);
+        var runs = LoadArgs.Int(args, "--runs", 20);
         var root = Directory.CreateTempSubdirectory("cc-dashboard-").FullName;
         try
         {
@@ -116,11 +116,5 @@ internal static class DashboardLoad
 
         times.Sort();
         return times;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 }

@@ -24,8 +24,8 @@ internal static class RuntimeThroughput
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var workers = IntArg(args, "--workers", 4);
-        var seconds = IntArg(args, "--seconds", 10);
+        var workers = LoadArgs.Int(args, "--workers", 4);
+        var seconds = LoadArgs.Int(args, "--seconds", 10);
         var root = Directory.CreateTempSubdirectory("cc-commands-").FullName;
         try
         {
@@ -124,10 +124,4 @@ internal static class RuntimeThroughput
     }
 
     private static double Percentile(List<double> sorted, double share) => sorted[Math.Min(sorted.Count - 1, (int)(share * sorted.Count))];
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

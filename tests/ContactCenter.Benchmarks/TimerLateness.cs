@@ -27,9 +27,9 @@ internal static class TimerLateness
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = ArgumentAfter(args, "--timers") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 10_000;
-        var spread = TimeSpan.FromSeconds(ArgumentAfter(args, "--spread") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10);
-        var lead = TimeSpan.FromSeconds(ArgumentAfter(args, "--lead") is { } l ? double.Parse(l, CultureInfo.InvariantCulture) : 60);
+        var count = LoadArgs.Int(args, "--timers", 10_000);
+        var spread = TimeSpan.FromSeconds(LoadArgs.Double(args, "--spread", 10));
+        var lead = TimeSpan.FromSeconds(LoadArgs.Double(args, "--lead", 60));
 
         var folder = Directory.CreateTempSubdirectory("cc-timer-lateness-").FullName;
         var sink = new LatenessSink(count);
@@ -39,15 +39,8 @@ internal static class TimerLateness
         builder.Services.AddContactCenterScheduling(o =>
         {
             o.DatabasePath = Path.Combine(folder, "quartz.db");
-            if (ArgumentAfter(args, "--threads") is { } threads)
-            {
-                o.MaxConcurrency = int.Parse(threads, CultureInfo.InvariantCulture);
-            }
-
-            if (ArgumentAfter(args, "--batch") is { } batch)
-            {
-                o.MaxBatchSize = int.Parse(batch, CultureInfo.InvariantCulture);
-            }
+            o.MaxConcurrency = LoadArgs.Int(args, "--threads", o.MaxConcurrency);
+            o.MaxBatchSize = LoadArgs.Int(args, "--batch", o.MaxBatchSize);
         });
         try
         {
@@ -106,12 +99,6 @@ internal static class TimerLateness
 
     private static double Percentile(double[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string? ArgumentAfter(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && !args[at + 1].StartsWith("--", StringComparison.Ordinal) ? args[at + 1] : null;
-    }
 
     /// <summary>Records each timer's first firing time; later firings of the same timer count as duplicates.</summary>
     private sealed class LatenessSink(int count) : ITimerSink
