@@ -187,6 +187,10 @@ public sealed class InstanceState : IVariableSource
 
     public Value Get(string name) => VariableMap.TryGetValue(name, out var value) ? value : Value.Null;
 
+    /// <summary>The scope a token runs in (which definition and version, which sub-process), or null for a token that is gone.</summary>
+    public ScopeState? ScopeOfToken(long tokenId) =>
+        TokenMap.TryGetValue(tokenId, out var token) && ScopeMap.TryGetValue(token.ScopeId, out var scope) ? scope : null;
+
     /// <summary>The earliest pending timer, for a virtual clock or a "next prompt in" countdown.</summary>
     public PendingTimer? NextTimer()
     {

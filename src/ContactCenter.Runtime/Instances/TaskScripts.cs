@@ -27,7 +27,7 @@ public sealed class TaskScripts(DefinitionCatalog catalog, TimeProvider clock, I
         var variables = Overlay(state.Variables, context?.At(clock.GetUtcNow()));
         foreach (var item in state.WorkItems)
         {
-            var scope = ScopeOf(state, item.TokenId);
+            var scope = state.ScopeOfToken(item.TokenId);
             var template = scope is null ? null : await TemplateAsync(scope, item.ElementId, cancellationToken).ConfigureAwait(false);
 
             // A task whose definition is gone (or an element renamed away) keeps the text it opened with.
@@ -64,11 +64,5 @@ public sealed class TaskScripts(DefinitionCatalog catalog, TimeProvider clock, I
         }
 
         return merged;
-    }
-
-    private static ScopeState? ScopeOf(InstanceState state, long tokenId)
-    {
-        var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId);
-        return token is null ? null : state.Scopes.FirstOrDefault(s => s.Id == token.ScopeId);
     }
 }

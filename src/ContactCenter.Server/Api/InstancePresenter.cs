@@ -69,12 +69,12 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
         var current = await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false);
         var tasks = state.WorkItems
             .OrderBy(w => w.Id)
-            .Select(w => new TaskView(w.Id, w.ElementId, ScopeOf(state, w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, current.GetValueOrDefault(w.Id, w.Script), w.Outcomes, w.Fields, w.CreatedAt))
+            .Select(w => new TaskView(w.Id, w.ElementId, state.ScopeOfToken(w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, current.GetValueOrDefault(w.Id, w.Script), w.Outcomes, w.Fields, w.CreatedAt))
             .ToList();
         var timers = new List<TimerView>();
         foreach (var timer in state.Timers.OrderBy(t => t.DueAt).ThenBy(t => t.Id))
         {
-            var scope = ScopeOf(state, timer.TokenId);
+            var scope = state.ScopeOfToken(timer.TokenId);
             var key = scope?.DefinitionKey ?? record.DefinitionKey;
             var version = scope?.DefinitionVersion ?? record.DefinitionVersion;
             string? name = null;
@@ -94,11 +94,5 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
         return new InstanceView(
             record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status, record.Version,
             record.StartedAt, record.UpdatedAt, record.EndedAt, state.EndReason, record.ParentInstanceId, record.PinnedVersions, tasks, timers, state.Variables);
-    }
-
-    private static ScopeState? ScopeOf(InstanceState state, long tokenId)
-    {
-        var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId);
-        return token is null ? null : state.Scopes.FirstOrDefault(s => s.Id == token.ScopeId);
     }
 }

@@ -233,12 +233,7 @@ public static class ReplayStepsBuilder
 
     private static StepState StateOf(InstanceState state, WorkflowEvent e, Names names)
     {
-        string KeyOf(long tokenId)
-        {
-            var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId);
-            var scope = token is null ? null : state.Scopes.FirstOrDefault(s => s.Id == token.ScopeId);
-            return scope?.DefinitionKey ?? state.DefinitionKey ?? string.Empty;
-        }
+        string KeyOf(long tokenId) => state.ScopeOfToken(tokenId)?.DefinitionKey ?? state.DefinitionKey ?? string.Empty;
 
         var tokens = state.Tokens
             .Select(t =>
