@@ -72,6 +72,15 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         }
     }
 
+    public async Task<int> CountDeadLetteredAsync(CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            return await context.Outbox.CountAsync(o => o.DeliveredAt == null && o.DeadLetteredAt != null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -79,6 +79,9 @@ public interface IOutboxStore
     /// <summary>Gives up on an undelivered row: it is no longer due, and keeps its last error.</summary>
     Task MarkDeadLetteredAsync(Guid id, int attempts, DateTimeOffset at, string error, CancellationToken cancellationToken = default);
 
+    /// <summary>How many dead letters there are (for health checks: no rows are read).</summary>
+    Task<int> CountDeadLetteredAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The dead letters, oldest first.</summary>
     Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default);
 

@@ -47,10 +47,10 @@ internal sealed class OutboxHealthCheck(IOutboxStore outbox) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var dead = await outbox.ListDeadLetteredAsync(100, cancellationToken).ConfigureAwait(false);
-        return dead.Count == 0
+        var dead = await outbox.CountDeadLetteredAsync(cancellationToken).ConfigureAwait(false);
+        return dead == 0
             ? HealthCheckResult.Healthy("no dead letters")
-            : HealthCheckResult.Degraded($"{(dead.Count == 100 ? "100 or more" : dead.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} dead letter(s) in the outbox: GET /api/admin/outbox/dead-letters");
+            : HealthCheckResult.Degraded(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{dead} dead letter(s) in the outbox: GET /api/admin/outbox/dead-letters"));
     }
 }
 

@@ -351,6 +351,7 @@ public class OutboxDispatcherTests
         await dispatcher.DispatchDueAsync();
         var store = OutboxStore(fixture);
         (await store.ListDeadLetteredAsync(10)).Should().ContainSingle();
+        (await store.CountDeadLetteredAsync()).Should().Be(1);
 
         handler.Failure = null;
         (await store.RequeueAsync(rows[0].Id, clock.GetUtcNow())).Should().BeTrue();
@@ -360,5 +361,6 @@ public class OutboxDispatcherTests
         (await dispatcher.DispatchDueAsync()).Should().Be(1);
         handler.Delivered.Select(m => m.Id).Should().Equal(rows[0].Id);
         (await store.ListDeadLetteredAsync(10)).Should().BeEmpty();
+        (await store.CountDeadLetteredAsync()).Should().Be(0);
     }
 }
