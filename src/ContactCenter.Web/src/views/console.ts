@@ -284,7 +284,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
 
   // Scripts can change with the minute (the greetings at 11:00, 15:00 and 18:00) without any event
   // of the conversation: an open step is read again once a minute.
-  const minuteRefresh = window.setInterval(() => { if (view?.status === 'Running' && view.tasks.length > 0) queueRefresh(); }, 60_000);
+  const minuteRefresh = window.setInterval(() => { if (view?.status === 'Running' && view.tasks.length > 0) void loadDetail(); }, 60_000);
 
   void loadList();
   void loadDetail();
