@@ -66,13 +66,26 @@ internal sealed class Execution
     /// <summary>A token about to enter a node. <see cref="IsNew"/> tokens exist only once they enter.</summary>
     private readonly record struct Step(long TokenId, long ScopeId, FlowNode Node, string? FlowId, bool IsNew);
 
+    /// <summary>
+    /// Whether a firing may act. A timer that is no longer pending (the customer replied, the
+    /// instance ended) is a no-op, so the scheduler may fire twice without harm. So is a firing
+    /// before the timer's <em>current</em> due time: an SLA pause or extension moves a deadline
+    /// after a scheduler may already have picked the old one, and that stale firing must neither
+    /// escalate early nor disarm the timer, which stays pending for its real due time.
+    /// </summary>
+    private bool IsDue(FireTimer fire) =>
+        state.IsRunning
+        && state.TimerMap.TryGetValue(fire.TimerId, out var timer)
+        && !timer.Held
+        && timer.DueAt <= now;
+
     private void Run(WorkflowCommand command)
     {
         switch (command)
         {
             case StartInstance:
                 break;
-            case FireTimer fire when !state.IsRunning || !state.TimerMap.TryGetValue(fire.TimerId, out var pending) || pending.Held:
+            case FireTimer fire when !IsDue(fire):
                 break;
             default:
                 if (state.IsRunning)
@@ -97,9 +110,7 @@ internal sealed class Execution
                 Deliver(message);
                 break;
             case FireTimer fire:
-                // A timer that is no longer pending (the customer replied, the instance ended) is
-                // a no-op, so the scheduler may fire twice without harm.
-                if (state.IsRunning && state.TimerMap.TryGetValue(fire.TimerId, out var timer) && !timer.Held)
+                if (IsDue(fire) && state.TimerMap.TryGetValue(fire.TimerId, out var timer))
                 {
                     Emit(new TimerFired(timer.Id));
                     Trigger(timer.TokenId, timer.ElementId);

@@ -53,6 +53,29 @@ public partial class WorkflowEngineTests
     }
 
     [Fact]
+    public void FireTimer_AfterAnExtensionButBeforeTheNewDueTime_ChangesNothingAndStaysArmed()
+    {
+        // The race of a stale scheduler pick: the deadline was extended after the old due time had
+        // been picked for firing, and that firing arrives between the old and the new due time.
+        var run = Driver.For(Sla).Start();
+        var timer = run.Timer("Breach");
+        var extended = timer.DueAt.AddDays(2);
+        run.Send(new RescheduleTimer(timer.Id, extended, "sla-extended"));
+
+        run.Now = timer.DueAt.AddMinutes(1);
+        run.Send(new FireTimer(timer.Id)).Should().BeEmpty("a firing before the current due time is stale");
+        run.Timer("Breach").Should().Be(timer with { DueAt = extended }, "the timer stays armed for its real due time");
+        run.Entered.Should().NotContain("Alert");
+
+        run.Now = extended.AddTicks(-1);
+        run.Send(new FireTimer(timer.Id)).Should().BeEmpty("one tick early is still early");
+
+        run.Now = extended;
+        run.Send(new FireTimer(timer.Id)).OfType<TimerFired>().Should().ContainSingle();
+        run.Entered.Should().Contain("Alert");
+    }
+
+    [Fact]
     public void RescheduleTimer_TimerNotPending_IsRejected()
     {
         var run = Driver.For(Sla).Start();
