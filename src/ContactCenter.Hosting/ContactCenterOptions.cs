@@ -1,12 +1,13 @@
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Retention;
+using ContactCenter.Runtime.Timers;
 
 namespace ContactCenter.Hosting;
 
 /// <summary>Where ContactCenter keeps its data and finds its workflows.</summary>
 public sealed class ContactCenterOptions
 {
-    /// <summary>The data folder: <c>contactcenter.db</c> and <c>quartz.db</c> live here. Default is <c>./data</c>.</summary>
+    /// <summary>The data folder: <c>contactcenter.db</c> lives here. Default is <c>./data</c>.</summary>
     public string DataFolder { get; set; } = Path.Combine(".", "data");
 
     /// <summary>
@@ -20,6 +21,15 @@ public sealed class ContactCenterOptions
 
     /// <summary>Whether start-up runs the outbox dispatcher loop. Default is true.</summary>
     public bool RunOutbox { get; set; } = true;
+
+    /// <summary>How timer rows are sharded and drained.</summary>
+    public TimerOptions Timers { get; set; } = new();
+
+    /// <summary>
+    /// Whether the host runs the Quartz scheduler that fires due timers. False for tools that only
+    /// read or import (the command line) and for tests that fire timers by hand. Default is true.
+    /// </summary>
+    public bool RunScheduler { get; set; } = true;
 
     /// <summary>How long ended histories are kept. Default keeps everything; when set, it is applied at start-up and hourly.</summary>
     public RetentionOptions Retention { get; set; } = new();

@@ -9,6 +9,7 @@ using ContactCenter.Runtime.Retention;
 using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
+using ContactCenter.Runtime.Timers;
 using ContactCenter.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +20,7 @@ namespace ContactCenter.Hosting;
 public static class ContactCenterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the whole runtime: EF Core persistence on SQLite, Quartz timers, the catalogue,
+    /// Registers the whole runtime: EF Core persistence on SQLite, timers drained by Quartz, the catalogue,
     /// the instance runtime, tickets, the SLA calendar, greetings and the outbox, plus the
     /// start-up sequence (<see cref="ContactCenterStartup"/>), which runs before Quartz starts.
     /// </summary>
@@ -30,11 +31,18 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
 
-        // Registered before Quartz's hosted service, so migrations and timer recovery are done
-        // before the first trigger can fire.
+        // Registered before Quartz's hosted service, so migrations and the shards of the timer rows
+        // are done before the first drain runs.
         services.AddHostedService<ContactCenterStartup>();
         services.AddContactCenterPersistence(p => p.DataFolder = options.DataFolder);
-        services.AddContactCenterScheduling(s => s.DatabasePath = Path.Combine(options.DataFolder, "quartz.db"));
+        services.AddSingleton(options.Timers);
+        services.AddContactCenterScheduling(options.Timers, s => s.StartWithHost = options.RunScheduler);
+        services.AddSingleton(sp => new TimerDrain(
+            sp.GetRequiredService<ITimerStore>(),
+            sp.GetRequiredService<ITimerSink>(),
+            options.Timers,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TimerDrain>>()));
 
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton(sp => LoadCalendar(options.WorkflowsFolder));
@@ -44,7 +52,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(sp => new InstanceRuntime(
             sp.GetRequiredService<DefinitionCatalog>(),
             sp.GetRequiredService<IInstanceStore>(),
-            sp.GetRequiredService<ITimerScheduler>(),
+            options.Timers,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
             sp.GetRequiredService<IDeadlineCalculator>(),

@@ -3,21 +3,23 @@ using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
+using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Hosting;
 
 /// <summary>
-/// The start-up sequence: apply migrations, import changed workflows, re-arm committed timers
-/// (those that fell due while the process was down fire at once) and remove orphan triggers,
-/// then deliver the outbox in the background until shutdown.
+/// The start-up sequence: apply migrations, import changed workflows, give the timer rows the
+/// configured shards (a no-op unless the shard count changed), then deliver the outbox in the
+/// background until shutdown. Timers that fell due while the process was down are simply due rows:
+/// the first drain after start fires them.
 /// </summary>
 public sealed class ContactCenterStartup(
     ContactCenterOptions options,
     ContactCenterDatabase database,
     DefinitionCatalog catalog,
-    InstanceRuntime runtime,
+    ITimerStore timers,
     OutboxDispatcher outbox,
     RetentionPolicy retention,
     ILogger<ContactCenterStartup> logger) : IHostedService, IAsyncDisposable
@@ -43,7 +45,12 @@ public sealed class ContactCenterStartup(
 
         logger.LogInformation("Workflows from {WorkflowsFolder}: {Imported} imported, {Unchanged} unchanged, {Failed} invalid", Path.GetFullPath(options.WorkflowsFolder), results.Count(r => r.Imported), results.Count(r => !r.Imported && r.Problems.Count == 0), results.Count(r => r.Problems.Count > 0));
 
-        await runtime.RecoverTimersAsync(cancellationToken).ConfigureAwait(false);
+        var resharded = await timers.ReshardAsync(options.Timers.Shards, cancellationToken).ConfigureAwait(false);
+        if (resharded > 0)
+        {
+            logger.LogInformation("Timer rows of {Count} instances moved to {Shards} shards", resharded, options.Timers.Shards);
+        }
+
         if (options.RunOutbox)
         {
             _outboxLoop = Task.Run(() => outbox.RunAsync(_stopping.Token), CancellationToken.None);

@@ -101,6 +101,10 @@ internal sealed class PendingTimerRow
     public string ElementId { get; set; } = "";
 
     public DateTimeOffset DueAt { get; set; }
+
+    public int Shard { get; set; }
+
+    public int Attempts { get; set; }
 }
 
 internal sealed class OutboxRow

@@ -21,7 +21,10 @@ public static class PersistenceServiceCollectionExtensions
         services.AddPooledDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
         services.AddSingleton<ContactCenterDatabase>();
         services.AddSingleton<IDefinitionStore, EfDefinitionStore>();
-        services.AddSingleton<IInstanceStore, EfInstanceStore>();
+        // One store behind both ports: they share its write gate.
+        services.AddSingleton<EfInstanceStore>();
+        services.AddSingleton<IInstanceStore>(sp => sp.GetRequiredService<EfInstanceStore>());
+        services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<IOutboxStore, EfOutboxStore>();
         return services;
     }

@@ -108,9 +108,11 @@ internal static class RecordMapping
         TimerId = r.TimerId,
         ElementId = r.ElementId,
         DueAt = r.DueAt,
+        Shard = r.Shard,
+        Attempts = r.Attempts,
     };
 
-    public static TimerRecord ToRecord(this PendingTimerRow r) => new(r.InstanceId, r.TimerId, r.ElementId, r.DueAt);
+    public static TimerRecord ToRecord(this PendingTimerRow r) => new(r.InstanceId, r.TimerId, r.ElementId, r.DueAt, r.Shard, r.Attempts);
 
     public static OutboxRow ToRow(this OutboxRecord r) => new()
     {

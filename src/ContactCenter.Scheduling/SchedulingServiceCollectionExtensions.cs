@@ -1,75 +1,50 @@
-using ContactCenter.Runtime.Storage;
-using Microsoft.Data.Sqlite;
+using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace ContactCenter.Scheduling;
 
-/// <summary>Registers the timer scheduler.</summary>
+/// <summary>Registers the Quartz scheduler that drains the timer rows.</summary>
 public static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ITimerScheduler"/> (<see cref="QuartzTimerScheduler"/>) on a Quartz
-    /// scheduler of its own, named <see cref="TimerSchedulingOptions.SchedulerName"/>, with a
-    /// persistent, non-clustered job store in the SQLite file
-    /// <see cref="TimerSchedulingOptions.DatabasePath"/> whose schema Quartz creates if missing, and
-    /// Quartz's hosted service to start it with the host and stop it (waiting for running firings)
-    /// with it. The application registers <see cref="ITimerSink"/>.
+    /// Registers a Quartz scheduler of its own, named <see cref="TimerSchedulingOptions.SchedulerName"/>,
+    /// with one <see cref="TimerShardJob"/> per shard of <paramref name="timers"/>, each on a trigger
+    /// repeating every <see cref="TimerOptions.PollInterval"/>. Its store is in memory: the jobs are
+    /// declared here at every start, and what must survive a crash (the timers) is in the instance
+    /// database. The application registers <see cref="TimerDrain"/>.
     /// </summary>
     public static IServiceCollection AddContactCenterScheduling(
         this IServiceCollection services,
+        TimerOptions timers,
         Action<TimerSchedulingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(timers);
+        timers.Validate();
         var options = new TimerSchedulingOptions();
         configure?.Invoke(options);
-        var connectionString = PrepareDatabase(options.DatabasePath);
-
         services.AddSingleton(options);
-        services.TryAddSingleton(TimeProvider.System);
-        // The named scheduler's factory is keyed by its name, like the rest of its components.
-        services.AddSingleton(sp => new QuartzTimerScheduler(
-            sp.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName),
-            options,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<QuartzTimerScheduler>>()));
-        services.AddSingleton<ITimerScheduler>(sp => sp.GetRequiredService<QuartzTimerScheduler>());
 
-        // A scheduler of its own rather than the application's default one: its own thread pool,
-        // store and start/stop, so other Quartz work in the process neither starves timers nor is
-        // starved by them.
+        // A scheduler of its own rather than the application's default one: its own thread pool and
+        // start/stop, so other Quartz work in the process neither starves timers nor is starved by them.
         services.AddQuartz(options.SchedulerName, q =>
         {
-            q.ConfigureScheduler(s =>
+            q.UseDefaultThreadPool(Math.Max(1, options.MaxConcurrency));
+            q.UseInMemoryStore();
+            // Polling runs on the real clock whatever the application's TimeProvider is (Quartz
+            // would take the container's): the drains compare due times with the application's.
+            q.UseTimeProvider(TimeProvider.System);
+            foreach (var shard in Enumerable.Range(0, timers.Shards))
             {
-                s.MaxBatchSize = options.MaxBatchSize;
-                s.BatchTriggerAcquisitionFireAheadTimeWindow = options.BatchFireAheadWindow;
-            });
-            q.UseDefaultThreadPool(options.MaxConcurrency);
-            if (options.TimeProvider is { } clock)
-            {
-                q.UseTimeProvider(clock);
+                var job = new JobKey($"timer-shard-{shard}", "timers");
+                q.AddJob<TimerShardJob>(j => j.WithIdentity(job).UsingJobData(TimerShardJob.ShardKey, shard));
+                q.AddTrigger(t => t
+                    .ForJob(job)
+                    .WithIdentity($"timer-shard-{shard}", "timers")
+                    .StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(timers.PollInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount)));
             }
-
-            // SQLite refuses clustering, so one process owns this file. PostgreSQL (UsePostgres and
-            // UseClustering) is the way to several nodes.
-            q.UsePersistentStore(store =>
-            {
-                store.UseSqlite(connectionString);
-                store.ProvisionSchema();
-                store.UseSystemTextJsonSerializer();
-                store.ConfigureStore(s =>
-                {
-                    s.MisfireThreshold = options.MisfireThreshold;
-                    s.StoreJobDataAsStrings = true;
-                });
-            });
-            q.AddJob<FireTimerJob>(j => j
-                .WithIdentity(TimerKeys.Job)
-                .StoreDurably()
-                .RequestRecovery());
         });
 
         if (options.StartWithHost)
@@ -78,33 +53,5 @@ public static class SchedulingServiceCollectionExtensions
         }
 
         return services;
-    }
-
-    /// <summary>
-    /// Creates the database's folder and file, puts the file in WAL mode, and returns the connection
-    /// string Quartz uses. WAL is kept by the file, so every connection Quartz opens has it; it is
-    /// what makes the store fast enough (measured: arming 950 to 3,500 timers/s, and 10,000 timers
-    /// spread over 10 s from p99 8.9 s late to 35 ms). Synchronous stays FULL: a commit is durable.
-    /// </summary>
-    internal static string PrepareDatabase(string databasePath)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        var fullPath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
-        using (var connection = new SqliteConnection(connectionString))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode = WAL;";
-            command.ExecuteNonQuery();
-        }
-
-        return connectionString;
     }
 }

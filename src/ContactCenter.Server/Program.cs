@@ -17,6 +17,7 @@ builder.Services.AddContactCenter(o =>
     o.DataFolder = settings.DataPath;
     o.WorkflowsFolder = settings.WorkflowsPath;
     o.RunOutbox = settings.RunOutbox;
+    o.RunScheduler = settings.RunScheduler;
     o.Retention = builder.Configuration.GetSection("ContactCenter:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
 });
 builder.Services.AddServerSecurity(settings);

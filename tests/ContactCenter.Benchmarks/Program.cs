@@ -8,8 +8,8 @@ using ContactCenter.Engine;
 // Two ways to measure engine throughput (see docs/performance.md):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --quick   a load loop printing its figures
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks              BenchmarkDotNet, per flow
-// and the timer scheduler's lateness (see TimerLateness.cs):
-//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [count]
+// and timer lateness through the runtime (see TimerLateness.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [--armed 1000000] [--rate 1000] [--seconds 60] | [--burst 10000]
 // and commands per second through the runtime onto SQLite (see RuntimeThroughput.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):

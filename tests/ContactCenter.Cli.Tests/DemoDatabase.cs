@@ -29,6 +29,9 @@ public sealed class DemoDatabase : IAsyncLifetime
 
     public IReadOnlyList<Guid> All => [LiveChat, Email, InboundCall];
 
+    /// <summary>The runtime's clock, moved to a timer's due time to fire it.</summary>
+    private SkewClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = Host.CreateApplicationBuilder();
@@ -38,11 +41,13 @@ public sealed class DemoDatabase : IAsyncLifetime
             o.DataFolder = DataFolder;
             o.WorkflowsFolder = Path.Combine(CliRun.Root, "workflows");
             o.RunOutbox = false;
+            o.RunScheduler = false;
         });
+        builder.Services.AddSingleton<TimeProvider>(Clock);
         using var host = builder.Build();
         await host.StartAsync();
         var runtime = host.Services.GetRequiredService<InstanceRuntime>();
-        LiveChat = await LiveChatAsync(runtime);
+        LiveChat = await LiveChatAsync(runtime, Clock);
         Email = await WorkToCloseAsync(runtime, "email", "nasabah.budi@example.com");
         InboundCall = await WorkToCloseAsync(runtime, "inbound-call", "+6281234567890");
         await host.StopAsync();
@@ -78,12 +83,13 @@ public sealed class DemoDatabase : IAsyncLifetime
     }
 
     /// <summary>Greeting, the first "masih terhubung?" prompt fired by hand, the customer's reply, the next step.</summary>
-    private static async Task<Guid> LiveChatAsync(InstanceRuntime runtime)
+    private static async Task<Guid> LiveChatAsync(InstanceRuntime runtime, SkewClock clock)
     {
         var chat = await runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-42", Agent = "agent.sari", Actor = "agent.sari" });
         var state = await runtime.GetStateAsync(chat.Id);
         await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems[0].Id, null, null, "agent.sari");
         state = await runtime.GetStateAsync(chat.Id);
+        clock.AdvanceTo(state.Timers[0].DueAt);
         await runtime.FireAsync(chat.Id, state.Timers[0].Id);
         await runtime.DeliverMessageAsync(chat.Id, "Halo, masih", "m-1", "c-42");
         state = await runtime.GetStateAsync(chat.Id);

@@ -26,7 +26,7 @@ public sealed class ConversationTests(ServerFixture server)
         var timer = state.GetProperty("timers").EnumerateArray().Single();
         timer.GetProperty("name").GetString().Should().Be("1 menit tanpa respon");
         timer.GetProperty("definitionKey").GetString().Should().Be("still-connected");
-        timer.GetProperty("dueAt").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow.AddMinutes(1), TimeSpan.FromSeconds(30));
+        timer.GetProperty("dueAt").GetDateTimeOffset().Should().BeCloseTo(server.Clock.GetUtcNow().AddMinutes(1), TimeSpan.FromSeconds(30));
 
         state = await chat.CustomerSaysAsync("Halo, saya mau tanya cara gadai emas", "wa-1");
         state.GetProperty("timers").GetArrayLength().Should().Be(0, "the reply cancels the silence timer");

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.Server.Tests;
@@ -13,8 +15,11 @@ namespace ContactCenter.Server.Tests;
 /// and the repository's <c>workflows/</c>. Dispose it and create another on the same folder to
 /// restart the server.
 /// </summary>
-public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
+public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>? configureServices = null, SkewClock? clock = null) : WebApplicationFactory<Program>
 {
+    /// <summary>The server's clock: the real one, which a test may move forward past a timer's due time.</summary>
+    public SkewClock Clock { get; } = clock ?? new SkewClock();
+
     public string DataFolder { get; } = dataFolder;
 
     /// <summary>The repository root (the folder holding ContactCenter.sln).</summary>
@@ -26,13 +31,17 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
     {
         builder.UseSetting("ContactCenter:DataFolder", DataFolder);
         builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
+        // Tests fire timers by hand at their due time (FireAtDueAsync): moving the shared clock
+        // must not fire every other test's conversations under it.
+        builder.UseSetting("ContactCenter:RunScheduler", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
-        if (configureServices is not null)
+        builder.ConfigureTestServices(services =>
         {
-            builder.ConfigureTestServices(configureServices);
-        }
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 }
 
@@ -48,7 +57,22 @@ public class ServerFixture : IAsyncLifetime
     {
         DataFolder = Path.Combine(Path.GetTempPath(), "cc-server-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
-        Factory = new ServerFactory(DataFolder, Logs.Register);
+        Factory = new ServerFactory(DataFolder, Logs.Register, Clock);
+    }
+
+    /// <summary>The servers' clock, kept across restarts.</summary>
+    public SkewClock Clock { get; } = new();
+
+    /// <summary>
+    /// Fires a pending timer as its drain would at its due time: the clock moves forward to the due
+    /// time first, since a timer never fires early.
+    /// </summary>
+    public async Task<TimerFiring> FireAtDueAsync(Guid instanceId, long timerId)
+    {
+        var runtime = Services.GetRequiredService<InstanceRuntime>();
+        var timer = (await runtime.GetStateAsync(instanceId)).Timers.Single(t => t.Id == timerId);
+        Clock.AdvanceTo(timer.DueAt);
+        return await runtime.FireAsync(instanceId, timerId);
     }
 
     public string DataFolder { get; }
@@ -117,11 +141,14 @@ public class ServerFixture : IAsyncLifetime
     public async Task RestartAsync(Action<IServiceCollection>? configureServices = null)
     {
         await StopAsync(Factory);
-        Factory = new ServerFactory(DataFolder, services =>
-        {
-            Logs.Register(services);
-            configureServices?.Invoke(services);
-        });
+        Factory = new ServerFactory(
+            DataFolder,
+            services =>
+            {
+                Logs.Register(services);
+                configureServices?.Invoke(services);
+            },
+            Clock);
         _ = Factory.Server;
     }
 

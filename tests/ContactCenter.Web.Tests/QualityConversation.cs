@@ -40,6 +40,7 @@ internal static class QualityConversation
 
         await Complete("Task_SalamPembuka");
         var silence = (await runtime.GetStateAsync(id)).Timers.Single(t => t.SlaPolicy is null);
+        ((SkewClock)services.GetRequiredService<TimeProvider>()).AdvanceTo(silence.DueAt);
         await runtime.FireAsync(id, silence.Id);
         await runtime.DeliverMessageAsync(id, "Masih, saya mau tanya cara gadai emas", "qc-m1", customer);
         await Complete("Task_Verifikasi");

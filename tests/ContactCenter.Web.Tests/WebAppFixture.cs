@@ -4,6 +4,7 @@ using System.Text.Json;
 using ContactCenter.Runtime.Instances;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -34,7 +35,7 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         DataFolder = Path.Combine(Path.GetTempPath(), "cc-web-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
         Port = FreePort();
-        factory = new WebServerFactory(DataFolder, Port);
+        factory = new WebServerFactory(DataFolder, Port, Clock);
     }
 
     public string DataFolder { get; }
@@ -44,6 +45,9 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
     public IServiceProvider Services => factory.Services;
+
+    /// <summary>The server's clock: the real one, moved forward to fire a timer at its due time.</summary>
+    public SkewClock Clock { get; } = new();
 
     public static string RepoRoot => RepoPaths.Root;
 
@@ -92,12 +96,16 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         return file.RootElement.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("password").GetString()!;
     }
 
-    /// <summary>Fires the conversation's pending "masih terhubung?" timer now, as Quartz would when it falls due.</summary>
+    /// <summary>
+    /// Fires the conversation's pending "masih terhubung?" timer as its drain would when it falls
+    /// due: the clock moves to its due time first, since a timer never fires early.
+    /// </summary>
     public async Task FireSilenceTimerAsync(Guid instanceId)
     {
         var runtime = Services.GetRequiredService<InstanceRuntime>();
         var state = await runtime.GetStateAsync(instanceId);
         var timer = state.Timers.Single(t => t.SlaPolicy is null);
+        Clock.AdvanceTo(timer.DueAt);
         await runtime.FireAsync(instanceId, timer.Id);
     }
 
@@ -146,14 +154,18 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class WebServerFactory(string dataFolder, int port) : WebApplicationFactory<Program>
+    private sealed class WebServerFactory(string dataFolder, int port, SkewClock clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ContactCenter:DataFolder", dataFolder);
             builder.UseSetting("ContactCenter:WorkflowsFolder", Path.Combine(RepoRoot, "workflows"));
             builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+            // Timers are fired by hand at their due time: moving the clock must not fire the other
+            // tests' conversations under them.
+            builder.UseSetting("ContactCenter:RunScheduler", "false");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
         }
     }
 }

@@ -321,6 +321,10 @@ namespace ContactCenter.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("timer_id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
                     b.Property<long>("DueAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("due_at");
@@ -331,9 +335,13 @@ namespace ContactCenter.Persistence.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("element_id");
 
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shard");
+
                     b.HasKey("InstanceId", "TimerId");
 
-                    b.HasIndex("DueAt");
+                    b.HasIndex("Shard", "DueAt");
 
                     b.ToTable("pending_timers", (string)null);
                 });

@@ -7,6 +7,7 @@ using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Runtime.Instances;
@@ -56,14 +57,14 @@ public sealed class InstanceNotFoundException(Guid id) : Exception($"instance {i
 
 /// <summary>
 /// Runs instances durably: load the snapshot, let the engine decide, commit the events, the new
-/// snapshot, the timer changes and the outbox rows in one transaction, and only then arm or
-/// disarm scheduler triggers. A trigger lost between commit and arming is re-armed by
-/// <see cref="RecoverTimersAsync"/> at start-up; firing is idempotent.
+/// snapshot, the timer rows and the outbox rows in one transaction. The timer rows are the only
+/// record of what is armed (see <see cref="Timers.TimerDrain"/>), so nothing is reconciled at
+/// start-up; firing is idempotent and never early.
 /// </summary>
 public sealed class InstanceRuntime(
     DefinitionCatalog catalog,
     IInstanceStore store,
-    ITimerScheduler scheduler,
+    TimerOptions timerOptions,
     TimeProvider clock,
     ILogger<InstanceRuntime> logger,
     IDeadlineCalculator? deadlines = null,
@@ -148,26 +149,42 @@ public sealed class InstanceRuntime(
     }
 
     /// <summary>
-    /// Fires a timer. A timer that is no longer pending is a no-op; a race with another command on
-    /// the same instance is retried, because a timer firing must not be lost.
+    /// Fires a timer if it is pending and due by the runtime's clock; otherwise nothing is written
+    /// and the outcome says why. A race with another command on the same instance is retried,
+    /// because a timer firing must not be lost.
     /// </summary>
-    public async Task FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default)
+    public async Task<TimerFiring> FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
+            var record = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                logger.LogWarning("Timer {TimerId} fired for {InstanceId}, which does not exist; ignored", timerId, instanceId);
+                return new TimerFiring(TimerFiringOutcome.InstanceMissing);
+            }
+
+            var state = InstanceState.FromJson(record.Snapshot);
+            var timer = state.IsRunning ? state.Timers.FirstOrDefault(t => t.Id == timerId) : null;
+            if (timer is null || timer.Held)
+            {
+                return new TimerFiring(TimerFiringOutcome.NotPending);
+            }
+
+            var now = clock.GetUtcNow();
+            if (timer.DueAt > now)
+            {
+                return new TimerFiring(TimerFiringOutcome.NotDue, timer.DueAt);
+            }
+
             try
             {
-                await ExecuteAsync(instanceId, new FireTimer(timerId), null, cancellationToken).ConfigureAwait(false);
-                return;
+                await DecideAndCommitAsync(record, state, [new FireTimer(timerId)], now, cancellationToken).ConfigureAwait(false);
+                return new TimerFiring(TimerFiringOutcome.Fired);
             }
             catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
             {
                 logger.LogDebug("Timer {TimerId} of {InstanceId} lost a race (attempt {Attempt}); retrying", timerId, instanceId, attempt);
-            }
-            catch (InstanceNotFoundException)
-            {
-                logger.LogWarning("Timer {TimerId} fired for {InstanceId}, which does not exist; ignored", timerId, instanceId);
-                return;
             }
         }
     }
@@ -187,34 +204,6 @@ public sealed class InstanceRuntime(
     {
         var rows = await store.ReadJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(r => JournalSerializer.Deserialize(r.Json))];
-    }
-
-    /// <summary>
-    /// Makes the scheduler agree with the database: every committed pending timer gets a trigger
-    /// (a timer that fell due while the process was down fires at once), and triggers whose timer
-    /// is gone are removed. Run at start-up, before taking commands.
-    /// </summary>
-    public async Task<(int Armed, int Removed)> RecoverTimersAsync(CancellationToken cancellationToken = default)
-    {
-        var pending = await store.ListPendingTimersAsync(cancellationToken).ConfigureAwait(false);
-        var scheduled = (await scheduler.ListScheduledAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
-        var armed = 0;
-        foreach (var timer in pending)
-        {
-            if (!scheduled.Remove((timer.InstanceId, timer.TimerId)))
-            {
-                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
-                armed++;
-            }
-        }
-
-        foreach (var (instanceId, timerId) in scheduled)
-        {
-            await scheduler.UnscheduleAsync(instanceId, timerId, cancellationToken).ConfigureAwait(false);
-        }
-
-        logger.LogInformation("Timer recovery: {Pending} pending, {Armed} re-armed, {Removed} orphan triggers removed", pending.Count, armed, scheduled.Count);
-        return (armed, scheduled.Count);
     }
 
     /// <summary>A stable instance id for something that must happen once per source (e.g. one ticket per complaint event).</summary>
@@ -268,16 +257,16 @@ public sealed class InstanceRuntime(
         var oldTimers = oldState.Timers.ToDictionary(t => t.Id);
         var newTimers = state.Timers.ToDictionary(t => t.Id);
 
-        // A held timer has no trigger and no pending row; a moved one is removed and armed again.
+        // A held timer has no pending row; a moved one is removed and armed again.
+        var shard = TimerShards.Of(before.Id, timerOptions.Shards);
         var armed = state.Timers
             .Where(t => !t.Held && (!oldTimers.TryGetValue(t.Id, out var old) || old.Held || old.DueAt != t.DueAt))
-            .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt))
+            .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt, shard))
             .ToList();
         var removed = oldTimers.Values
             .Where(old => !old.Held && (!newTimers.TryGetValue(old.Id, out var current) || current.Held || current.DueAt != old.DueAt))
             .Select(old => old.Id)
             .ToList();
-        var rearmed = armed.Select(t => t.TimerId).ToHashSet();
         var after = before with
         {
             Status = state.Status,
@@ -298,33 +287,6 @@ public sealed class InstanceRuntime(
                 Outbox = OutboxFor(after, decision.Events, now),
             },
             cancellationToken).ConfigureAwait(false);
-
-        // After the commit: a crash here leaves committed timers without triggers, which the
-        // start-up recovery re-arms; a trigger is never armed for a timer that was not committed.
-        foreach (var timer in armed)
-        {
-            try
-            {
-                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Could not arm timer {TimerId} of {InstanceId}; start-up recovery will re-arm it", timer.TimerId, timer.InstanceId);
-            }
-        }
-
-        foreach (var timerId in removed.Where(id => !rearmed.Contains(id)))
-        {
-            try
-            {
-                await scheduler.UnscheduleAsync(before.Id, timerId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Harmless: a stale trigger fires a timer that is no longer pending, which is a no-op.
-                logger.LogWarning(e, "Could not remove the trigger of timer {TimerId} of {InstanceId}", timerId, before.Id);
-            }
-        }
 
         foreach (var observer in _observers)
         {

@@ -89,21 +89,49 @@ public interface IOutboxStore
     Task<bool> RequeueAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Durable triggers for committed timers (Quartz in production).</summary>
-public interface ITimerScheduler
+/// <summary>
+/// The timer rows' firing side: what the drains (<see cref="Timers.TimerDrain"/>) read and write.
+/// The rows themselves are armed, moved and removed by <see cref="IInstanceStore.CommitAsync"/>.
+/// </summary>
+public interface ITimerStore
 {
-    /// <summary>Creates or replaces the trigger of a timer; idempotent.</summary>
-    Task ScheduleAsync(TimerRecord timer, CancellationToken cancellationToken = default);
+    /// <summary>The rows of <paramref name="shard"/> due at <paramref name="now"/>, soonest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<TimerRecord>> ListDueAsync(int shard, DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a timer's trigger if there is one; idempotent.</summary>
-    Task UnscheduleAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves a row to <paramref name="dueAt"/> with <paramref name="attempts"/>, provided it is still
+    /// the row that was read (same due time); false when a commit moved or removed it meanwhile.
+    /// </summary>
+    Task<bool> DeferAsync(TimerRecord timer, DateTimeOffset dueAt, int attempts, CancellationToken cancellationToken = default);
 
-    /// <summary>The timers that have a trigger now, as (instance, timer) pairs.</summary>
-    Task<IReadOnlyList<(Guid InstanceId, long TimerId)>> ListScheduledAsync(CancellationToken cancellationToken = default);
+    /// <summary>Removes a row whose timer is no longer pending, provided it is still the row that was read.</summary>
+    Task<bool> RemoveAsync(TimerRecord timer, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives every row the shard <see cref="Timers.TimerShards.Of"/> assigns under <paramref name="shards"/>; how many rows moved.</summary>
+    Task<int> ReshardAsync(int shards, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Called by the scheduler when a trigger fires; the runtime implements it.</summary>
+/// <summary>What became of one firing.</summary>
+public enum TimerFiringOutcome
+{
+    /// <summary>The timer fired; its row went with the commit.</summary>
+    Fired,
+
+    /// <summary>The timer is pending but due later (an SLA extension moved it): nothing happened.</summary>
+    NotDue,
+
+    /// <summary>The timer is no longer pending (it fired, was cancelled or held, the instance ended).</summary>
+    NotPending,
+
+    /// <summary>The instance does not exist (deleted by retention).</summary>
+    InstanceMissing,
+}
+
+/// <summary>The outcome of a firing, and for <see cref="TimerFiringOutcome.NotDue"/> when it is due.</summary>
+public readonly record struct TimerFiring(TimerFiringOutcome Outcome, DateTimeOffset? DueAt = null);
+
+/// <summary>Fires one committed timer; the runtime implements it.</summary>
 public interface ITimerSink
 {
-    Task FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default);
+    Task<TimerFiring> FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default);
 }

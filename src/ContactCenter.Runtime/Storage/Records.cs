@@ -101,8 +101,14 @@ public sealed record InstanceRecord
 /// <summary>One journal row: an engine event as the journal's JSON.</summary>
 public sealed record JournalRecord(Guid InstanceId, long Sequence, string Type, DateTimeOffset At, string? Actor, string Json);
 
-/// <summary>A timer that is committed and must have a scheduler trigger until it fires or is cancelled.</summary>
-public sealed record TimerRecord(Guid InstanceId, long TimerId, string ElementId, DateTimeOffset DueAt);
+/// <summary>
+/// A committed timer: a row in the instance database, written in the same transaction as the events
+/// that arm, move or cancel it, until it fires. <paramref name="Shard"/> says which drain fires it
+/// (see <see cref="Timers.TimerShards"/>); <paramref name="Attempts"/> counts failed firings, and a
+/// failed firing moves <paramref name="DueAt"/> later by a back-off (the engine's own due time, in
+/// the instance's state, is unchanged: a firing is checked against that).
+/// </summary>
+public sealed record TimerRecord(Guid InstanceId, long TimerId, string ElementId, DateTimeOffset DueAt, int Shard = 0, int Attempts = 0);
 
 /// <summary>Something to deliver after the commit: a prompt to a customer, an alert to a person, a ticket to open.</summary>
 public sealed record OutboxRecord

@@ -23,11 +23,19 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<ContactCenterDbConte
     }
 }
 
-/// <summary>Ready when the timer scheduler runs (started, not in standby, not shut down).</summary>
+/// <summary>
+/// Ready when the timer scheduler runs (started, not in standby, not shut down), or when this node
+/// is set not to fire timers at all (<c>ContactCenter:RunScheduler=false</c>).
+/// </summary>
 internal sealed class SchedulerHealthCheck(IServiceProvider services, TimerSchedulingOptions options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!options.StartWithHost)
+        {
+            return HealthCheckResult.Healthy($"scheduler {options.SchedulerName} is off on this node: it fires no timers");
+        }
+
         var factory = services.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName);
         var scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
         if (scheduler is null)

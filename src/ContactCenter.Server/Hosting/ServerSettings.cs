@@ -6,7 +6,7 @@ public sealed class ServerSettings
     /// <summary>The configuration section these settings are read from.</summary>
     public const string Section = "ContactCenter";
 
-    /// <summary>The data folder: the database, the Quartz database, logs and <c>demo-users.json</c>. Default is <c>./data</c>, resolved against the current directory.</summary>
+    /// <summary>The data folder: the database, logs and <c>demo-users.json</c>. Default is <c>./data</c>, resolved against the current directory.</summary>
     public string DataFolder { get; set; } = Path.Combine(".", "data");
 
     /// <summary>The workflows folder imported at start-up. Default is <c>./workflows</c>, resolved against the current directory.</summary>
@@ -17,6 +17,12 @@ public sealed class ServerSettings
 
     /// <summary>Whether the server delivers the outbox in the background. Default is true.</summary>
     public bool RunOutbox { get; set; } = true;
+
+    /// <summary>
+    /// Whether this server fires due timers (runs the Quartz drain jobs). Default is true; false for
+    /// a node that only answers requests, and for tests that fire timers by hand.
+    /// </summary>
+    public bool RunScheduler { get; set; } = true;
 
     /// <summary>Largest JSON request body, in bytes. Default is 256 KiB.</summary>
     public long MaxJsonBodyBytes { get; set; } = 256 * 1024;

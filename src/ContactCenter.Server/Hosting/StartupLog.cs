@@ -7,10 +7,9 @@ public static class StartupLog
     {
         ArgumentNullException.ThrowIfNull(settings);
         logger.LogInformation(
-            "ContactCenter data in {DataFolder}: database {DatabasePath}, Quartz {QuartzPath}, logs {LogsFolder}; workflows from {WorkflowsFolder}; demo users' passwords in {DemoUsersFile}",
+            "ContactCenter data in {DataFolder}: database {DatabasePath}, logs {LogsFolder}; workflows from {WorkflowsFolder}; demo users' passwords in {DemoUsersFile}",
             settings.DataPath,
             Path.Combine(settings.DataPath, "contactcenter.db"),
-            Path.Combine(settings.DataPath, "quartz.db"),
             settings.LogsPath,
             settings.WorkflowsPath,
             settings.DemoUsersFile);

@@ -94,6 +94,7 @@ public sealed class InstanceReplayerTests
         await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems[0].Id, null, null, "agent.sari");
         state = await runtime.GetStateAsync(chat.Id);
         state.Timers.Should().NotBeEmpty("the greeting starts the silence ladder");
+        fixture.Clock.AdvanceTo(state.Timers[0].DueAt);
         await runtime.FireAsync(chat.Id, state.Timers[0].Id);
         await runtime.DeliverMessageAsync(chat.Id, "Halo, masih", "m-1", "c-42");
         state = await runtime.GetStateAsync(chat.Id);

@@ -3,11 +3,13 @@ using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Timers;
+using Microsoft.Extensions.DependencyInjection;
 using FluentAssertions;
 
 namespace ContactCenter.Runtime.Tests.Integration;
 
-/// <summary>The runtime on real SQLite files and a real Quartz scheduler, across restarts.</summary>
+/// <summary>The runtime on a real SQLite file, its timers drained by a real Quartz scheduler, across restarts.</summary>
 public class InstanceRuntimeTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -35,7 +37,7 @@ public class InstanceRuntimeTests
 
         var pending = await fixture.Store.ListPendingTimersAsync();
         pending.Should().ContainSingle().Which.DueAt.Should().BeCloseTo(after.UpdatedAt.AddMinutes(1), TimeSpan.FromSeconds(1));
-        (await fixture.Scheduler.ListScheduledAsync()).Should().ContainSingle().Which.Should().Be((instance.Id, pending[0].TimerId));
+        pending[0].Shard.Should().Be(TimerShards.Of(instance.Id, new TimerOptions().Shards), "the row carries the shard whose drain fires it");
         var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
         journal.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, (int)after.Version).Select(i => (long)i));
         WorkflowEngine.Fold(journal).ToJson().Should().Be(after.Snapshot);
@@ -82,41 +84,26 @@ public class InstanceRuntimeTests
     }
 
     [Fact]
-    public async Task Timers_TriggerLostBetweenCommitAndArming_IsReArmedAtStartUp()
-    {
-        await using var fixture = new RuntimeFixture();
-        fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 3));
-        await fixture.StartAsync();
-        var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
-        var timer = (await fixture.Store.ListPendingTimersAsync()).Single();
-
-        // The window of the architecture's step 2: the timer is committed, its trigger is gone.
-        await fixture.Scheduler.UnscheduleAsync(instance.Id, timer.TimerId);
-        var orphan = new TimerRecord(Guid.CreateVersion7(), 99, "ghost", DateTimeOffset.UtcNow.AddHours(1));
-        await fixture.Scheduler.ScheduleAsync(orphan);
-        var (armed, removed) = await fixture.Runtime.RecoverTimersAsync();
-
-        armed.Should().Be(1);
-        removed.Should().Be(1);
-        (await fixture.Scheduler.ListScheduledAsync()).Should().ContainSingle().Which.Should().Be((instance.Id, timer.TimerId));
-        (await RuntimeFixture.EventuallyAsync(async () => (await fixture.Runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed, Patience)).Should().BeTrue();
-    }
-
-    [Fact]
-    public async Task Fire_SameTimerTwice_SecondIsANoOp()
+    public async Task Fire_BeforeDue_IsNotDue_ThenOnceAtDue_ThenNotPending()
     {
         await using var fixture = new RuntimeFixture();
         fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 2, seconds: 600));
-        await fixture.StartAsync();
+        var clock = new SkewClock();
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
         var timer = (await fixture.Store.ListPendingTimersAsync()).Single();
 
-        await fixture.Runtime.FireAsync(instance.Id, timer.TimerId);
+        (await fixture.Runtime.FireAsync(instance.Id, timer.TimerId)).Should().Be(new TimerFiring(TimerFiringOutcome.NotDue, timer.DueAt));
+        (await fixture.Runtime.GetAsync(instance.Id)).Version.Should().Be(instance.Version, "an early firing writes nothing");
+
+        clock.AdvanceTo(timer.DueAt);
+        (await fixture.Runtime.FireAsync(instance.Id, timer.TimerId)).Outcome.Should().Be(TimerFiringOutcome.Fired);
         var afterFirst = await fixture.Runtime.GetAsync(instance.Id);
-        await fixture.Runtime.FireAsync(instance.Id, timer.TimerId);
+        (await fixture.Runtime.FireAsync(instance.Id, timer.TimerId)).Outcome.Should().Be(TimerFiringOutcome.NotPending);
 
         (await fixture.Runtime.GetAsync(instance.Id)).Version.Should().Be(afterFirst.Version);
         (await fixture.Runtime.ReadJournalAsync(instance.Id)).OfType<PromptSent>().Should().ContainSingle();
+        (await fixture.Runtime.FireAsync(Guid.CreateVersion7(), 1)).Outcome.Should().Be(TimerFiringOutcome.InstanceMissing);
     }
 
     [Fact]

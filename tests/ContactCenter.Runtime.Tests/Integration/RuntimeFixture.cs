@@ -3,6 +3,7 @@ using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace ContactCenter.Runtime.Tests.Integration;
 
 /// <summary>
 /// A temp folder with a data folder and a workflows folder, and real hosts on them: EF Core on a
-/// SQLite file, Quartz on a SQLite file. Hosts can be started, stopped and started again on the
+/// SQLite file, its timer rows drained by Quartz. Hosts can be started, stopped and started again on the
 /// same files, as a process restart would.
 /// </summary>
 internal sealed class RuntimeFixture : IAsyncDisposable
@@ -44,14 +45,22 @@ internal sealed class RuntimeFixture : IAsyncDisposable
 
     public IInstanceStore Store => Host!.Services.GetRequiredService<IInstanceStore>();
 
-    public ITimerScheduler Scheduler => Host!.Services.GetRequiredService<ITimerScheduler>();
+    public ITimerStore Timers => Host!.Services.GetRequiredService<ITimerStore>();
+
+    public TimerDrain Drain => Host!.Services.GetRequiredService<TimerDrain>();
 
     public OutboxDispatcher Outbox => Host!.Services.GetRequiredService<OutboxDispatcher>();
 
+    /// <summary>The hosts' clock unless a test registers its own: the real one, movable forward past a timer's due time.</summary>
+    public SkewClock Clock { get; } = new();
+
     public void AddWorkflow(string fileName, string bpmn) => File.WriteAllText(Path.Combine(WorkflowsFolder, fileName), bpmn);
 
-    /// <summary>Starts a host on the fixture's folders (the outbox loop off, so tests dispatch by hand).</summary>
-    public async Task<IHost> StartAsync(Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Starts a host on the fixture's folders (the outbox loop off, so tests dispatch by hand);
+    /// without <paramref name="scheduler"/> no drain runs and tests fire timers by hand.
+    /// </summary>
+    public async Task<IHost> StartAsync(Action<IServiceCollection>? services = null, bool scheduler = true)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -60,7 +69,9 @@ internal sealed class RuntimeFixture : IAsyncDisposable
             o.DataFolder = DataFolder;
             o.WorkflowsFolder = WorkflowsFolder;
             o.RunOutbox = false;
+            o.RunScheduler = scheduler;
         });
+        builder.Services.AddSingleton<TimeProvider>(Clock);
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

@@ -80,7 +80,6 @@ public sealed class TicketSlaTests
         var state = await fixture.Runtime.GetStateAsync(ticket.Id);
         state.Timers.Where(t => t.SlaPolicy is not null).Should().HaveCount(2).And.OnlyContain(t => t.Held);
         (await fixture.Store.ListPendingTimersAsync()).Should().NotContain(t => t.InstanceId == ticket.Id, "a held timer has no pending row");
-        (await fixture.Scheduler.ListScheduledAsync()).Should().NotContain(s => s.InstanceId == ticket.Id, "nor a trigger");
         (await sla.GetAsync(ticket.Id, clock.GetUtcNow())).Snapshot.Should().Match<SlaSnapshot>(s => s.IsPaused && s.BreachDue == null);
         (await fixture.Runtime.FireAsync(ticket.Id, before["Event_SlaBreach"].Id).ContinueWith(_ => fixture.Runtime.GetStateAsync(ticket.Id)).Unwrap())
             .Timers.Should().HaveCount(2, "a stale trigger of a held timer fires nothing");
@@ -92,8 +91,17 @@ public sealed class TicketSlaTests
         var after = await SlaTimersAsync(fixture, ticket.Id);
         after["Event_SlaBreach"].DueAt.Should().Be(new DateTimeOffset(2026, 12, 17, 9, 0, 0, Wib));
         after["Event_SlaWarning"].DueAt.Should().Be(new DateTimeOffset(2026, 12, 14, 13, 30, 0, Wib));
-        (await fixture.Scheduler.ListScheduledAsync()).Where(s => s.InstanceId == ticket.Id).Select(s => s.TimerId)
-            .Should().BeEquivalentTo(after.Values.Select(t => t.Id), "both timers have a trigger again");
+        (await fixture.Store.ListPendingTimersAsync()).Where(t => t.InstanceId == ticket.Id).Select(t => (t.TimerId, t.DueAt))
+            .Should().BeEquivalentTo(after.Values.Select(t => (t.Id, t.DueAt)), "both timers have a pending row again, at their new due times");
+
+        // A stale firing between the old and the new deadline (a scheduler that picked the old
+        // one before the resume moved it): a minute past the old warning, days before the new one.
+        // It changes nothing: no early warning, the timer stays armed.
+        clock.SetUtcNow(before["Event_SlaWarning"].DueAt.AddMinutes(1));
+        var stale = await fixture.Runtime.FireAsync(ticket.Id, after["Event_SlaWarning"].Id);
+        stale.Should().Be(new TimerFiring(TimerFiringOutcome.NotDue, after["Event_SlaWarning"].DueAt));
+        (await SlaTimersAsync(fixture, ticket.Id)).Should().BeEquivalentTo(after, "both timers are still pending at their new due times");
+        (await fixture.Runtime.ReadJournalAsync(ticket.Id)).OfType<TimerFired>().Should().BeEmpty();
 
         var journal = await fixture.Runtime.ReadJournalAsync(ticket.Id);
         journal.OfType<Annotated>().Select(a => a.Kind).Should().Equal(TicketSla.PausedKind, TicketSla.ResumedKind);

@@ -67,7 +67,9 @@ public sealed class RetentionPolicyTests
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var chat = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-9", Agent = "agent.sari" });
         await fixture.Runtime.CompleteWorkItemAsync(chat.Id, (await fixture.Runtime.GetStateAsync(chat.Id)).WorkItems[0].Id, null, null, "agent.sari");
-        await fixture.Runtime.FireAsync(chat.Id, (await fixture.Runtime.GetStateAsync(chat.Id)).Timers[0].Id);
+        var silence = (await fixture.Runtime.GetStateAsync(chat.Id)).Timers[0];
+        clock.SetUtcNow(silence.DueAt);
+        await fixture.Runtime.FireAsync(chat.Id, silence.Id);
         await fixture.Runtime.CancelAsync(chat.Id, "tes", "agent.sari");
         var outbox = fixture.Host!.Services.GetRequiredService<IOutboxStore>();
         var waiting = (await outbox.ListDueAsync(DateTimeOffset.MaxValue, 100)).Where(o => o.InstanceId == chat.Id).ToList();

@@ -102,12 +102,12 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         var chat = await Conversation.StartAsync(sari, "live-chat", "silent-1");
         await chat.CompleteAsync("Task_SalamPembuka");
 
-        // No answer: the one-minute timer fires three times (2a, 2b, then the 2c close), as Quartz would.
+        // No answer: the one-minute timer fires three times (2a, 2b, then the 2c close), each at its due time.
         var runtime = server.Services.GetRequiredService<InstanceRuntime>();
         for (var prompt = 0; prompt < 3; prompt++)
         {
             var state = await runtime.GetStateAsync(chat.Id);
-            await runtime.FireAsync(chat.Id, state.Timers.Single(t => t.SlaPolicy is null).Id);
+            await server.FireAtDueAsync(chat.Id, state.Timers.Single(t => t.SlaPolicy is null).Id);
         }
 
         var after = await leader.GetJsonAsync($"/api/dashboard/overview?date={Today()}");
@@ -121,7 +121,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
     {
         using var leader = await server.ClientForAsync("leader.rina");
         using var sari = await server.ClientForAsync("agent.sari");
-        var from = DateTimeOffset.UtcNow;
+        var from = server.Clock.GetUtcNow();
         var first = await Conversation.StartAsync(sari, "whatsapp", "+6281300000011");
         await first.CompleteAsync("Task_SalamPembuka");
         await first.CustomerSaysAsync("Saya mau tanya gadai emas", "hm-1");
@@ -129,7 +129,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         var second = await Conversation.StartAsync(sari, "whatsapp", "+6281300000012");
         await second.CompleteAsync("Task_SalamPembuka");
         await second.CustomerSaysAsync("Halo", "hm-2");
-        var to = DateTimeOffset.UtcNow.AddMilliseconds(1);
+        var to = server.Clock.GetUtcNow().AddMilliseconds(1);
 
         foreach (var key in new[] { "whatsapp", "still-connected" })
         {
@@ -164,7 +164,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         var weekTo = week.GetProperty("to").GetDateTimeOffset();
         TimeZoneInfo.ConvertTime(weekFrom, Jakarta).TimeOfDay.Should().Be(TimeSpan.Zero);
         (weekTo - weekFrom).Should().Be(TimeSpan.FromDays(7));
-        weekTo.Should().BeAfter(DateTimeOffset.UtcNow);
+        weekTo.Should().BeAfter(server.Clock.GetUtcNow());
         week.GetProperty("instances").GetInt32().Should().BeGreaterThanOrEqualTo(2);
         var today = await leader.GetJsonAsync("/api/dashboard/heatmap?definitionKey=whatsapp");
         today.GetProperty("period").GetString().Should().Be("today");
@@ -177,11 +177,11 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         using var leader = await server.ClientForAsync("leader.rina");
         using var budi = await server.ClientForAsync("agent.budi");
         using var tier2 = await server.ClientForAsync("tier2.dewi");
-        server.TicketClock.AdjustTime(DateTimeOffset.UtcNow);
+        server.TicketClock.AdjustTime(server.Clock.GetUtcNow());
         var (_, ticketId) = await TicketApiTests.RaiseComplaintAsync(budi, tier2, "+6281300000021", priority: "Sedang");
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var now = DateTimeOffset.UtcNow;
+        var now = server.Clock.GetUtcNow();
         for (var hours = 0; hours <= 40 * 24 && !seen.Contains("Breached"); hours += 6)
         {
             server.TicketClock.AdjustTime(now.AddHours(hours));
@@ -207,7 +207,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         }
 
         seen.Should().Equal("OnTrack", "AtRisk", "Breached");
-        server.TicketClock.AdjustTime(DateTimeOffset.UtcNow);
+        server.TicketClock.AdjustTime(server.Clock.GetUtcNow());
     }
 
     [Fact]
@@ -297,7 +297,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
 
     private static string Q(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O"));
 
-    private static string Today() => TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Jakarta).ToString("yyyy-MM-dd");
+    private string Today() => TimeZoneInfo.ConvertTime(server.Clock.GetUtcNow(), Jakarta).ToString("yyyy-MM-dd");
 
     private static int Hour(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Jakarta).Hour;
 

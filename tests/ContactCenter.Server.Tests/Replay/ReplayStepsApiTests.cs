@@ -139,7 +139,7 @@ public sealed class ReplayStepsApiTests(ServerFixture server, ITestOutputHelper 
     {
         var runtime = server.Services.GetRequiredService<InstanceRuntime>();
         var state = await runtime.GetStateAsync(instanceId);
-        await runtime.FireAsync(instanceId, state.Timers.Single(t => t.SlaPolicy is null).Id);
+        await server.FireAtDueAsync(instanceId, state.Timers.Single(t => t.SlaPolicy is null).Id);
     }
 
     /// <summary>The step's state says what the engine's fold says: status, tokens, open work items, timers, waits and variables.</summary>

@@ -1,0 +1,129 @@
+using ContactCenter.Engine;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Hosting;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Timers;
+using ContactCenter.Scheduling;
+using FluentAssertions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Quartz;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace ContactCenter.Scheduling.Tests;
+
+/// <summary>
+/// The real registration on a real host: Quartz runs one drain job per shard, and a committed
+/// timer fires once, when the runtime's clock reaches its due time and not before.
+/// </summary>
+public sealed class SchedulerJobsTests : IAsyncLifetime
+{
+    private readonly string root = Directory.CreateTempSubdirectory("cc-scheduling-").FullName;
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+    private IHost? host;
+
+    public async Task InitializeAsync()
+    {
+        var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitOneMinute);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddContactCenter(o =>
+        {
+            o.DataFolder = Path.Combine(root, "data");
+            o.WorkflowsFolder = workflows;
+            o.RunOutbox = false;
+            o.Timers = new TimerOptions { Shards = 4, PollInterval = TimeSpan.FromMilliseconds(50) };
+        });
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        host = builder.Build();
+        await host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Scheduler_RunsOneDrainJobPerShard()
+    {
+        var scheduler = await Scheduler();
+
+        var jobs = await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("timers"));
+
+        jobs.Select(j => j.Name).Should().BeEquivalentTo(["timer-shard-0", "timer-shard-1", "timer-shard-2", "timer-shard-3"]);
+        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= 8)).Should().BeTrue("each shard's job runs on its repeating trigger");
+    }
+
+    [Fact]
+    public async Task CommittedTimer_FiresOnceWhenDue_NotBefore()
+    {
+        var scheduler = await Scheduler();
+        var runtime = host!.Services.GetRequiredService<InstanceRuntime>();
+        var instance = await runtime.StartAsync(new StartRequest { DefinitionKey = "wait", Channel = "test" });
+        var timer = (await runtime.GetStateAsync(instance.Id)).Timers.Single();
+
+        // Several rounds of every shard's drain pass while the clock stands before the due time.
+        var executed = (await scheduler.GetMetadata()).JobsExecuted;
+        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= executed + 12)).Should().BeTrue();
+        (await runtime.GetAsync(instance.Id)).Status.Should().Be(InstanceStatus.Running, "nothing fires before its due time");
+
+        clock.SetUtcNow(timer.DueAt);
+        (await Until(async () => (await runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed)).Should().BeTrue("the drain of its shard fires it once due");
+
+        executed = (await scheduler.GetMetadata()).JobsExecuted;
+        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= executed + 12)).Should().BeTrue();
+        (await runtime.ReadJournalAsync(instance.Id)).OfType<TimerFired>().Should().ContainSingle();
+        (await host.Services.GetRequiredService<IInstanceStore>().ListPendingTimersAsync()).Should().BeEmpty("the row went with the firing's commit");
+    }
+
+    private async Task<IScheduler> Scheduler()
+    {
+        var options = host!.Services.GetRequiredService<TimerSchedulingOptions>();
+        return await host.Services.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName).GetScheduler()
+            ?? throw new InvalidOperationException("no scheduler");
+    }
+
+    /// <summary>Polls a condition for up to 20 s (the machine may be busy), without sleeping a fixed time.</summary>
+    private static async Task<bool> Until(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return await condition();
+    }
+
+    private const string WaitOneMinute = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-wait">
+          <bpmn:process id="wait" name="Wait a minute" isExecutable="true">
+            <bpmn:startEvent id="S" />
+            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="T" />
+            <bpmn:intermediateCatchEvent id="T" name="1 menit"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f2" sourceRef="T" targetRef="E" />
+            <bpmn:endEvent id="E" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+}
