@@ -14,6 +14,28 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --dashboard [--conversations 2000] [--runs 20]
+// and the whole server over HTTP, as a child process (see HttpLoad.cs; build the server in Release first):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --crash [--rounds 3]
+if (args.Contains("--http"))
+{
+    Environment.ExitCode = await HttpLoad.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--idle-memory"))
+{
+    Environment.ExitCode = await HttpLoad.IdleMemoryAsync(args);
+    return;
+}
+
+if (args.Contains("--crash"))
+{
+    Environment.ExitCode = await HttpLoad.CrashAsync(args);
+    return;
+}
+
 if (args.Contains("--dashboard"))
 {
     Environment.ExitCode = await DashboardLoad.RunAsync(args);
