@@ -239,7 +239,7 @@ internal static class HttpLoad
     /// <summary>The CLI's <c>replay --all</c> on the data folder: whether it exited 0, and its totals line.</summary>
     private static async Task<(bool Ok, string Line)> ReplayAllAsync(string data)
     {
-        var cli = Path.Combine(RepoPaths.Root, "src", "ContactCenter.Cli", "bin", "Release", "net10.0", "ContactCenter.Cli.dll");
+        var cli = Path.Combine(RepoPaths.Root, "src", "ContactCenter.Cli", "bin", "Release", "net10.0", "contactcenter.dll");
         if (!File.Exists(cli))
         {
             return (false, $"{cli} is missing: dotnet build src/ContactCenter.Cli -c Release");

@@ -17,6 +17,8 @@ internal sealed class AckLedger
 
     public int Commands => _instances.Values.Sum(a => a.Commands);
 
+    public IReadOnlyList<Guid> AllInstances => [.. _instances.Keys];
+
     /// <summary>Conversations whose client lost the server mid-conversation (a kill), and the quiet ones left to their timers.</summary>
     public IReadOnlyList<Guid> WaitingOnServer => [.. _instances.Where(p => p.Value.Interrupted || p.Value.Quiet).Select(p => p.Key)];
 

@@ -199,7 +199,9 @@ internal sealed class ConversationLoad : IDisposable
                 Ledger.Interrupted(id);
             }
 
-            return Stats.Ended(_server.Process.HasExited ? ConversationEnd.ServerGone : ConversationEnd.Failed);
+
+            // A killed process may not be reaped yet when its sockets already fail.
+            return Stats.Ended(_server.Process.WaitForExit(TimeSpan.FromSeconds(2)) ? ConversationEnd.ServerGone : ConversationEnd.Failed);
         }
     }
 
