@@ -44,6 +44,7 @@ internal static class HttpLoad
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"server pid {server.Id} on {server.BaseAddress} (Release), data {root}/data; {concurrency} concurrent conversations for {seconds} s, whatsapp and live-chat alternating, every {quietEvery}th customer quiet after the greeting, silence {silence.TotalSeconds:N0} s"));
                 await WarmUpAsync(server);
+                await CeilingAsync(server, concurrency);
 
                 var stats = new LoadStats();
                 var ledger = new AckLedger();
@@ -59,7 +60,7 @@ internal static class HttpLoad
                 clock.Stop();
                 var cpu = server.CpuTime() - cpuBefore;
                 var rssAfter = server.ResidentBytes();
-                var rssPeak = PeakResidentBytes(server.Id);
+                var rssPeak = server.PeakResidentBytes();
                 await server.StopAsync(TimeSpan.FromSeconds(30)); // checkpoints the WAL and flushes the logs
                 var db = DatabaseBytes(root);
                 var logs = LogBytes(root) - logsBefore;
@@ -123,7 +124,7 @@ internal static class HttpLoad
             var waiting = stats.Count(ConversationEnd.Quiet);
             var perTenThousand = (after - before) / (double)Math.Max(1, waiting) * 10_000;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{waiting:N0} conversations waiting (started in {clock.Elapsed.TotalSeconds:N1} s, {stats.Count(ConversationEnd.Failed)} failed); RSS {Mb(before)} before, {Mb(after)} 10 s after; peak {Mb(PeakResidentBytes(server.Id))}"));
+                $"{waiting:N0} conversations waiting (started in {clock.Elapsed.TotalSeconds:N1} s, {stats.Count(ConversationEnd.Failed)} failed); RSS {Mb(before)} before, {Mb(after)} 10 s after; peak {Mb(server.PeakResidentBytes())}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RSS growth: {perTenThousand / (BytesPerKb * BytesPerKb):N1} MB per 10,000 waiting conversations ({(after - before) / (double)Math.Max(1, waiting) / BytesPerKb:N1} KB each)"));
             if (clock.Elapsed > silence)
@@ -236,6 +237,36 @@ internal static class HttpLoad
         await warmUp.RunAsync(4, window.Token);
     }
 
+    /// <summary>
+    /// The ceiling of this client and Kestrel on these cores, measured in the same run: the
+    /// anonymous <c>GET /health/live</c> at the same concurrency for 5 seconds (the whole
+    /// pipeline, no database). Its CPU per request times the requests a conversation makes is
+    /// the floor under the server's CPU per conversation.
+    /// </summary>
+    private static async Task CeilingAsync(ServerProcess server, int concurrency)
+    {
+        using var client = server.NewClient();
+        var latencies = new List<double>[concurrency];
+        var cpuBefore = server.CpuTime();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => Task.Run(async () =>
+        {
+            var mine = latencies[i] = [];
+            while (clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+                await response.Content.ReadAsByteArrayAsync();
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })));
+        clock.Stop();
+        var cpu = server.CpuTime() - cpuBefore;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ceiling, GET /health/live at {concurrency} concurrent for {clock.Elapsed.TotalSeconds:N0} s: {all.Length / clock.Elapsed.TotalSeconds:N0} requests/s, p50 {P(all, 0.50):N1} ms, p99 {P(all, 0.99):N1} ms, server {cpu.TotalMilliseconds / Math.Max(1, all.Length):N3} CPU-ms per request"));
+    }
+
     /// <summary>The CLI's <c>replay --all</c> on the data folder: whether it exited 0, and its totals line.</summary>
     private static async Task<(bool Ok, string Line)> ReplayAllAsync(string data)
     {
@@ -281,19 +312,6 @@ internal static class HttpLoad
     {
         var logs = Path.Combine(root, "data", "logs");
         return Directory.Exists(logs) ? Directory.GetFiles(logs).Sum(f => new FileInfo(f).Length) : 0;
-    }
-
-    private static long PeakResidentBytes(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * BytesPerKb;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

@@ -139,18 +139,10 @@ internal sealed partial class ServerProcess : IDisposable
     }
 
     /// <summary>The server's resident set size in bytes (<c>VmRSS</c> of <c>/proc/&lt;pid&gt;/status</c>).</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
-            }
-        }
+    public long ResidentBytes() => StatusBytes("VmRSS:");
 
-        return 0;
-    }
+    /// <summary>The server's largest resident set size so far, in bytes (<c>VmHWM</c>).</summary>
+    public long PeakResidentBytes() => StatusBytes("VmHWM:");
 
     /// <summary>CPU time the server used so far, user plus system (<c>utime + stime</c> of <c>/proc/&lt;pid&gt;/stat</c>).</summary>
     public TimeSpan CpuTime()
@@ -192,6 +184,19 @@ internal sealed partial class ServerProcess : IDisposable
     {
         Kill();
         Process.Dispose();
+    }
+
+    private long StatusBytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
