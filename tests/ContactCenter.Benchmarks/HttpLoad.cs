@@ -171,9 +171,10 @@ internal static class HttpLoad
                 {
                     if (round > 1)
                     {
+                        // The ladders go on from the restart: list their timers first, before they run out.
+                        var timers = await AckLedger.SilenceTimersAsync(reader, ledger.WaitingOnServer);
                         var lost = await ledger.MissingAsync(reader);
                         missing.AddRange(lost);
-                        var timers = await AckLedger.SilenceTimersAsync(reader, ledger.WaitingOnServer);
                         pending.AddRange(timers);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"restart {round - 1}: {ledger.Instances:N0} conversations, {ledger.Commands:N0} acknowledged commands checked, {lost.Count} missing; {timers.Count} silence timers pending"));

@@ -22,13 +22,6 @@ internal sealed class AckLedger
     /// <summary>Conversations whose client lost the server mid-conversation (a kill), and the quiet ones left to their timers.</summary>
     public IReadOnlyList<Guid> WaitingOnServer => [.. _instances.Where(p => p.Value.Interrupted || p.Value.Quiet).Select(p => p.Key)];
 
-    public void Started(Guid instanceId, string agent, string channel)
-    {
-        var acked = Get(instanceId);
-        acked.Agent = agent;
-        acked.Channel = channel;
-    }
-
     public void MessageAccepted(Guid instanceId, string messageId)
     {
         var acked = Get(instanceId);
@@ -148,10 +141,6 @@ internal sealed class AckLedger
         public List<long> WorkItems { get; } = [];
 
         public long Version { get; set; }
-
-        public string? Agent { get; set; }
-
-        public string? Channel { get; set; }
 
         public bool Quiet { get; set; }
 

@@ -142,7 +142,6 @@ internal sealed class ConversationLoad : IDisposable
                 return Stats.Ended(ConversationEnd.Failed);
             }
 
-            Ledger.Started(instanceId.Value, agentName, channel);
             for (var step = 0; step < 40; step++)
             {
                 using var current = state;
