@@ -18,39 +18,18 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --crash [--rounds 3]
-if (args.Contains("--http"))
+(string Flag, Func<string[], Task<int>> Run)[] loadModes =
+[
+    ("--http", HttpLoad.RunAsync),
+    ("--idle-memory", HttpLoad.IdleMemoryAsync),
+    ("--crash", HttpLoad.CrashAsync),
+    ("--dashboard", DashboardLoad.RunAsync),
+    ("--commands", RuntimeThroughput.RunAsync),
+    ("--timers", TimerLateness.RunAsync),
+];
+if (loadModes.FirstOrDefault(m => args.Contains(m.Flag)) is { Run: { } run })
 {
-    Environment.ExitCode = await HttpLoad.RunAsync(args);
-    return;
-}
-
-if (args.Contains("--idle-memory"))
-{
-    Environment.ExitCode = await HttpLoad.IdleMemoryAsync(args);
-    return;
-}
-
-if (args.Contains("--crash"))
-{
-    Environment.ExitCode = await HttpLoad.CrashAsync(args);
-    return;
-}
-
-if (args.Contains("--dashboard"))
-{
-    Environment.ExitCode = await DashboardLoad.RunAsync(args);
-    return;
-}
-
-if (args.Contains("--commands"))
-{
-    Environment.ExitCode = await RuntimeThroughput.RunAsync(args);
-    return;
-}
-
-if (args.Contains("--timers"))
-{
-    Environment.ExitCode = await TimerLateness.RunAsync(args);
+    Environment.ExitCode = await run(args);
     return;
 }
 
