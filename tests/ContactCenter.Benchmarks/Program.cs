@@ -14,21 +14,22 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --dashboard [--conversations 2000] [--runs 20]
-if (args.Contains("--dashboard"))
+// and the whole server over HTTP, as a child process (see HttpLoad.cs; build the server in Release first):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --crash [--rounds 3]
+(string Flag, Func<string[], Task<int>> Run)[] loadModes =
+[
+    ("--http", HttpLoad.RunAsync),
+    ("--idle-memory", HttpLoad.IdleMemoryAsync),
+    ("--crash", HttpLoad.CrashAsync),
+    ("--dashboard", DashboardLoad.RunAsync),
+    ("--commands", RuntimeThroughput.RunAsync),
+    ("--timers", TimerLateness.RunAsync),
+];
+if (loadModes.FirstOrDefault(m => args.Contains(m.Flag)) is { Run: { } run })
 {
-    Environment.ExitCode = await DashboardLoad.RunAsync(args);
-    return;
-}
-
-if (args.Contains("--commands"))
-{
-    Environment.ExitCode = await RuntimeThroughput.RunAsync(args);
-    return;
-}
-
-if (args.Contains("--timers"))
-{
-    Environment.ExitCode = await TimerLateness.RunAsync(args);
+    Environment.ExitCode = await run(args);
     return;
 }
 
