@@ -80,4 +80,52 @@ public sealed class AgentConsoleTests(WebAppFixture app)
         await page.WaitForURLAsync("**/login");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Console_OlderAnswerLandsAfterNewerOne_KeepsTheNewerStep()
+    {
+        var page = await app.NewPageAsync();
+        await page.SignInAsync(app, "agent.sari");
+        var started = await page.APIRequest.PostAsync("/api/instances", new() { DataObject = new { channel = "whatsapp", customerRef = "+6281299990002" } });
+        Assert.True(started.Ok, await started.TextAsync());
+        var id = (await started.JsonAsync())!.Value.GetProperty("id").GetGuid();
+
+        // The console's first read of the conversation is answered with the state of that moment
+        // (the greeting open), but the answer is held back until a newer read has been drawn.
+        var instanceUrl = $"{app.BaseUrl}/api/instances/{id}";
+        var heldRead = new TaskCompletionSource<(IRoute Route, IAPIResponse Response)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url == instanceUrl, async route =>
+        {
+            if (heldRead.Task.IsCompleted)
+            {
+                await route.FallbackAsync();
+                return;
+            }
+
+            heldRead.SetResult((route, await route.FetchAsync()));
+        });
+        await page.TrackFetchesAsync();
+        await page.GotoAsync($"/console/{id}");
+        var (held, oldAnswer) = await heldRead.Task;
+        await Expect(page.Locator(".live")).ToHaveTextAsync("Langsung");
+
+        // The greeting is completed (as from another tab); the live event makes the console read again.
+        var greeting = (await oldAnswer.JsonAsync())!.Value.GetProperty("tasks")[0];
+        Assert.Equal("Task_SalamPembuka", greeting.GetProperty("elementId").GetString());
+        var version = (await oldAnswer.JsonAsync())!.Value.GetProperty("version").GetInt64();
+        var completed = await page.APIRequest.PostAsync(
+            $"/api/instances/{id}/tasks/{greeting.GetProperty("id").GetInt64()}/complete",
+            new() { DataObject = new { outcome = (string?)null, data = (object?)null, expectedVersion = version } });
+        Assert.True(completed.Ok, await completed.TextAsync());
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await page.DiagramShowsAsync("Event_Timer1");
+
+        // The old answer lands last: the console must not go back to the greeting.
+        await held.FulfillAsync(new() { Response = oldAnswer });
+        await page.FetchesHandledAsync();
+        await Expect(page.Task("Task_SalamPembuka")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await Expect(page.GetByTestId("diagram")).ToHaveAttributeAsync("data-current", "Event_Timer1");
+        await page.Context.CloseAsync();
+    }
 }

@@ -52,6 +52,30 @@ internal static partial class Browser
         await Expect(diagram.Locator($"g.djs-element.cc-current[data-element-id='{elementId}']")).ToHaveCountAsync(1);
     }
 
+    /// <summary>
+    /// Counts the app's fetches in the page (from its next load on) until their bodies are read and
+    /// what the app does with them has run, for <see cref="FetchesHandledAsync"/>.
+    /// </summary>
+    public static Task TrackFetchesAsync(this IPage page) => page.AddInitScriptAsync("""
+        (() => {
+          const fetch = window.fetch.bind(window);
+          window.ccFetchesPending = 0;
+          // A macrotask after the body is read runs after every promise continuation the app chained on it.
+          const settle = () => setTimeout(() => window.ccFetchesPending--, 0);
+          window.fetch = (...args) => {
+            window.ccFetchesPending++;
+            return fetch(...args).then(response => {
+              const text = response.text.bind(response);
+              response.text = () => text().finally(settle);
+              return response;
+            }, error => { settle(); throw error; });
+          };
+        })();
+        """);
+
+    /// <summary>Waits until every fetch the app started (after <see cref="TrackFetchesAsync"/>) has been answered and handled.</summary>
+    public static Task FetchesHandledAsync(this IPage page) => page.WaitForFunctionAsync("() => window.ccFetchesPending === 0");
+
     [GeneratedRegex("/console/([0-9a-f-]{36})$")]
     private static partial Regex ConsoleUrl();
 }

@@ -26,6 +26,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   let countdownTick = 0;
   let diagram: FlowDiagram | null = null;
   let view: InstanceView | null = null;
+  // The last sequence of the journal on screen: with view.version, what an answer must not be older than.
+  let shownJournal = 0;
+  // Several reads of the list can be in flight (a filter change, live events); only the last one asked shows.
+  let listRequest = 0;
   let refreshQueued = 0;
   // Open steps and the simulator keep their elements across live re-renders, so what the agent is
   // typing (a complaint, a field, a customer message) survives an update of the conversation.
@@ -72,8 +76,9 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       detail));
 
   async function loadList(): Promise<void> {
+    const request = ++listRequest;
     const items = await api.instances({ ...filter, agent: ctx.me.roles.includes('Agent') ? ctx.me.userName : undefined });
-    if (disposed) return;
+    if (disposed || request !== listRequest) return;
     const rows = items.filter(i => i.channel !== 'ticket' && !i.parentInstanceId);
     mount(list, rows.length === 0 ? h('li.empty', null, t('noConversations')) : rows.map(row));
   }
@@ -97,7 +102,13 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     }
     const [instance, journal] = await Promise.all([api.instance(selectedId), api.journal(selectedId)]);
     if (disposed) return;
+    // Reads run concurrently (a completion, live events, the minute refresh) and the network may
+    // answer them in any order: an older answer landing last would put a completed step back on
+    // screen. Only an answer at least as new as what is shown is drawn.
+    const journalEnd = journal.length > 0 ? journal[journal.length - 1].sequence : 0;
+    if (view && (instance.version < view.version || journalEnd < shownJournal)) return;
     view = instance;
+    shownJournal = journalEnd;
     renderDetail(instance, journal);
   }
 
@@ -238,7 +249,8 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       const { FlowDiagram } = await import('../diagram');
       if (disposed) return;
       diagram ??= new FlowDiagram(box);
-      await diagram.show(key, version, current);
+      // A render that a newer one overtook leaves the marks and these attributes to the newer one.
+      if (!await diagram.show(key, version, current)) return;
       box.dataset.definition = `${key}@${version}`;
       box.dataset.current = current.join(' ');
       box.dataset.ready = 'true';
