@@ -13,7 +13,7 @@ public sealed class AgentConsoleTests(WebAppFixture app)
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync("/console");
-        await page.WaitForURLAsync("**/login");
+        await page.ShowsSignInAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Masuk ke ContactCenter" })).ToBeVisibleAsync();
         await app.ScreenshotAsync(page, "01-sign-in");
 

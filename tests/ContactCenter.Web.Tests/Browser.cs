@@ -10,12 +10,20 @@ internal static partial class Browser
     public static async Task SignInAsync(this IPage page, WebAppFixture app, string userName)
     {
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/login");
+        await page.ShowsSignInAsync();
         await page.GetByLabel("Nama pengguna").FillAsync(userName);
         await page.GetByLabel("Kata sandi").FillAsync(app.PasswordOf(userName));
         await page.GetByRole(AriaRole.Button, new() { Name = "Masuk" }).ClickAsync();
         await Expect(page.GetByTestId("user")).ToContainTextAsync(userName.Split('.')[1], new() { IgnoreCase = true });
     }
+
+    /// <summary>Waits until the app has moved to /login.</summary>
+    /// <remarks>
+    /// The app gets there with history.replaceState once /api/auth/me answers 401, sometimes before
+    /// GotoAsync returns; WaitForURLAsync then waited for a navigation already over (a timeout in one
+    /// of six loaded runs). The assertion polls the page's URL instead.
+    /// </remarks>
+    public static Task ShowsSignInAsync(this IPage page) => Expect(page).ToHaveURLAsync(SignInUrl());
 
     public static ILocator Task(this IPage page, string elementId) => page.Locator($"form[data-testid=task][data-element='{elementId}']");
 
@@ -75,6 +83,9 @@ internal static partial class Browser
 
     /// <summary>Waits until every fetch the app started (after <see cref="TrackFetchesAsync"/>) has been answered and handled.</summary>
     public static Task FetchesHandledAsync(this IPage page) => page.WaitForFunctionAsync("() => window.ccFetchesPending === 0");
+
+    [GeneratedRegex("/login$")]
+    private static partial Regex SignInUrl();
 
     [GeneratedRegex("/console/([0-9a-f-]{36})$")]
     private static partial Regex ConsoleUrl();
