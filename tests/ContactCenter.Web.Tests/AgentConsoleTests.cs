@@ -128,4 +128,34 @@ public sealed class AgentConsoleTests(WebAppFixture app)
         await Expect(page.GetByTestId("diagram")).ToHaveAttributeAsync("data-current", "Event_Timer1");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Console_LiveUpdateWhileTyping_KeepsTheFocusInTheSimulator()
+    {
+        var page = await app.NewPageAsync();
+        await page.TrackFetchesAsync();
+        await page.SignInAsync(app, "agent.sari");
+        var id = await page.StartContactAsync("whatsapp", "+6281299990003");
+        var greeting = page.Task("Task_SalamPembuka");
+        await Expect(greeting).ToBeVisibleAsync();
+        var text = page.GetByTestId("sim-text");
+        await text.FocusAsync();
+        await page.Keyboard.TypeAsync("Halo");
+
+        // The greeting is completed elsewhere (another tab): the live update redraws the screen,
+        // moving the simulator box into the new tree while the agent types in it.
+        var shown = (await (await page.APIRequest.GetAsync($"/api/instances/{id}")).JsonAsync())!.Value;
+        var completed = await page.APIRequest.PostAsync(
+            $"/api/instances/{id}/tasks/{shown.GetProperty("tasks")[0].GetProperty("id").GetInt64()}/complete",
+            new() { DataObject = new { outcome = (string?)null, data = (object?)null, expectedVersion = shown.GetProperty("version").GetInt64() } });
+        Assert.True(completed.Ok, await completed.TextAsync());
+        await Expect(page.GetByTestId("countdown")).ToBeVisibleAsync();
+        await Expect(greeting).ToHaveCountAsync(0);
+        await page.FetchesHandledAsync();
+
+        await Expect(text).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(", masih");
+        await Expect(text).ToHaveValueAsync("Halo, masih");
+        await page.Context.CloseAsync();
+    }
 }

@@ -127,6 +127,11 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       ? (instance.tasks.length > 0 ? instance.tasks.map(task => keptTaskCard(instance, task)) : h('p.waiting', null, t('noOpenTask')))
       : h('p.ended', { 'data-testid': 'ended' }, `${t('conversationEnded')}: ${t(`status_${instance.status}`)}${instance.endReason ? ` (${instance.endReason})` : ''}`);
 
+    // The kept forms are moved into the new tree, and moving an element takes the focus away from
+    // it: keystrokes typed during a live update would go nowhere. The focus and the caret go back
+    // in the same task, before any further input is handled.
+    const focused = document.activeElement instanceof HTMLElement && detail.contains(document.activeElement) ? document.activeElement : null;
+    const caret = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? [focused.selectionStart, focused.selectionEnd] as const : null;
     mount(detail,
       h('div.detail-head', null,
         h('h1', null, h('span.channel', { class: `ch-${instance.channel}` }, t(`ch_${instance.channel}`)), ' ', instance.customerRef ?? ''),
@@ -139,6 +144,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
             running && messagingChannels.has(instance.channel) ? (simulatorForm ??= simulatorBox(instance)) : null)),
         h('div.col', null,
           h('section.panel', null, h('h2', null, t('diagram'), h('small.muted', null, ` · ${t('diagramCurrent')}`)), diagramBox))));
+    if (focused && focused !== document.activeElement && detail.contains(focused)) {
+      focused.focus({ preventScroll: true });
+      if (caret && caret[0] !== null && caret[1] !== null) (focused as HTMLInputElement | HTMLTextAreaElement).setSelectionRange(caret[0], caret[1]);
+    }
     log.scrollTop = log.scrollHeight;
     void showDiagram(instance);
   }
