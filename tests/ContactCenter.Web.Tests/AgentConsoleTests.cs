@@ -13,7 +13,7 @@ public sealed class AgentConsoleTests(WebAppFixture app)
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync("/console");
-        await page.WaitForURLAsync("**/login");
+        await page.ShowsSignInAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Masuk ke ContactCenter" })).ToBeVisibleAsync();
         await app.ScreenshotAsync(page, "01-sign-in");
 
@@ -78,6 +78,84 @@ public sealed class AgentConsoleTests(WebAppFixture app)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Keluar" }).ClickAsync();
         await page.WaitForURLAsync("**/login");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Console_OlderAnswerLandsAfterNewerOne_KeepsTheNewerStep()
+    {
+        var page = await app.NewPageAsync();
+        await page.SignInAsync(app, "agent.sari");
+        var started = await page.APIRequest.PostAsync("/api/instances", new() { DataObject = new { channel = "whatsapp", customerRef = "+6281299990002" } });
+        Assert.True(started.Ok, await started.TextAsync());
+        var id = (await started.JsonAsync())!.Value.GetProperty("id").GetGuid();
+
+        // The console's first read of the conversation is answered with the state of that moment
+        // (the greeting open), but the answer is held back until a newer read has been drawn.
+        var instanceUrl = $"{app.BaseUrl}/api/instances/{id}";
+        var heldRead = new TaskCompletionSource<(IRoute Route, IAPIResponse Response)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url == instanceUrl, async route =>
+        {
+            if (heldRead.Task.IsCompleted)
+            {
+                await route.FallbackAsync();
+                return;
+            }
+
+            heldRead.SetResult((route, await route.FetchAsync()));
+        });
+        await page.TrackFetchesAsync();
+        await page.GotoAsync($"/console/{id}");
+        var (held, oldAnswer) = await heldRead.Task;
+        await Expect(page.Locator(".live")).ToHaveTextAsync("Langsung");
+
+        // The greeting is completed (as from another tab); the live event makes the console read again.
+        var greeting = (await oldAnswer.JsonAsync())!.Value.GetProperty("tasks")[0];
+        Assert.Equal("Task_SalamPembuka", greeting.GetProperty("elementId").GetString());
+        var version = (await oldAnswer.JsonAsync())!.Value.GetProperty("version").GetInt64();
+        var completed = await page.APIRequest.PostAsync(
+            $"/api/instances/{id}/tasks/{greeting.GetProperty("id").GetInt64()}/complete",
+            new() { DataObject = new { outcome = (string?)null, data = (object?)null, expectedVersion = version } });
+        Assert.True(completed.Ok, await completed.TextAsync());
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await page.DiagramShowsAsync("Event_Timer1");
+
+        // The old answer lands last: the console must not go back to the greeting.
+        await held.FulfillAsync(new() { Response = oldAnswer });
+        await page.FetchesHandledAsync();
+        await Expect(page.Task("Task_SalamPembuka")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await Expect(page.GetByTestId("diagram")).ToHaveAttributeAsync("data-current", "Event_Timer1");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Console_LiveUpdateWhileTyping_KeepsTheFocusInTheSimulator()
+    {
+        var page = await app.NewPageAsync();
+        await page.TrackFetchesAsync();
+        await page.SignInAsync(app, "agent.sari");
+        var id = await page.StartContactAsync("whatsapp", "+6281299990003");
+        var greeting = page.Task("Task_SalamPembuka");
+        await Expect(greeting).ToBeVisibleAsync();
+        var text = page.GetByTestId("sim-text");
+        await text.FocusAsync();
+        await page.Keyboard.TypeAsync("Halo");
+
+        // The greeting is completed elsewhere (another tab): the live update redraws the screen,
+        // moving the simulator box into the new tree while the agent types in it.
+        var shown = (await (await page.APIRequest.GetAsync($"/api/instances/{id}")).JsonAsync())!.Value;
+        var completed = await page.APIRequest.PostAsync(
+            $"/api/instances/{id}/tasks/{shown.GetProperty("tasks")[0].GetProperty("id").GetInt64()}/complete",
+            new() { DataObject = new { outcome = (string?)null, data = (object?)null, expectedVersion = shown.GetProperty("version").GetInt64() } });
+        Assert.True(completed.Ok, await completed.TextAsync());
+        await Expect(page.GetByTestId("countdown")).ToBeVisibleAsync();
+        await Expect(greeting).ToHaveCountAsync(0);
+        await page.FetchesHandledAsync();
+
+        await Expect(text).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(", masih");
+        await Expect(text).ToHaveValueAsync("Halo, masih");
         await page.Context.CloseAsync();
     }
 }

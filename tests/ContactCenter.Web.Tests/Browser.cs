@@ -10,12 +10,20 @@ internal static partial class Browser
     public static async Task SignInAsync(this IPage page, WebAppFixture app, string userName)
     {
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/login");
+        await page.ShowsSignInAsync();
         await page.GetByLabel("Nama pengguna").FillAsync(userName);
         await page.GetByLabel("Kata sandi").FillAsync(app.PasswordOf(userName));
         await page.GetByRole(AriaRole.Button, new() { Name = "Masuk" }).ClickAsync();
         await Expect(page.GetByTestId("user")).ToContainTextAsync(userName.Split('.')[1], new() { IgnoreCase = true });
     }
+
+    /// <summary>Waits until the app has moved to /login.</summary>
+    /// <remarks>
+    /// The app gets there with history.replaceState once /api/auth/me answers 401, sometimes before
+    /// GotoAsync returns; WaitForURLAsync then waited for a navigation already over (a timeout in one
+    /// of six loaded runs). The assertion polls the page's URL instead.
+    /// </remarks>
+    public static Task ShowsSignInAsync(this IPage page) => Expect(page).ToHaveURLAsync(SignInUrl());
 
     public static ILocator Task(this IPage page, string elementId) => page.Locator($"form[data-testid=task][data-element='{elementId}']");
 
@@ -51,6 +59,33 @@ internal static partial class Browser
         await Expect(diagram).ToHaveAttributeAsync("data-ready", "true");
         await Expect(diagram.Locator($"g.djs-element.cc-current[data-element-id='{elementId}']")).ToHaveCountAsync(1);
     }
+
+    /// <summary>
+    /// Counts the app's fetches in the page (from its next load on) until their bodies are read and
+    /// what the app does with them has run, for <see cref="FetchesHandledAsync"/>.
+    /// </summary>
+    public static Task TrackFetchesAsync(this IPage page) => page.AddInitScriptAsync("""
+        (() => {
+          const fetch = window.fetch.bind(window);
+          window.ccFetchesPending = 0;
+          // A macrotask after the body is read runs after every promise continuation the app chained on it.
+          const settle = () => setTimeout(() => window.ccFetchesPending--, 0);
+          window.fetch = (...args) => {
+            window.ccFetchesPending++;
+            return fetch(...args).then(response => {
+              const text = response.text.bind(response);
+              response.text = () => text().finally(settle);
+              return response;
+            }, error => { settle(); throw error; });
+          };
+        })();
+        """);
+
+    /// <summary>Waits until every fetch the app started (after <see cref="TrackFetchesAsync"/>) has been answered and handled.</summary>
+    public static Task FetchesHandledAsync(this IPage page) => page.WaitForFunctionAsync("() => window.ccFetchesPending === 0");
+
+    [GeneratedRegex("/login$")]
+    private static partial Regex SignInUrl();
 
     [GeneratedRegex("/console/([0-9a-f-]{36})$")]
     private static partial Regex ConsoleUrl();

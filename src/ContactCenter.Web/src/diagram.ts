@@ -19,13 +19,32 @@ export class FlowDiagram {
   private readonly viewer: NavigatedViewer;
   private loaded: string | null = null;
   private marked: string[] = [];
+  private calls = 0;
+  private drawing: Promise<unknown> = Promise.resolve();
 
   constructor(container: HTMLElement) {
     this.viewer = new NavigatedViewer({ container });
   }
 
-  /** Shows a definition version (fetched once per key and version) with the given elements highlighted. */
-  async show(key: string, version: number, current: string[]): Promise<void> {
+  /**
+   * Shows a definition version (fetched once per key and version) with the given elements highlighted.
+   * Resolves to false when a later call superseded this one before it was drawn.
+   */
+  show(key: string, version: number, current: string[]): Promise<boolean> {
+    // Calls are drawn one at a time, and one that a later call overtook while it waited is skipped:
+    // two imports at once break the viewer, and a first import finishing last would put back the
+    // highlight of a step already done.
+    const call = ++this.calls;
+    const drawn = this.drawing.then(async () => {
+      if (call !== this.calls) return false;
+      await this.draw(key, version, current);
+      return true;
+    });
+    this.drawing = drawn.catch(() => false);
+    return drawn;
+  }
+
+  private async draw(key: string, version: number, current: string[]): Promise<void> {
     const wanted = `${key}@${version}`;
     if (this.loaded !== wanted) {
       const xml = await api.bpmn(key, version);

@@ -64,7 +64,9 @@ async function route(): Promise<void> {
     try {
       me = await api.me();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) { navigate('/login', true); return; }
+      // The 401 has already sent the app to the sign-in (whenUnauthorized); drawing it a second time
+      // would replace the form under a user who has started typing.
+      if (e instanceof ApiError && e.status === 401) { if (location.pathname !== '/login') navigate('/login', true); return; }
       throw e;
     }
   }

@@ -26,6 +26,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   let countdownTick = 0;
   let diagram: FlowDiagram | null = null;
   let view: InstanceView | null = null;
+  // The last sequence of the journal on screen: with view.version, what an answer must not be older than.
+  let shownJournal = 0;
+  // Several reads of the list can be in flight (a filter change, live events); only the last one asked shows.
+  let listRequest = 0;
   let refreshQueued = 0;
   // Open steps and the simulator keep their elements across live re-renders, so what the agent is
   // typing (a complaint, a field, a customer message) survives an update of the conversation.
@@ -72,8 +76,9 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       detail));
 
   async function loadList(): Promise<void> {
+    const request = ++listRequest;
     const items = await api.instances({ ...filter, agent: ctx.me.roles.includes('Agent') ? ctx.me.userName : undefined });
-    if (disposed) return;
+    if (disposed || request !== listRequest) return;
     const rows = items.filter(i => i.channel !== 'ticket' && !i.parentInstanceId);
     mount(list, rows.length === 0 ? h('li.empty', null, t('noConversations')) : rows.map(row));
   }
@@ -97,7 +102,13 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     }
     const [instance, journal] = await Promise.all([api.instance(selectedId), api.journal(selectedId)]);
     if (disposed) return;
+    // Reads run concurrently (a completion, live events, the minute refresh) and the network may
+    // answer them in any order: an older answer landing last would put a completed step back on
+    // screen. Only an answer at least as new as what is shown is drawn.
+    const journalEnd = journal.length > 0 ? journal[journal.length - 1].sequence : 0;
+    if (view && (instance.version < view.version || journalEnd < shownJournal)) return;
     view = instance;
+    shownJournal = journalEnd;
     renderDetail(instance, journal);
   }
 
@@ -116,6 +127,11 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       ? (instance.tasks.length > 0 ? instance.tasks.map(task => keptTaskCard(instance, task)) : h('p.waiting', null, t('noOpenTask')))
       : h('p.ended', { 'data-testid': 'ended' }, `${t('conversationEnded')}: ${t(`status_${instance.status}`)}${instance.endReason ? ` (${instance.endReason})` : ''}`);
 
+    // The kept forms are moved into the new tree, and moving an element takes the focus away from
+    // it: keystrokes typed during a live update would go nowhere. The focus and the caret go back
+    // in the same task, before any further input is handled.
+    const focused = document.activeElement instanceof HTMLElement && detail.contains(document.activeElement) ? document.activeElement : null;
+    const caret = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? [focused.selectionStart, focused.selectionEnd] as const : null;
     mount(detail,
       h('div.detail-head', null,
         h('h1', null, h('span.channel', { class: `ch-${instance.channel}` }, t(`ch_${instance.channel}`)), ' ', instance.customerRef ?? ''),
@@ -128,6 +144,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
             running && messagingChannels.has(instance.channel) ? (simulatorForm ??= simulatorBox(instance)) : null)),
         h('div.col', null,
           h('section.panel', null, h('h2', null, t('diagram'), h('small.muted', null, ` · ${t('diagramCurrent')}`)), diagramBox))));
+    if (focused && focused !== document.activeElement && detail.contains(focused)) {
+      focused.focus({ preventScroll: true });
+      if (caret && caret[0] !== null && caret[1] !== null) (focused as HTMLInputElement | HTMLTextAreaElement).setSelectionRange(caret[0], caret[1]);
+    }
     log.scrollTop = log.scrollHeight;
     void showDiagram(instance);
   }
@@ -238,7 +258,8 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       const { FlowDiagram } = await import('../diagram');
       if (disposed) return;
       diagram ??= new FlowDiagram(box);
-      await diagram.show(key, version, current);
+      // A render that a newer one overtook leaves the marks and these attributes to the newer one.
+      if (!await diagram.show(key, version, current)) return;
       box.dataset.definition = `${key}@${version}`;
       box.dataset.current = current.join(' ');
       box.dataset.ready = 'true';

@@ -94,10 +94,14 @@ export function renderDashboard(ctx: Context): Screen {
 
   // ---- Overview -------------------------------------------------------------------------------
 
+  // Reads overlap (live events, the 30-second refresh); as for the heatmap, only the last one asked
+  // is drawn, so an older answer landing last cannot hide a conversation that has just arrived.
+  let overviewRequest = 0;
   async function loadOverview(): Promise<void> {
+    const request = ++overviewRequest;
     try {
       const next = await dashboardApi.overview();
-      if (disposed) return;
+      if (disposed || request !== overviewRequest) return;
       overview = next;
       error.hidden = true;
       renderOverview(next);

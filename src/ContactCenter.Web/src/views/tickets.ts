@@ -65,9 +65,14 @@ export function renderTicketQueue(ctx: Context, requested: string | null): Scree
       h('thead', null, h('tr', null, [t('sla'), t('ticket'), t('category'), t('priority'), t('customer'), t('currentTask'), t('unit'), t('opened')].map(c => h('th', null, c)))),
       body)));
 
+  // Reads overlap (live events, the first load); only the last one asked is drawn, so an older
+  // answer landing last cannot bring back a ticket that has left the queue.
+  let lastRequest = 0;
+
   async function load(): Promise<void> {
+    const request = ++lastRequest;
     const tickets = await api.tickets(queue);
-    if (disposed) return;
+    if (disposed || request !== lastRequest) return;
     ticks = [];
     mount(body, tickets.length === 0
       ? h('tr', null, h('td.empty', { colspan: 8 }, t('noTickets')))
@@ -103,6 +108,8 @@ export function renderTicket(ctx: Context, id: string): Screen {
   const isTier2 = ctx.me.roles.includes('Tier2');
   const works = isTier2 || ctx.me.roles.includes('RelatedTeam');
 
+  let shownVersion = -1;
+
   async function load(): Promise<void> {
     const view = await api.ticket(id);
     if (!disposed) render(view);
@@ -135,6 +142,10 @@ export function renderTicket(ctx: Context, id: string): Screen {
   }
 
   function render(view: TicketView): void {
+    // A live reload and an action's own answer can land in either order: an answer older than the
+    // version on screen would bring back a step or an action already done.
+    if (view.version < shownVersion) return;
+    shownVersion = view.version;
     const ticket = view.ticket;
     const open = ticket.status === 'Running';
     const task = ticket.currentTask;
