@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
@@ -70,16 +71,24 @@ public sealed class ContactCenterStartup(
             try
             {
                 await retention.ApplyAsync(stopping).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromHours(1), stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or DbException)
             {
                 logger.LogError(e, "Retention run failed; it is tried again in an hour");
+            }
+
+            try
+            {
                 await Task.Delay(TimeSpan.FromHours(1), stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Shutting down: the wait after a failed run ends as quietly as the wait after a good one.
+                return;
             }
         }
     }

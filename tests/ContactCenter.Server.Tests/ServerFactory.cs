@@ -15,7 +15,7 @@ namespace ContactCenter.Server.Tests;
 /// and the repository's <c>workflows/</c>. Dispose it and create another on the same folder to
 /// restart the server.
 /// </summary>
-public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>? configureServices = null, SkewClock? clock = null) : WebApplicationFactory<Program>
+public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>? configureServices = null, SkewClock? clock = null, bool runScheduler = true) : WebApplicationFactory<Program>
 {
     /// <summary>The server's clock: the real one, which a test may move forward past a timer's due time.</summary>
     public SkewClock Clock { get; } = clock ?? new SkewClock();
@@ -31,9 +31,7 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
     {
         builder.UseSetting("ContactCenter:DataFolder", DataFolder);
         builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
-        // Tests fire timers by hand at their due time (FireAtDueAsync): moving the shared clock
-        // must not fire every other test's conversations under it.
-        builder.UseSetting("ContactCenter:RunScheduler", "false");
+        builder.UseSetting("ContactCenter:RunScheduler", runScheduler ? "true" : "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
@@ -57,10 +55,14 @@ public class ServerFixture : IAsyncLifetime
     {
         DataFolder = Path.Combine(Path.GetTempPath(), "cc-server-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
-        Factory = new ServerFactory(DataFolder, Logs.Register, Clock);
+        Factory = new ServerFactory(DataFolder, Logs.Register, Clock, runScheduler: false);
     }
 
-    /// <summary>The servers' clock, kept across restarts.</summary>
+    /// <summary>
+    /// The servers' clock, kept across restarts. The fixture's servers fire no timer by themselves:
+    /// tests fire them at their due time (<see cref="FireAtDueAsync"/>), and moving the shared clock
+    /// must not fire every other test's conversations under them.
+    /// </summary>
     public SkewClock Clock { get; } = new();
 
     /// <summary>
@@ -148,7 +150,8 @@ public class ServerFixture : IAsyncLifetime
                 Logs.Register(services);
                 configureServices?.Invoke(services);
             },
-            Clock);
+            Clock,
+            runScheduler: false);
         _ = Factory.Server;
     }
 
