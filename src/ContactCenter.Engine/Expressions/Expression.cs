@@ -24,6 +24,16 @@ public sealed class ExpressionEvaluationException(string message) : Exception(me
 /// </summary>
 public abstract class Expression
 {
+    /// <summary>
+    /// The deepest nesting accepted: each '(' and each 'not' is one level. Default is 64.
+    /// </summary>
+    /// <remarks>
+    /// Parsing and evaluation recurse once per level, so an unbounded depth let 10,000 nested
+    /// parentheses overflow the stack and kill the process (issue 16). Chains of <c>and</c> and
+    /// <c>or</c> are flat lists, not nesting, so their length costs no depth.
+    /// </remarks>
+    public const int MaxNesting = 64;
+
     private protected Expression()
     {
     }
@@ -39,7 +49,7 @@ public abstract class Expression
         var value = Evaluate(variables);
         return value.Kind == ValueKind.Boolean
             ? value.AsBoolean
-            : throw new ExpressionEvaluationException($"condition '{Text}' gave {value.Describe()}, not true or false");
+            : throw new ExpressionEvaluationException($"condition '{Excerpt.Of(Text)}' gave {value.Describe()}, not true or false");
     }
 
     public static Expression Parse(string text)
@@ -61,13 +71,13 @@ public abstract class Expression
                 var equals = part.IndexOf('=', StringComparison.Ordinal);
                 if (equals < 0 || (equals + 1 < part.Length && part[equals + 1] == '='))
                 {
-                    throw new ExpressionSyntaxException($"'{part.Trim()}' is not of the form name = expression", offset);
+                    throw new ExpressionSyntaxException($"'{Excerpt.Of(part.Trim())}' is not of the form name = expression", offset);
                 }
 
                 var name = part[..equals].Trim();
                 if (!IsIdentifier(name))
                 {
-                    throw new ExpressionSyntaxException($"'{name}' is not a variable name", offset);
+                    throw new ExpressionSyntaxException($"'{Excerpt.Of(name)}' is not a variable name", offset);
                 }
 
                 Expression value;
@@ -148,18 +158,22 @@ public abstract class Expression
         public override Value Evaluate(IVariableSource variables) => Value.From(!RequireBoolean(operand.Evaluate(variables), "not"));
     }
 
-    private sealed class Logical(Expression left, Expression right, bool isAnd) : Expression
+    /// <summary><c>a and b and c</c> as one node over a list, so a long chain costs no recursion depth.</summary>
+    private sealed class Logical(List<Expression> operands, bool isAnd) : Expression
     {
         public override Value Evaluate(IVariableSource variables)
         {
             var op = isAnd ? "and" : "or";
-            var l = RequireBoolean(left.Evaluate(variables), op);
-            if (l != isAnd)
+            foreach (var operand in operands)
             {
-                return Value.From(l);
+                // Short-circuits left to right, as the nested binary form did.
+                if (RequireBoolean(operand.Evaluate(variables), op) != isAnd)
+                {
+                    return Value.From(!isAnd);
+                }
             }
 
-            return Value.From(RequireBoolean(right.Evaluate(variables), op));
+            return Value.From(isAnd);
         }
     }
 
@@ -207,6 +221,7 @@ public abstract class Expression
     {
         private readonly string _text = text;
         private int _pos;
+        private int _depth;
 
         public Expression ParseWhole()
         {
@@ -220,7 +235,7 @@ public abstract class Expression
             SkipSpace();
             if (_pos < _text.Length)
             {
-                throw new ExpressionSyntaxException($"unexpected '{_text[_pos..]}' at position {_pos + 1}", _pos);
+                throw new ExpressionSyntaxException($"unexpected '{Excerpt.Of(_text[_pos..], 30)}' at position {_pos + 1}", _pos);
             }
 
             return e;
@@ -228,27 +243,66 @@ public abstract class Expression
 
         private Expression ParseOr()
         {
-            var left = ParseAnd();
-            while (TryKeyword("or"))
+            var first = ParseAnd();
+            if (!TryKeyword("or"))
             {
-                left = new Logical(left, ParseAnd(), isAnd: false);
+                return first;
             }
 
-            return left;
+            List<Expression> operands = [first];
+            do
+            {
+                operands.Add(ParseAnd());
+            }
+            while (TryKeyword("or"));
+            return new Logical(operands, isAnd: false);
         }
 
         private Expression ParseAnd()
         {
-            var left = ParseNot();
-            while (TryKeyword("and"))
+            var first = ParseNot();
+            if (!TryKeyword("and"))
             {
-                left = new Logical(left, ParseNot(), isAnd: true);
+                return first;
             }
 
-            return left;
+            List<Expression> operands = [first];
+            do
+            {
+                operands.Add(ParseNot());
+            }
+            while (TryKeyword("and"));
+            return new Logical(operands, isAnd: true);
         }
 
-        private Expression ParseNot() => TryKeyword("not") ? new Not(ParseNot()) : ParseComparison();
+        /// <summary>Reads the run of <c>not</c>s in a loop: recursing per <c>not</c> would let the text set the stack depth.</summary>
+        private Expression ParseNot()
+        {
+            var nots = 0;
+            while (TryKeyword("not"))
+            {
+                Enter(_pos - "not".Length);
+                nots++;
+            }
+
+            var operand = ParseComparison();
+            for (var i = 0; i < nots; i++)
+            {
+                operand = new Not(operand);
+            }
+
+            _depth -= nots;
+            return operand;
+        }
+
+        /// <summary>One level deeper; refuses to go past <see cref="MaxNesting"/> before the stack can suffer.</summary>
+        private void Enter(int position)
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw new ExpressionSyntaxException($"the expression nests deeper than {MaxNesting} levels (parentheses and 'not') at position {position + 1}; split it into simpler conditions", position);
+            }
+        }
 
         private Expression ParseComparison()
         {
@@ -277,6 +331,7 @@ public abstract class Expression
             var c = _text[_pos];
             if (c == '(')
             {
+                Enter(_pos);
                 _pos++;
                 var inner = ParseOr();
                 SkipSpace();
@@ -286,6 +341,7 @@ public abstract class Expression
                 }
 
                 _pos++;
+                _depth--;
                 return inner;
             }
 
@@ -317,7 +373,7 @@ public abstract class Expression
 
                 return decimal.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
                     ? new Literal(Value.From(number))
-                    : throw new ExpressionSyntaxException($"'{_text[start.._pos]}' is not a number", start);
+                    : throw new ExpressionSyntaxException($"'{Excerpt.Of(_text[start.._pos], 30)}' is not a number", start);
             }
 
             if (char.IsAsciiLetter(c) || c == '_')
