@@ -1,0 +1,83 @@
+using FluentAssertions;
+using Xunit;
+
+namespace ContactCenter.Cli.Tests;
+
+/// <summary>Issue 16: hostile files get one problem line and exit 1; nothing escapes as a stack trace or a crash.</summary>
+public sealed partial class CliTests
+{
+    private const string Definitions = """<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">""";
+
+    [Fact]
+    public void Validate_TimerDurationThatOverflowedTimeSpan_IsOneProblemLineNotAStackTrace()
+    {
+        var file = Path.Combine(_temp, "timer.bpmn");
+        File.WriteAllText(file, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            {Definitions}
+              <bpmn:process id="timer" isExecutable="true">
+                <bpmn:startEvent id="S" />
+                <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="W" />
+                <bpmn:intermediateCatchEvent id="W"><bpmn:timerEventDefinition>
+                  <bpmn:timeDuration>P99999999DT99999999H</bpmn:timeDuration>
+                </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+                <bpmn:sequenceFlow id="f2" sourceRef="W" targetRef="E" />
+                <bpmn:endEvent id="E" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+
+        var (code, output, error) = Run(_temp, "validate", file);
+
+        code.Should().Be(1);
+        output.Should().Contain("timer.bpmn:7: W: timeDuration 'P99999999DT99999999H' is longer than the limit of 366 days");
+        (output + error).Should().NotContain(" at ").And.NotContain(".cs:line");
+    }
+
+    [Fact]
+    public void Validate_ConditionWithTenThousandNestedParentheses_IsOneProblemLine()
+    {
+        var file = Path.Combine(_temp, "deep.bpmn");
+        File.WriteAllText(file, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            {Definitions}
+              <bpmn:process id="deep" isExecutable="true">
+                <bpmn:startEvent id="S" />
+                <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="E">
+                  <bpmn:conditionExpression>{new string('(', 10_000)}true{new string(')', 10_000)}</bpmn:conditionExpression>
+                </bpmn:sequenceFlow>
+                <bpmn:endEvent id="E" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+
+        var (code, output, _) = Run(_temp, "validate", file);
+
+        code.Should().Be(1);
+        output.Should().Contain("deep.bpmn:6: f1: condition '((((").And.Contain("nests deeper than 64 levels");
+        output.Length.Should().BeLessThan(1_000);
+    }
+
+    [Fact]
+    public void Validate_FolderWithADanglingLink_ReportsThatFileAndGoesOn()
+    {
+        File.CreateSymbolicLink(Path.Combine(_temp, "gone.bpmn"), Path.Combine(_temp, "nowhere.bpmn"));
+
+        var (code, output, error) = Run(_temp, "validate", _temp);
+
+        code.Should().Be(1, error);
+        output.Should().Contain("gone.bpmn:0: the file cannot be read: ");
+        error.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Guarded_CommandThatThrows_PrintsOneLineAndExitsThree()
+    {
+        using var stderr = new StringWriter();
+
+        var code = await CliApp.Guarded(() => throw new InvalidOperationException("first line\nsecond line"), stderr);
+
+        code.Should().Be(CliApp.InternalError);
+        stderr.ToString().Should().Be("error: internal error (InvalidOperationException): first line second line" + Environment.NewLine);
+    }
+}
