@@ -14,6 +14,14 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --dashboard [--conversations 2000] [--runs 20]
+// and parse-and-validate time of long chains of nodes (see ValidationLoad.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --validate [--nodes 2000,10000,20000] [--runs 3]
+if (args.Contains("--validate"))
+{
+    Environment.ExitCode = ValidationLoad.Run(args);
+    return;
+}
+
 if (args.Contains("--dashboard"))
 {
     Environment.ExitCode = await DashboardLoad.RunAsync(args);
