@@ -6,25 +6,32 @@ namespace ContactCenter.Cli.Tests;
 /// <summary>Issue 16: hostile files get one problem line and exit 1; nothing escapes as a stack trace or a crash.</summary>
 public sealed partial class CliTests
 {
-    private const string Definitions = """<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">""";
+    /// <summary>Writes a process with a start event S and an end event E around <paramref name="body"/>; the body starts on line 5.</summary>
+    private string WriteProcess(string name, string body)
+    {
+        var file = Path.Combine(_temp, name + ".bpmn");
+        File.WriteAllText(file, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+              <bpmn:process id="{name}" isExecutable="true">
+                <bpmn:startEvent id="S" />
+            {body}
+                <bpmn:endEvent id="E" />
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+        return file;
+    }
 
     [Fact]
     public void Validate_TimerDurationThatOverflowedTimeSpan_IsOneProblemLineNotAStackTrace()
     {
-        var file = Path.Combine(_temp, "timer.bpmn");
-        File.WriteAllText(file, $"""
-            <?xml version="1.0" encoding="UTF-8"?>
-            {Definitions}
-              <bpmn:process id="timer" isExecutable="true">
-                <bpmn:startEvent id="S" />
+        var file = WriteProcess("timer", """
                 <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="W" />
                 <bpmn:intermediateCatchEvent id="W"><bpmn:timerEventDefinition>
                   <bpmn:timeDuration>P99999999DT99999999H</bpmn:timeDuration>
                 </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
                 <bpmn:sequenceFlow id="f2" sourceRef="W" targetRef="E" />
-                <bpmn:endEvent id="E" />
-              </bpmn:process>
-            </bpmn:definitions>
             """);
 
         var (code, output, error) = Run(_temp, "validate", file);
@@ -37,18 +44,10 @@ public sealed partial class CliTests
     [Fact]
     public void Validate_ConditionWithTenThousandNestedParentheses_IsOneProblemLine()
     {
-        var file = Path.Combine(_temp, "deep.bpmn");
-        File.WriteAllText(file, $"""
-            <?xml version="1.0" encoding="UTF-8"?>
-            {Definitions}
-              <bpmn:process id="deep" isExecutable="true">
-                <bpmn:startEvent id="S" />
+        var file = WriteProcess("deep", $"""
                 <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="E">
                   <bpmn:conditionExpression>{new string('(', 10_000)}true{new string(')', 10_000)}</bpmn:conditionExpression>
                 </bpmn:sequenceFlow>
-                <bpmn:endEvent id="E" />
-              </bpmn:process>
-            </bpmn:definitions>
             """);
 
         var (code, output, _) = Run(_temp, "validate", file);

@@ -241,10 +241,16 @@ public abstract class Expression
             return e;
         }
 
-        private Expression ParseOr()
+        private Expression ParseOr() => ParseChain(isAnd: false);
+
+        private Expression ParseAnd() => ParseChain(isAnd: true);
+
+        /// <summary><c>x or x ...</c> of ands, or <c>x and x ...</c> of nots: one flat <see cref="Logical"/> for two or more.</summary>
+        private Expression ParseChain(bool isAnd)
         {
-            var first = ParseAnd();
-            if (!TryKeyword("or"))
+            var keyword = isAnd ? "and" : "or";
+            var first = isAnd ? ParseNot() : ParseAnd();
+            if (!TryKeyword(keyword))
             {
                 return first;
             }
@@ -252,27 +258,10 @@ public abstract class Expression
             List<Expression> operands = [first];
             do
             {
-                operands.Add(ParseAnd());
+                operands.Add(isAnd ? ParseNot() : ParseAnd());
             }
-            while (TryKeyword("or"));
-            return new Logical(operands, isAnd: false);
-        }
-
-        private Expression ParseAnd()
-        {
-            var first = ParseNot();
-            if (!TryKeyword("and"))
-            {
-                return first;
-            }
-
-            List<Expression> operands = [first];
-            do
-            {
-                operands.Add(ParseNot());
-            }
-            while (TryKeyword("and"));
-            return new Logical(operands, isAnd: true);
+            while (TryKeyword(keyword));
+            return new Logical(operands, isAnd);
         }
 
         /// <summary>Reads the run of <c>not</c>s in a loop: recursing per <c>not</c> would let the text set the stack depth.</summary>
