@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ContactCenter.Engine;
 
 /// <summary>Shortens text quoted back in a problem or error message.</summary>
@@ -11,5 +13,5 @@ internal static class Excerpt
     public const int DefaultLength = 80;
 
     public static string Of(string text, int maxLength = DefaultLength) =>
-        text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength), $"… ({text.Length:N0} characters)");
+        text.Length <= maxLength ? text : string.Create(CultureInfo.InvariantCulture, $"{text.AsSpan(0, maxLength)}… ({text.Length:N0} characters)");
 }
