@@ -70,6 +70,18 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public void Simulate_StartAtTheEndOfTheCalendar_IsRefusedInOneLine()
+    {
+        var script = Path.Combine(_temp, "late.json");
+        File.WriteAllText(script, """{ "workflow": "email", "start": "9999-12-31T23:59:00+00:00", "steps": [ { "at": "+99:00:00", "complete": "Task_Nope" } ] }""");
+
+        var (code, _, error) = Run(Root, "simulate", "email", script);
+
+        code.Should().Be(1);
+        error.Should().Be($"error: {script}: 'start' is '9999-12-31T23:59:00+00:00'; a script starts before the year 9000{Environment.NewLine}");
+    }
+
+    [Fact]
     public async Task Guarded_CommandThatThrows_PrintsOneLineAndExitsThree()
     {
         using var stderr = new StringWriter();
