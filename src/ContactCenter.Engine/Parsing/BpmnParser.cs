@@ -285,7 +285,13 @@ public static partial class BpmnParser
             {
                 switch (Local(child))
                 {
-                    case "participant" when child.Elements().All(e => Local(e) == "documentation"):
+                    case "participant":
+                        foreach (var inner in child.Elements().Where(e => Local(e) != "documentation"))
+                        {
+                            NotInSubset(inner, Id(child), "a participant");
+                        }
+
+                        break;
                     case "textAnnotation":
                     case "association":
                     case "documentation":
@@ -313,6 +319,9 @@ public static partial class BpmnParser
                     case "documentation" or "textAnnotation" or "association" or "incoming" or "outgoing":
                         break;
                     case "extensionElements" when !child.HasElements:
+                        break;
+                    case "extensionElements":
+                        NotInSubset(child, Id(element), container.SubProcessId is null ? "the process" : "subProcess");
                         break;
                     case "multiInstanceLoopCharacteristics" or "standardLoopCharacteristics" when container.SubProcessId is not null:
                         Problem(child, container.SubProcessId, $"<{local}> inside subProcess is outside the supported subset");
@@ -372,11 +381,8 @@ public static partial class BpmnParser
                         case "childLaneSet":
                             Problem(child, id, "nested lanes are outside the subset (<childLaneSet>); use one level of lanes, one per role");
                             break;
-                        case "extensionElements":
-                            Problem(child, id, $"a lane's <extensionElements> ({string.Join(", ", child.Elements().Select(QualifiedName).Distinct(StringComparer.Ordinal).Take(5))}) are outside the subset: a lane holds only its name, flowNodeRefs and documentation; remove the tool's extension data");
-                            break;
                         default:
-                            Problem(child, id, $"<{Local(child)}> inside a lane is outside the subset: a lane holds only its name, flowNodeRefs and documentation");
+                            NotInSubset(child, id, "a lane");
                             break;
                     }
                 }
@@ -424,7 +430,7 @@ public static partial class BpmnParser
 
                         break;
                     default:
-                        Outside(child);
+                        NotInSubset(child, id, "sequenceFlow");
                         break;
                 }
             }
@@ -458,7 +464,7 @@ public static partial class BpmnParser
                     continue;
                 }
 
-                Problem(child, id, $"<{childName}> inside {local} is outside the supported subset");
+                NotInSubset(child, id, local);
             }
 
             if (definitions.Count > 1)
@@ -851,6 +857,23 @@ public static partial class BpmnParser
             {
                 Problem(element, id, $"cc:assign '{Excerpt.Of(text)}' does not parse: {e.Message}");
                 return [];
+            }
+        }
+
+        /// <summary>
+        /// A child element refused inside <paramref name="where"/>; for tool extension data the
+        /// message names the tool's elements, so "not supported" points at what to remove.
+        /// </summary>
+        private void NotInSubset(XElement child, string? id, string where)
+        {
+            if (Local(child) == "extensionElements")
+            {
+                var names = string.Join(", ", child.Elements().Select(QualifiedName).Distinct(StringComparer.Ordinal).Take(5));
+                Problem(child, id, $"<extensionElements> ({names}) inside {where}: tool-specific extension data is outside the subset and is not read (our data goes in cc: attributes); remove it");
+            }
+            else
+            {
+                Problem(child, id, $"<{Local(child)}> inside {where} is outside the supported subset");
             }
         }
 

@@ -134,7 +134,28 @@ public partial class BpmnParserTests
 
         problem.ElementId.Should().Be("Lane_1");
         problem.Line.Should().Be(Bpmn.LineOf(xml, "<bpmn:extensionElements"));
-        problem.Message.Should().Be("a lane's <extensionElements> (signavio:signavioMetaData) are outside the subset: a lane holds only its name, flowNodeRefs and documentation; remove the tool's extension data");
+        problem.Message.Should().Be("<extensionElements> (signavio:signavioMetaData) inside a lane: tool-specific extension data is outside the subset and is not read (our data goes in cc: attributes); remove it");
+    }
+
+    [Theory]
+    [InlineData("participant", "Pool_1", "a participant")]
+    [InlineData("process", "p", "the process")]
+    [InlineData("sequenceFlow", "f_S_E", "sequenceFlow")]
+    public void Parse_ToolExtensionDataElsewhere_NamesTheToolsElementsAndWhere(string element, string id, string where)
+    {
+        const string Signavio = """<bpmn:extensionElements xmlns:signavio="http://www.signavio.com"><signavio:signavioMetaData metaKey="bgcolor" /></bpmn:extensionElements>""";
+        var xml = Minimal.Replace("<bpmn:process id=\"p\"", "<bpmn:collaboration id=\"C\"><bpmn:participant id=\"Pool_1\" processRef=\"p\" /></bpmn:collaboration>\n<bpmn:process id=\"p\"", StringComparison.Ordinal);
+        xml = element switch
+        {
+            "participant" => xml.Replace("processRef=\"p\" />", $"processRef=\"p\">{Signavio}</bpmn:participant>", StringComparison.Ordinal),
+            "process" => xml.Replace("isExecutable=\"true\">", $"isExecutable=\"true\">{Signavio}", StringComparison.Ordinal),
+            _ => xml.Replace("targetRef=\"E\" />", $"targetRef=\"E\">{Signavio}</bpmn:sequenceFlow>", StringComparison.Ordinal),
+        };
+
+        var problem = BpmnParser.Parse(xml).Problems.Should().ContainSingle().Subject;
+
+        problem.ElementId.Should().Be(id);
+        problem.Message.Should().Be($"<extensionElements> (signavio:signavioMetaData) inside {where}: tool-specific extension data is outside the subset and is not read (our data goes in cc: attributes); remove it");
     }
 
     [Fact]
