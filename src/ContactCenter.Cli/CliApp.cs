@@ -13,13 +13,15 @@ namespace ContactCenter.Cli;
 /// <summary>
 /// <c>contactcenter validate | simulate | replay | export | publish</c>. Exit codes: 0 success, 1 the
 /// definitions are invalid, the simulation failed, a history diverges or the server refused,
-/// 2 a usage error (bad arguments, missing files, unknown ids, no database).
+/// 2 a usage error (bad arguments, missing files, unknown ids, no database), 3 an internal error
+/// (a bug), reported in one line.
 /// </summary>
 internal static class CliApp
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Usage = 2;
+    public const int InternalError = 3;
 
     private const string UsageLine =
         "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | publish <key> <version> --effective-from <date> --server <url> --user <name>  (--help for more)";
@@ -82,7 +84,31 @@ internal static class CliApp
             return Usage;
         }
 
-        return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+        return await Guarded(
+            () => result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken),
+            stderr).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a command; an exception it lets escape becomes one line on stderr and exit 3.</summary>
+    /// <remarks>
+    /// System.CommandLine's default handler printed the whole stack trace, source paths included,
+    /// for any bad input a command did not expect (issue 16). Bad input should be refused by the
+    /// command with its own message; whatever still escapes is a bug, said so in one line.
+    /// </remarks>
+    internal static async Task<int> Guarded(Func<Task<int>> command, TextWriter stderr)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The last line of defence: every exception becomes one line and an exit code.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var message = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            stderr.WriteLine($"error: internal error ({e.GetType().Name}): {message}");
+            return InternalError;
+        }
     }
 
     private static int Validate(string path, TextWriter stdout, TextWriter stderr)
@@ -249,6 +275,8 @@ internal sealed class WorkflowFolder
 
     public DefinitionSet Set { get; }
 
+    private static readonly int MaxCharacters = new BpmnParserOptions().MaxCharacters;
+
     public static WorkflowFolder Load(IEnumerable<string> paths)
     {
         var files = new List<(FileInfo, WorkflowDefinition?, IReadOnlyList<DefinitionProblem>)>();
@@ -256,7 +284,25 @@ internal sealed class WorkflowFolder
         foreach (var path in paths)
         {
             var file = new FileInfo(path);
-            var bytes = File.ReadAllBytes(path);
+            byte[] bytes;
+            try
+            {
+                // Each character takes at most 3 bytes of UTF-8: a file past this cannot be within
+                // the parser's character limit, so it is refused before it is read into memory.
+                if (file.Length > 3L * MaxCharacters)
+                {
+                    files.Add((file, null, [new DefinitionProblem(file.Name, null, 0, $"the file is larger than the limit of {MaxCharacters} characters")]));
+                    continue;
+                }
+
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                files.Add((file, null, [new DefinitionProblem(file.Name, null, 0, $"the file cannot be read: {e.Message}")]));
+                continue;
+            }
+
             string text;
             try
             {

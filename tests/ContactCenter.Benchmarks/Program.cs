@@ -18,6 +18,8 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --crash [--rounds 3]
+// and parse-and-validate time of long chains of nodes (see ValidationLoad.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --validate [--nodes 2000,10000,20000] [--runs 3]
 (string Flag, Func<string[], Task<int>> Run)[] loadModes =
 [
     ("--http", HttpLoad.RunAsync),
@@ -26,6 +28,7 @@ using ContactCenter.Engine;
     ("--dashboard", DashboardLoad.RunAsync),
     ("--commands", RuntimeThroughput.RunAsync),
     ("--timers", TimerLateness.RunAsync),
+    ("--validate", a => Task.FromResult(ValidationLoad.Run(a))),
 ];
 if (loadModes.FirstOrDefault(m => args.Contains(m.Flag)) is { Run: { } run })
 {

@@ -4,7 +4,7 @@ using Xunit;
 namespace ContactCenter.Cli.Tests;
 
 /// <summary>The CLI in-process: exit codes 0 (ok), 1 (invalid / failed), 2 (usage), and what it prints.</summary>
-public sealed class CliTests : IDisposable
+public sealed partial class CliTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("cc-cli-").FullName;
 

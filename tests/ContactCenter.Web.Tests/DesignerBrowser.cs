@@ -83,6 +83,8 @@ internal static class BrokenFlows
             ("called-definition-unknown", Change(whatsapp, "calledElement=\"still-connected\"", "calledElement=\"still-connectd\"")),
             ("timer-zero", Change(stillConnected, ">PT1M<", ">PT0S<")),
             ("timer-not-iso", Change(stillConnected, ">PT1M<", ">1 menit<")),
+            ("timer-longer-than-a-year", Change(stillConnected, ">PT1M<", ">P367D<")),
+            ("condition-nested-too-deep", Change(whatsapp, "terhubung == true</", new string('(', 65) + "terhubung == true" + new string(')', 65) + "</")),
             ("event-gateway-to-task", Change(stillConnected, "sourceRef=\"Gateway_Wait1\" targetRef=\"Event_Reply1\"", "sourceRef=\"Gateway_Wait1\" targetRef=\"Task_Confirm2a\"")),
             ("condition-on-task-flow", Change(
                 stillConnected,

@@ -24,6 +24,16 @@ public sealed class ExpressionEvaluationException(string message) : Exception(me
 /// </summary>
 public abstract class Expression
 {
+    /// <summary>
+    /// The deepest nesting accepted: each '(' and each 'not' is one level. Default is 64.
+    /// </summary>
+    /// <remarks>
+    /// Parsing and evaluation recurse once per level, so an unbounded depth let 10,000 nested
+    /// parentheses overflow the stack and kill the process (issue 16). Chains of <c>and</c> and
+    /// <c>or</c> are flat lists, not nesting, so their length costs no depth.
+    /// </remarks>
+    public const int MaxNesting = 64;
+
     private protected Expression()
     {
     }
@@ -39,7 +49,7 @@ public abstract class Expression
         var value = Evaluate(variables);
         return value.Kind == ValueKind.Boolean
             ? value.AsBoolean
-            : throw new ExpressionEvaluationException($"condition '{Text}' gave {value.Describe()}, not true or false");
+            : throw new ExpressionEvaluationException($"condition '{Excerpt.Of(Text)}' gave {value.Describe()}, not true or false");
     }
 
     public static Expression Parse(string text)
@@ -61,13 +71,13 @@ public abstract class Expression
                 var equals = part.IndexOf('=', StringComparison.Ordinal);
                 if (equals < 0 || (equals + 1 < part.Length && part[equals + 1] == '='))
                 {
-                    throw new ExpressionSyntaxException($"'{part.Trim()}' is not of the form name = expression", offset);
+                    throw new ExpressionSyntaxException($"'{Excerpt.Of(part.Trim())}' is not of the form name = expression", offset);
                 }
 
                 var name = part[..equals].Trim();
                 if (!IsIdentifier(name))
                 {
-                    throw new ExpressionSyntaxException($"'{name}' is not a variable name", offset);
+                    throw new ExpressionSyntaxException($"'{Excerpt.Of(name)}' is not a variable name", offset);
                 }
 
                 Expression value;
@@ -148,18 +158,22 @@ public abstract class Expression
         public override Value Evaluate(IVariableSource variables) => Value.From(!RequireBoolean(operand.Evaluate(variables), "not"));
     }
 
-    private sealed class Logical(Expression left, Expression right, bool isAnd) : Expression
+    /// <summary><c>a and b and c</c> as one node over a list, so a long chain costs no recursion depth.</summary>
+    private sealed class Logical(List<Expression> operands, bool isAnd) : Expression
     {
         public override Value Evaluate(IVariableSource variables)
         {
             var op = isAnd ? "and" : "or";
-            var l = RequireBoolean(left.Evaluate(variables), op);
-            if (l != isAnd)
+            foreach (var operand in operands)
             {
-                return Value.From(l);
+                // Short-circuits left to right, as the nested binary form did.
+                if (RequireBoolean(operand.Evaluate(variables), op) != isAnd)
+                {
+                    return Value.From(!isAnd);
+                }
             }
 
-            return Value.From(RequireBoolean(right.Evaluate(variables), op));
+            return Value.From(isAnd);
         }
     }
 
@@ -207,6 +221,7 @@ public abstract class Expression
     {
         private readonly string _text = text;
         private int _pos;
+        private int _depth;
 
         public Expression ParseWhole()
         {
@@ -220,35 +235,63 @@ public abstract class Expression
             SkipSpace();
             if (_pos < _text.Length)
             {
-                throw new ExpressionSyntaxException($"unexpected '{_text[_pos..]}' at position {_pos + 1}", _pos);
+                throw new ExpressionSyntaxException($"unexpected '{Excerpt.Of(_text[_pos..], 30)}' at position {_pos + 1}", _pos);
             }
 
             return e;
         }
 
-        private Expression ParseOr()
+        private Expression ParseOr() => ParseChain(isAnd: false);
+
+        private Expression ParseAnd() => ParseChain(isAnd: true);
+
+        /// <summary><c>x or x ...</c> of ands, or <c>x and x ...</c> of nots: one flat <see cref="Logical"/> for two or more.</summary>
+        private Expression ParseChain(bool isAnd)
         {
-            var left = ParseAnd();
-            while (TryKeyword("or"))
+            var keyword = isAnd ? "and" : "or";
+            var first = isAnd ? ParseNot() : ParseAnd();
+            if (!TryKeyword(keyword))
             {
-                left = new Logical(left, ParseAnd(), isAnd: false);
+                return first;
             }
 
-            return left;
+            List<Expression> operands = [first];
+            do
+            {
+                operands.Add(isAnd ? ParseNot() : ParseAnd());
+            }
+            while (TryKeyword(keyword));
+            return new Logical(operands, isAnd);
         }
 
-        private Expression ParseAnd()
+        /// <summary>Reads the run of <c>not</c>s in a loop: recursing per <c>not</c> would let the text set the stack depth.</summary>
+        private Expression ParseNot()
         {
-            var left = ParseNot();
-            while (TryKeyword("and"))
+            var nots = 0;
+            while (TryKeyword("not"))
             {
-                left = new Logical(left, ParseNot(), isAnd: true);
+                Enter(_pos - "not".Length);
+                nots++;
             }
 
-            return left;
+            var operand = ParseComparison();
+            for (var i = 0; i < nots; i++)
+            {
+                operand = new Not(operand);
+            }
+
+            _depth -= nots;
+            return operand;
         }
 
-        private Expression ParseNot() => TryKeyword("not") ? new Not(ParseNot()) : ParseComparison();
+        /// <summary>One level deeper; refuses to go past <see cref="MaxNesting"/> before the stack can suffer.</summary>
+        private void Enter(int position)
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw new ExpressionSyntaxException($"the expression nests deeper than {MaxNesting} levels (parentheses and 'not') at position {position + 1}; split it into simpler conditions", position);
+            }
+        }
 
         private Expression ParseComparison()
         {
@@ -277,6 +320,7 @@ public abstract class Expression
             var c = _text[_pos];
             if (c == '(')
             {
+                Enter(_pos);
                 _pos++;
                 var inner = ParseOr();
                 SkipSpace();
@@ -286,6 +330,7 @@ public abstract class Expression
                 }
 
                 _pos++;
+                _depth--;
                 return inner;
             }
 
@@ -317,7 +362,7 @@ public abstract class Expression
 
                 return decimal.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
                     ? new Literal(Value.From(number))
-                    : throw new ExpressionSyntaxException($"'{_text[start.._pos]}' is not a number", start);
+                    : throw new ExpressionSyntaxException($"'{Excerpt.Of(_text[start.._pos], 30)}' is not a number", start);
             }
 
             if (char.IsAsciiLetter(c) || c == '_')

@@ -18,6 +18,18 @@ public sealed record BpmnParserOptions
 
     /// <summary>Deepest element nesting accepted. Default is 64.</summary>
     public int MaxDepth { get; init; } = 64;
+
+    /// <summary>Most attributes accepted on one element. Default is 64.</summary>
+    public int MaxAttributesPerElement { get; init; } = 64;
+
+    /// <summary>
+    /// Most problems listed in a result; the rest are counted in one closing problem. Default is 100.
+    /// </summary>
+    /// <remarks>
+    /// A 3.3 MB draft with 90,000 problems answered with an 89.8 MB list (issue 16); nobody reads
+    /// past the first hundred before fixing them.
+    /// </remarks>
+    public int MaxProblems { get; init; } = 100;
 }
 
 /// <summary>
@@ -48,14 +60,29 @@ public static partial class BpmnParser
     /// <summary>Parses a document and validates it as a single definition (call activities unchecked).</summary>
     public static ParseResult Parse(string xml, string? sourceName = null, BpmnParserOptions? options = null)
     {
-        var (definition, problems) = ParseUnvalidated(xml, sourceName, options ?? new BpmnParserOptions());
-        if (definition is null)
+        options ??= new BpmnParserOptions();
+        var (definition, problems) = ParseUnvalidated(xml, sourceName, options);
+        if (definition is not null)
         {
-            return new ParseResult(null, problems);
+            problems.AddRange(DefinitionValidator.Validate(definition));
         }
 
-        problems.AddRange(DefinitionValidator.Validate(definition));
-        return new ParseResult(definition, problems);
+        return new ParseResult(definition, Capped(problems, sourceName, options.MaxProblems));
+    }
+
+    /// <summary>The first <paramref name="max"/> problems in order, then one that counts the rest.</summary>
+    private static List<DefinitionProblem> Capped(List<DefinitionProblem> problems, string? sourceName, int max)
+    {
+        if (problems.Count <= max)
+        {
+            return problems;
+        }
+
+        var rest = problems.Count - max;
+        var capped = problems.GetRange(0, max);
+        capped.Add(new DefinitionProblem(sourceName, null, problems[max].Line,
+            string.Create(CultureInfo.InvariantCulture, $"{rest:N0} more problem(s) from this line on are not listed; fix the ones above first")));
+        return capped;
     }
 
     /// <summary>Reads at most the size limit from a stream (UTF-8 unless the document says otherwise).</summary>
@@ -152,6 +179,11 @@ public static partial class BpmnParser
             {
                 throw new ShapeException($"elements are nested deeper than {options.MaxDepth} levels", lineInfo.LineNumber);
             }
+
+            if (reader.AttributeCount > options.MaxAttributesPerElement)
+            {
+                throw new ShapeException($"<{Excerpt.Of(reader.LocalName, 40)}> has {reader.AttributeCount} attributes, more than the limit of {options.MaxAttributesPerElement}", lineInfo.LineNumber);
+            }
         }
     }
 
@@ -160,21 +192,11 @@ public static partial class BpmnParser
         public int Line { get; } = line;
     }
 
-    [GeneratedRegex(@"^P(?:(?<w>\d+)W|(?:(?<d>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+(?:\.\d+)?)S)?)?)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex DurationPattern();
-
-    /// <summary>Parses an ISO 8601 duration of weeks, days, hours, minutes and seconds (no years or months: their length varies).</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        var match = DurationPattern().Match(text.Trim());
-        if (!match.Success || text.Trim() is "P" or "PT" || text.Trim().EndsWith('T'))
-        {
-            return null;
-        }
-
-        double Part(string name) => match.Groups[name].Success ? double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
-        return TimeSpan.FromDays((Part("w") * 7) + Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s"));
-    }
+    /// <summary>
+    /// Parses an ISO 8601 duration of weeks, days, hours, minutes and seconds (no years or months:
+    /// their length varies); null when it is not one or is longer than 366 days.
+    /// </summary>
+    public static TimeSpan? ParseDuration(string text) => IsoDuration.Parse(text, out _);
 
     private sealed partial class Builder(string? source, List<DefinitionProblem> problems)
     {
@@ -263,7 +285,13 @@ public static partial class BpmnParser
             {
                 switch (Local(child))
                 {
-                    case "participant" when child.Elements().All(e => Local(e) == "documentation"):
+                    case "participant":
+                        foreach (var inner in child.Elements().Where(e => Local(e) != "documentation"))
+                        {
+                            NotInSubset(inner, Id(child), "a participant");
+                        }
+
+                        break;
                     case "textAnnotation":
                     case "association":
                     case "documentation":
@@ -291,6 +319,9 @@ public static partial class BpmnParser
                     case "documentation" or "textAnnotation" or "association" or "incoming" or "outgoing":
                         break;
                     case "extensionElements" when !child.HasElements:
+                        break;
+                    case "extensionElements":
+                        NotInSubset(child, Id(element), container.SubProcessId is null ? "the process" : "subProcess");
                         break;
                     case "multiInstanceLoopCharacteristics" or "standardLoopCharacteristics" when container.SubProcessId is not null:
                         Problem(child, container.SubProcessId, $"<{local}> inside subProcess is outside the supported subset");
@@ -342,9 +373,17 @@ public static partial class BpmnParser
 
                 foreach (var child in lane.Elements())
                 {
-                    if (Local(child) is not ("flowNodeRef" or "documentation"))
+                    switch (Local(child))
                     {
-                        Problem(child, id, $"<{Local(child)}> inside a lane is not supported (nested lanes are outside the subset)");
+                        case "flowNodeRef" or "documentation":
+                        case "extensionElements" when !child.HasElements:
+                            break;
+                        case "childLaneSet":
+                            Problem(child, id, "nested lanes are outside the subset (<childLaneSet>); use one level of lanes, one per role");
+                            break;
+                        default:
+                            NotInSubset(child, id, "a lane");
+                            break;
                     }
                 }
 
@@ -386,12 +425,12 @@ public static partial class BpmnParser
                         }
                         catch (ExpressionSyntaxException e)
                         {
-                            Problem(child, id, $"condition '{child.Value.Trim()}' does not parse: {e.Message}");
+                            Problem(child, id, $"condition '{Excerpt.Of(child.Value.Trim())}' does not parse: {e.Message}");
                         }
 
                         break;
                     default:
-                        Outside(child);
+                        NotInSubset(child, id, "sequenceFlow");
                         break;
                 }
             }
@@ -425,7 +464,7 @@ public static partial class BpmnParser
                     continue;
                 }
 
-                Problem(child, id, $"<{childName}> inside {local} is outside the supported subset");
+                NotInSubset(child, id, local);
             }
 
             if (definitions.Count > 1)
@@ -597,10 +636,11 @@ public static partial class BpmnParser
                 return null;
             }
 
-            var parsed = ParseDuration(duration.Value);
+            var parsed = IsoDuration.Parse(duration.Value, out var error);
             if (parsed is null || parsed.Value <= TimeSpan.Zero)
             {
-                Problem(duration, id, $"timeDuration '{duration.Value.Trim()}' is not a positive ISO 8601 duration of weeks, days, hours, minutes or seconds (e.g. PT1M, P10D)");
+                var why = error ?? "is not a positive ISO 8601 duration of weeks, days, hours, minutes or seconds (e.g. PT1M, P10D)";
+                Problem(duration, id, $"timeDuration '{Excerpt.Of(duration.Value.Trim())}' {why}");
                 return null;
             }
 
@@ -815,8 +855,25 @@ public static partial class BpmnParser
             }
             catch (ExpressionSyntaxException e)
             {
-                Problem(element, id, $"cc:assign '{text}' does not parse: {e.Message}");
+                Problem(element, id, $"cc:assign '{Excerpt.Of(text)}' does not parse: {e.Message}");
                 return [];
+            }
+        }
+
+        /// <summary>
+        /// A child element refused inside <paramref name="where"/>; for tool extension data the
+        /// message names the tool's elements, so "not supported" points at what to remove.
+        /// </summary>
+        private void NotInSubset(XElement child, string? id, string where)
+        {
+            if (Local(child) == "extensionElements")
+            {
+                var names = string.Join(", ", child.Elements().Select(QualifiedName).Distinct(StringComparer.Ordinal).Take(5));
+                Problem(child, id, $"<extensionElements> ({names}) inside {where}: tool-specific extension data is outside the subset and is not read (our data goes in cc: attributes); remove it");
+            }
+            else
+            {
+                Problem(child, id, $"<{Local(child)}> inside {where} is outside the supported subset");
             }
         }
 
@@ -828,6 +885,10 @@ public static partial class BpmnParser
         private void Problem(int line, string? id, string message) => problems.Add(new DefinitionProblem(source, id, line, message));
 
         private static string Local(XElement element) => element.Name.LocalName;
+
+        /// <summary>The name as the document writes it, e.g. <c>signavio:signavioMetaData</c>.</summary>
+        private static string QualifiedName(XElement element) =>
+            element.GetPrefixOfNamespace(element.Name.Namespace) is { Length: > 0 } prefix ? $"{prefix}:{Local(element)}" : Local(element);
 
         private static string? Id(XElement element) => Attr(element, "id");
 

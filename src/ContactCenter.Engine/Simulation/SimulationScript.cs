@@ -94,6 +94,9 @@ public sealed record SimulationScript(
         MaxDepth = 16,
     };
 
+    /// <summary>Leaves a thousand years of calendar for a script's steps and timers.</summary>
+    private const int LatestStartYear = 9000;
+
     private static readonly string[] TopLevelKeys = ["$schema", "title", "description", "workflow", "start", "agent", "customer", "variables", "steps", "expect", "settle", "maxSettleTimers"];
 
     private static readonly string[] StepKeys = ["at", "after", "complete", "customer", "wait", "cancel", "outcome", "data", "actor", "messageId", "note"];
@@ -147,6 +150,13 @@ public sealed record SimulationScript(
                 || !DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
             {
                 throw Error($"'start' is '{startText}'; write an ISO 8601 time with its offset, e.g. 2026-03-02T09:00:00+07:00");
+            }
+
+            // Steps add up to 100,000 hours and timers up to 366 days each: a start near the end of
+            // the calendar (9999-12-31) would overflow DateTimeOffset mid-run (issue 16).
+            if (start.Year >= LatestStartYear)
+            {
+                throw Error($"'start' is '{startText}'; a script starts before the year {LatestStartYear}");
             }
 
             var variables = Values(root, "variables", "the script");

@@ -250,25 +250,49 @@ public static class DefinitionValidator
         }
     }
 
+    /// <summary>Walks backwards from the end events, once over every flow and link.</summary>
+    /// <remarks>
+    /// A fixpoint loop over all nodes until nothing changed took one pass per node on a straight
+    /// chain written start to end: quadratic, 47 s for 20,000 nodes (issue 16).
+    /// </remarks>
     private static void CheckEnding(NodeContainer container, Action<FlowNode, string> problem)
     {
-        var canEnd = new HashSet<FlowNode>(container.NodeList.OfType<EndEvent>());
-        bool changed;
-        do
+        // A boundary event is an alternative exit, not a way the activity itself ends, so it is
+        // no predecessor of its host here; a link throw ends wherever its catch does.
+        var linkThrows = new Dictionary<FlowNode, List<FlowNode>>();
+        foreach (var node in container.NodeList)
         {
-            changed = false;
-            foreach (var node in container.NodeList)
+            if (node is ThrowEvent { LinkTarget: { } target })
             {
-                // A boundary event is an alternative exit, not a way the activity itself ends.
-                var exits = node.Outgoing.Select(f => f.Target).Concat(node is ThrowEvent { LinkTarget: { } t } ? [t] : []);
-                if (!canEnd.Contains(node) && exits.Any(canEnd.Contains))
+                if (!linkThrows.TryGetValue(target, out var throws))
                 {
-                    canEnd.Add(node);
-                    changed = true;
+                    linkThrows[target] = throws = [];
+                }
+
+                throws.Add(node);
+            }
+        }
+
+        var canEnd = new HashSet<FlowNode>(container.NodeList.OfType<EndEvent>());
+        var queue = new Queue<FlowNode>(canEnd);
+        while (queue.TryDequeue(out var node))
+        {
+            foreach (var flow in node.Incoming)
+            {
+                if (canEnd.Add(flow.Source))
+                {
+                    queue.Enqueue(flow.Source);
+                }
+            }
+
+            foreach (var linkThrow in linkThrows.GetValueOrDefault(node) ?? [])
+            {
+                if (canEnd.Add(linkThrow))
+                {
+                    queue.Enqueue(linkThrow);
                 }
             }
         }
-        while (changed);
 
         foreach (var node in container.NodeList.Where(n => !canEnd.Contains(n)))
         {
@@ -289,13 +313,31 @@ public static class DefinitionValidator
             _ => false,
         };
 
+        // Depth-first with an explicit stack: 1 = on the current path, 2 = done. Recursion here let
+        // a long chain of service tasks set the stack depth (issue 16).
         var state = new Dictionary<FlowNode, int>();
         var reported = false;
-        void Visit(FlowNode node)
+        var path = new Stack<(FlowNode Node, IEnumerator<FlowNode> Next)>();
+        foreach (var root in container.NodeList.Where(PassesThrough))
         {
-            state[node] = 1;
-            foreach (var next in Successors(node).Where(PassesThrough))
+            if (state.GetValueOrDefault(root) != 0)
             {
+                continue;
+            }
+
+            state[root] = 1;
+            path.Push((root, Successors(root).Where(PassesThrough).GetEnumerator()));
+            while (path.TryPeek(out var top))
+            {
+                if (!top.Next.MoveNext())
+                {
+                    top.Next.Dispose();
+                    state[top.Node] = 2;
+                    path.Pop();
+                    continue;
+                }
+
+                var next = top.Next.Current;
                 var mark = state.GetValueOrDefault(next);
                 if (mark == 1 && !reported)
                 {
@@ -304,18 +346,9 @@ public static class DefinitionValidator
                 }
                 else if (mark == 0)
                 {
-                    Visit(next);
+                    state[next] = 1;
+                    path.Push((next, Successors(next).Where(PassesThrough).GetEnumerator()));
                 }
-            }
-
-            state[node] = 2;
-        }
-
-        foreach (var node in container.NodeList.Where(PassesThrough))
-        {
-            if (state.GetValueOrDefault(node) == 0)
-            {
-                Visit(node);
             }
         }
     }

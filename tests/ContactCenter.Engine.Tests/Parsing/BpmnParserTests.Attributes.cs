@@ -99,6 +99,9 @@ public partial class BpmnParserTests
     [InlineData("P2W", 14, 0, 0, 0)]
     [InlineData("P1DT2H3M4S", 1, 2, 3, 4)]
     [InlineData(" PT3M ", 0, 0, 3, 0)]
+    [InlineData("P366D", 366, 0, 0, 0)]
+    [InlineData("PT8784H", 366, 0, 0, 0)]
+    [InlineData("P52W", 364, 0, 0, 0)]
     public void ParseDuration_ValidIso8601_GivesTheSpan(string text, int days, int hours, int minutes, int seconds)
     {
         BpmnParser.ParseDuration(text).Should().Be(new TimeSpan(days, hours, minutes, seconds));
@@ -123,6 +126,16 @@ public partial class BpmnParserTests
     [InlineData("P1W2D")]
     [InlineData("R3/PT1M")]
     [InlineData("one minute")]
+    [InlineData("P367D")]
+    [InlineData("P99999999DT99999999H")]
+    [InlineData("PT9999999999999S")]
+    [InlineData("PT\u0661M")]
+    [InlineData("PT1.5M")]
+    [InlineData("P1.5D")]
+    [InlineData("PT1S1M")]
+    [InlineData("P1D1D")]
+    [InlineData("P1WT1H")]
+    [InlineData("PT1.S")]
     public void ParseDuration_Invalid_IsNull(string text)
     {
         BpmnParser.ParseDuration(text).Should().BeNull();
@@ -132,6 +145,10 @@ public partial class BpmnParserTests
     [InlineData("PT0S", "is not a positive ISO 8601 duration")]
     [InlineData("P1M", "is not a positive ISO 8601 duration")]
     [InlineData("soon", "'soon' is not a positive")]
+    [InlineData("P99999999DT99999999H", "'P99999999DT99999999H' is longer than the limit of 366 days")]
+    [InlineData("P367D", "is longer than the limit of 366 days")]
+    [InlineData("PT99999999999999S", "has a number longer than 12 digits")]
+    [InlineData("PT\u0661M", "is not a positive ISO 8601 duration")]
     public void Parse_TimerWithBadDuration_IsReportedOnTheDurationLine(string duration, string message)
     {
         var xml = Bpmn.Process(Bpmn.Chain("S", "W", "E") + $"""

@@ -44,6 +44,7 @@ public class SimulatorTests
 
     [Theory]
     [InlineData("""{ "workflow": "x", "start": "2026-03-02T09:00:00", "steps": [] }""", "'start'")]
+    [InlineData("""{ "workflow": "x", "start": "9999-12-31T23:59:00+00:00", "steps": [ { "at": "+99:00:00", "wait": true } ] }""", "a script starts before the year 9000")]
     [InlineData("""{ "workflow": "x", "start": "2026-03-02T09:00:00+07:00", "steps": [ { "at": "+1:00", "wait": true }, { "at": "+0:30", "customer": "hi" } ] }""", "step 2: 'at' +00:30 is before the previous step")]
     [InlineData("""{ "workflow": "x", "start": "2026-03-02T09:00:00+07:00", "steps": [ { "at": "+1:00", "complete": "A", "customer": "hi" } ] }""", "step 1: a step does exactly one of")]
     [InlineData("""{ "workflow": "x", "start": "2026-03-02T09:00:00+07:00", "steps": [ { "at": "1 minute", "wait": true } ] }""", "step 1: 'at' is \"1 minute\"")]

@@ -6,7 +6,7 @@
 // the server would answer. docs/web-designer.md has the rule ↔ check table, and the browser test
 // DesignerLintAgreementTests compares both on broken flows so the two cannot drift silently.
 import { CC_ATTRIBUTES, CC_NAMESPACE } from './cc-moddle';
-import { checkAssignments, checkExpression, ExpressionSyntaxError, parseDuration } from './expression';
+import { checkAssignments, checkExpression, excerpt, ExpressionSyntaxError, readDuration } from './expression';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type El = any;
@@ -182,7 +182,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     const id = requireId(lane);
     const name: string | undefined = lane.name;
     if (!name || !name.trim()) add('lane-names', id, 'a lane needs a name: the role that works its tasks (Agent, Tier 2, Pihak Terkait)');
-    if (lane.childLaneSet) add('subset', id, '<childLaneSet> inside a lane is not supported (nested lanes are outside the subset)');
+    if (lane.childLaneSet) add('subset', id, 'nested lanes are outside the subset (<childLaneSet>); use one level of lanes, one per role');
     lanes.push({ el: lane, id: id ?? '?', name: name ?? '?', refs: lane.flowNodeRef ?? [] });
   };
 
@@ -203,7 +203,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
           hasCondition = true;
         } catch (e) {
           if (!(e instanceof ExpressionSyntaxError)) throw e;
-          add('expressions', id, `condition '${body.trim()}' does not parse: ${e.message}`);
+          add('expressions', id, `condition '${excerpt(body.trim())}' does not parse: ${e.message}`);
         }
       }
     }
@@ -252,9 +252,10 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
         node.timerValid = false;
         return;
       }
-      const ms = parseDuration(text);
+      const { ms, error } = readDuration(text);
       if (ms === null || ms <= 0) {
-        add('timer-duration', id, `timeDuration '${text.trim()}' is not a positive ISO 8601 duration of weeks, days, hours, minutes or seconds (e.g. PT1M, P10D)`);
+        const why = error ?? 'is not a positive ISO 8601 duration of weeks, days, hours, minutes or seconds (e.g. PT1M, P10D)';
+        add('timer-duration', id, `timeDuration '${excerpt(text.trim())}' ${why}`);
         node.timerValid = false;
       }
     };
@@ -327,7 +328,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
         checkAssignments(assign);
       } catch (e) {
         if (!(e instanceof ExpressionSyntaxError)) throw e;
-        add('expressions', id, `cc:assign '${assign}' does not parse: ${e.message}`);
+        add('expressions', id, `cc:assign '${excerpt(assign)}' does not parse: ${e.message}`);
       }
     }
     nodes.set(id, node);
@@ -430,16 +431,21 @@ function validateStage(model: Model): Finding[] {
     }
 
     // Rule 3: every node can reach an end event (a boundary event is an alternative exit, not how the activity ends).
-    const canEnd = new Set<Node>(container.nodes.filter(n => n.kind === 'endEvent'));
-    let changed: boolean;
-    do {
-      changed = false;
-      for (const node of container.nodes) {
-        const exits = node.outgoing.map(f => f.target);
-        if (node.kind === 'intermediateThrowEvent' && node.linkTarget) exits.push(node.linkTarget);
-        if (!canEnd.has(node) && exits.some(e => canEnd.has(e))) { canEnd.add(node); changed = true; }
+    // One walk backwards from the end events, as DefinitionValidator.CheckEnding (a fixpoint sweep was quadratic).
+    const linkThrows = new Map<Node, Node[]>();
+    for (const node of container.nodes) {
+      if (node.kind === 'intermediateThrowEvent' && node.linkTarget) {
+        linkThrows.set(node.linkTarget, [...(linkThrows.get(node.linkTarget) ?? []), node]);
       }
-    } while (changed);
+    }
+    const canEnd = new Set<Node>(container.nodes.filter(n => n.kind === 'endEvent'));
+    const backwards = [...canEnd];
+    while (backwards.length) {
+      const node = backwards.pop()!;
+      for (const before of [...node.incoming.map(f => f.source), ...(linkThrows.get(node) ?? [])]) {
+        if (!canEnd.has(before)) { canEnd.add(before); backwards.push(before); }
+      }
+    }
     for (const node of container.nodes) {
       if (!canEnd.has(node)) add('can-end', node, 'no path from here reaches an end event, so an instance here could never complete');
     }
@@ -456,22 +462,27 @@ function validateStage(model: Model): Finding[] {
         default: return false;
       }
     };
+    // Depth-first with an explicit stack (1 = on the path, 2 = done), as DefinitionValidator.CheckBusyLoops.
     const state = new Map<Node, number>();
     let reported = false;
-    const visit = (node: Node) => {
-      state.set(node, 1);
-      for (const next of successors(node).filter(passesThrough)) {
+    for (const root of container.nodes.filter(passesThrough)) {
+      if ((state.get(root) ?? 0) !== 0) continue;
+      state.set(root, 1);
+      const path: { node: Node; next: Node[]; at: number }[] = [{ node: root, next: successors(root).filter(passesThrough), at: 0 }];
+      while (path.length) {
+        const top = path[path.length - 1];
+        if (top.at >= top.next.length) { state.set(top.node, 2); path.pop(); continue; }
+        const next = top.next[top.at++];
         const mark = state.get(next) ?? 0;
         if (mark === 1 && !reported) {
           reported = true;
           add('busy-loop', next, 'it is on a loop in which nothing waits (no task, timer or message), so a token would go round forever');
         } else if (mark === 0) {
-          visit(next);
+          state.set(next, 1);
+          path.push({ node: next, next: successors(next).filter(passesThrough), at: 0 });
         }
       }
-      state.set(node, 2);
-    };
-    for (const node of container.nodes.filter(passesThrough)) if ((state.get(node) ?? 0) === 0) visit(node);
+    }
   }
 
   for (const node of model.nodes.values()) {
