@@ -91,10 +91,17 @@ public static class DefinitionEndpoints
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the BPMN XML as {string.Join(" or ", XmlContentTypes)}, not {mediaType ?? "no content type"}"));
         }
 
+        // Invalid UTF-8 is refused, as the CLI refuses such a file, instead of being stored with
+        // replacement characters where the bad bytes were.
         string bpmn;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        try
         {
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
             bpmn = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (null, TypedResults.Problem(statusCode: 400, title: "Not UTF-8", detail: $"the body is not UTF-8 text (invalid bytes at offset {e.Index})"));
         }
 
         return string.IsNullOrWhiteSpace(bpmn)
