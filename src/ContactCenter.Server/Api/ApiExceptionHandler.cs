@@ -80,18 +80,25 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         _ => Problem(400, "Rejected", rejected.Message),
     };
 
+    /// <summary>The most problems an invalid definition's answer lists. Default is 200: a hostile draft had 90,000 (an 89.8 MB answer).</summary>
+    public const int MaxProblemsListed = 200;
+
     private static HttpValidationProblemDetails InvalidDefinition(CatalogException catalog)
     {
+        var listed = catalog.Problems.Take(MaxProblemsListed).ToList();
         var problem = new HttpValidationProblemDetails(
-            catalog.Problems
+            listed
                 .GroupBy(p => p.ElementId ?? $"line {p.Line}", StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(p => $"line {p.Line}: {p.Message}").ToArray(), StringComparer.Ordinal))
         {
             Status = StatusCodes.Status422UnprocessableEntity,
             Title = "Invalid BPMN",
-            Detail = $"The definition has {catalog.Problems.Count} problem(s).",
+            Detail = catalog.Problems.Count > listed.Count
+                ? $"The definition has {catalog.Problems.Count} problems; the first {listed.Count} are listed."
+                : $"The definition has {catalog.Problems.Count} problem(s).",
         };
-        problem.Extensions["problems"] = catalog.Problems.Select(p => new { elementId = p.ElementId, line = p.Line, message = p.Message, text = p.ToString() }).ToList();
+        problem.Extensions["totalProblems"] = catalog.Problems.Count;
+        problem.Extensions["problems"] = listed.Select(p => new { elementId = p.ElementId, line = p.Line, message = p.Message, text = p.ToString() }).ToList();
         return problem;
     }
 

@@ -23,7 +23,11 @@ public static class DefinitionEndpoints
     public sealed record ProblemView(string? ElementId, int Line, string Message, string Text);
 
     /// <summary>The validator's verdict on a BPMN document that was not stored.</summary>
-    public sealed record ValidationView(bool Valid, string? Key, IReadOnlyList<ProblemView> Problems);
+    /// <summary>The verdict; <see cref="Problems"/> lists at most <see cref="ApiExceptionHandler.MaxProblemsListed"/>, <see cref="TotalProblems"/> counts them all.</summary>
+    public sealed record ValidationView(bool Valid, string? Key, IReadOnlyList<ProblemView> Problems)
+    {
+        public int TotalProblems { get; init; }
+    }
 
     private static readonly string[] DesignerRoles = [Roles.ProcessOwner, Roles.Reviewer, Roles.Approver, Roles.Admin];
     private static readonly string[] ReturnRoles = [Roles.Reviewer, Roles.Approver];
@@ -137,8 +141,8 @@ public static class DefinitionEndpoints
             }
         }
 
-        var views = problems.Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();
-        return TypedResults.Ok(new ValidationView(views.Count == 0, result.Definition?.Key, views));
+        var views = problems.Take(ApiExceptionHandler.MaxProblemsListed).Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();
+        return TypedResults.Ok(new ValidationView(problems.Count == 0, result.Definition?.Key, views) { TotalProblems = problems.Count });
     }
 
     private static async Task<Results<Created<DefinitionVersionView>, ProblemHttpResult>> CreateDraftAsync(

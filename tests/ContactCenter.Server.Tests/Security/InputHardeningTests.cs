@@ -180,4 +180,24 @@ public sealed class InputHardeningTests(ServerFixture server)
         logged.Select(e => e.GetProperty("UserName").GetString()).Should().AllSatisfy(name =>
             name.Should().NotContainAny("\r", "\n", "\u001b").And.Contain("\\r\\n").And.Contain("\\u001B"));
     }
+
+    [Fact]
+    public async Task Draft_WithThousandsOfProblems_ListsTheFirst200AndCountsThemAll()
+    {
+        using var owner = await server.ClientForAsync("owner.gadhong");
+        var tasks = string.Concat(Enumerable.Range(0, 1500).Select(i => $"<bpmn:userTask id=\"T{i}\" cc:colour=\"red\" />"));
+        var bpmn = File.ReadAllText(Path.Combine(ServerFactory.WorkflowsFolder, "still-connected.bpmn"))
+            .Replace("</bpmn:process>", tasks + "</bpmn:process>", StringComparison.Ordinal)
+            .Replace("id=\"still-connected\"", "id=\"many-problems\"", StringComparison.Ordinal);
+        StringContent Xml() => new(bpmn, Encoding.UTF8, "application/xml");
+
+        var draft = await (await owner.PostAsync("/api/definitions", Xml())).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var verdict = await (await owner.PostAsync("/api/definitions/validate", Xml())).JsonAsync();
+
+        draft.GetProperty("problems").GetArrayLength().Should().Be(200);
+        draft.GetProperty("totalProblems").GetInt32().Should().BeGreaterThanOrEqualTo(1500);
+        draft.GetProperty("detail").GetString().Should().Contain("the first 200 are listed");
+        verdict.GetProperty("problems").GetArrayLength().Should().Be(200);
+        verdict.GetProperty("totalProblems").GetInt32().Should().Be(draft.GetProperty("totalProblems").GetInt32());
+    }
 }
