@@ -138,14 +138,6 @@ public sealed class LaneEnforcementTests(ServerFixture server)
             .Should().NotBeEmpty("a denied simulator call is a security event");
     }
 
-    private static async Task<Conversation> AtComplaintDecisionAsync(HttpClient agent, string customer)
-    {
-        var chat = await Conversation.StartAsync(agent, "whatsapp", customer);
-        await chat.CompleteAsync("Task_SalamPembuka");
-        await chat.CustomerSaysAsync("Saldo tidak bertambah", customer + "-1");
-        await chat.CompleteAsync("Task_Verifikasi");
-        await chat.CompleteAsync("Task_Identifikasi");
-        await chat.CompleteAsync("Task_Solusi");
-        return chat;
-    }
+    private static Task<Conversation> AtComplaintDecisionAsync(HttpClient agent, string customer) =>
+        TicketApiTests.AtComplaintDecisionAsync(agent, customer, "Saldo tidak bertambah");
 }
