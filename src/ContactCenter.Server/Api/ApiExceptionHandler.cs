@@ -129,7 +129,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         if (FailedBind().Match(message) is { Success: true } bind)
         {
-            return Validation(bind.Groups["name"].Value, $"'{bind.Groups["value"].Value}' is not a valid {Friendly(bind.Groups["type"].Value)}");
+            return Validation(bind.Groups["name"].Value, $"'{bind.Groups["value"].Value}' is not {Friendly(bind.Groups["type"].Value)}");
         }
 
         if (MissingParameter().Match(message) is { Success: true } missing)
@@ -176,6 +176,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static string Friendly(string type)
     {
         var bare = type.TrimEnd('?').Replace("System.", string.Empty, StringComparison.Ordinal);
+        if (bare.StartsWith("Nullable<", StringComparison.Ordinal) && bare.EndsWith('>'))
+        {
+            bare = bare["Nullable<".Length..^1];
+        }
+
         return bare switch
         {
             "String" or "string" => "text",

@@ -69,6 +69,21 @@ public sealed class InputHardeningTests(ServerFixture server)
         text.Should().NotContain("ContactCenter.").And.NotContain("Did you mean").And.NotContain("System.").And.NotContain("+CustomerMessageRequest").And.NotContain(".NET");
     }
 
+    [Theory]
+    [InlineData("/api/greetings/preview?at=kemarin", "at", "a date and time")]
+    [InlineData("/api/instances?limit=banyak", "limit", "a number")]
+    public async Task Get_QueryValueOfTheWrongKind_Is400NamingTheFieldWithoutDotNetNames(string url, string field, string kind)
+    {
+        using var admin = await server.ClientForAsync("admin");
+
+        var response = await admin.GetAsync(url);
+
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty(field)[0].GetString().Should().Contain(kind);
+        text.Should().NotContain("DateTimeOffset").And.NotContain("Int32").And.NotContain("Failed to bind");
+    }
+
     [Fact]
     public async Task Message_NullTextOrEmptyMessageId_Is400NamingTheField()
     {
