@@ -5,6 +5,7 @@ using ContactCenter.Channels.Inbound;
 using ContactCenter.Channels.Live;
 using ContactCenter.Channels.Notifications;
 using ContactCenter.Channels.Outbound;
+using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -90,6 +91,12 @@ public static class ChannelsExtensions
 
         endpoints.MapPost("/api/channels/{channel}/messages", async (HttpContext http, string channel, InboundPipeline pipeline) =>
             {
+                // The media type is no secret: a body that is not JSON is 415 before the signature is looked at.
+                if (!http.Request.HasJsonContentType())
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "send the message as JSON with 'Content-Type: application/json'");
+                }
+
                 var body = await pipeline.ReadBodyAsync(http.Request).ConfigureAwait(false);
                 if (body is null)
                 {
@@ -106,6 +113,7 @@ public static class ChannelsExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("ChannelWebhook")
             .WithTags("Channels")
@@ -113,13 +121,22 @@ public static class ChannelsExtensions
 
         if (options.Outbound.Url is null && options.Simulator.Enabled)
         {
-            var simulator = endpoints.MapGroup("/api/simulator").RequireAuthorization().WithTags("Simulator");
-            simulator.MapGet("/conversations/{channel}/{customerRef}", (string channel, string customerRef, LoopbackSimulator loopback) =>
-                    TypedResults.Ok(new SimulatedConversation(channel, customerRef, loopback.Conversation(channel, customerRef))))
+            // The simulator plays a customer: an agent or an admin (a demo's new customer), and
+            // only for a customer with no running conversation on the channel that belongs to
+            // someone else (as POST /api/instances/{id}/messages allows only the conversation's agent).
+            var simulator = endpoints.MapGroup("/api/simulator").RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole("Agent", "Admin")).WithTags("Simulator");
+            simulator.MapGet("/conversations/{channel}/{customerRef}", async (HttpContext http, string channel, string customerRef, LoopbackSimulator loopback, InstanceRuntime runtime) =>
+                    await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false)
+                        ?? TypedResults.Ok(new SimulatedConversation(channel, customerRef, loopback.Conversation(channel, customerRef))) as IResult)
                 .WithName("SimulatorConversation")
                 .WithSummary("The prompts the loopback simulator delivered to a customer");
-            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, TimeProvider clock) =>
+            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, InstanceRuntime runtime, TimeProvider clock) =>
                 {
+                    if (await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false) is { } refused)
+                    {
+                        return refused;
+                    }
+
                     // Signed here with the webhook's own secret and sent through the webhook's pipeline.
                     var body = JsonSerializer.SerializeToUtf8Bytes(
                         new InboundMessage
@@ -168,7 +185,7 @@ public static class ChannelsExtensions
         live.MapGet("/notifications", (HttpContext http, NotificationFeed feed) =>
             {
                 var audience = LiveAudience.For(http.User);
-                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent)).ToList());
+                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent, n.Data.TryGetValue(Runtime.Tickets.TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null)).ToList());
             })
             .WithName("Notifications")
             .WithSummary("The recent notifications the user may see, newest first");

@@ -34,23 +34,27 @@ app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(settings)
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
 app.UseResponseCompression(); // gzip/brotli when asked (not for server-sent events)
+app.UseBrowserDefences(); // nosniff and CSP on every answer; cookie writes from a foreign Origin refused
 app.UseWebApp(); // the web app's files and pages (src/ContactCenter.Web), before routing and sign-in
 app.UseServerPipeline(settings);
 app.MapHealthEndpoints();
 app.MapServerDocs();
-app.MapAuthEndpoints();
-app.MapDefinitionEndpoints();
-app.MapInstanceEndpoints();
-app.MapJournalEndpoints();
-app.MapCalendarEndpoints();
 
-app.MapReplayEndpoints();
-app.MapQualityEndpoints();
-app.MapSopDocumentEndpoints();
-app.MapWhatIfEndpoints();
-app.MapTicketEndpoints();
-app.MapDashboardEndpoints();
-app.MapOutboxEndpoints();
+// The API's routes share the checks every route needs whatever it does (dates in range).
+var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(DateBounds.Filter);
+api.MapAuthEndpoints();
+api.MapDefinitionEndpoints();
+api.MapInstanceEndpoints();
+api.MapJournalEndpoints();
+api.MapCalendarEndpoints();
+
+api.MapReplayEndpoints();
+api.MapQualityEndpoints();
+api.MapSopDocumentEndpoints();
+api.MapWhatIfEndpoints();
+api.MapTicketEndpoints();
+api.MapDashboardEndpoints();
+api.MapOutboxEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.
 app.MapChannels();

@@ -29,6 +29,34 @@ public class LiveUpdatesTests
     }
 
     [Fact]
+    public async Task Live_RelatedTeam_GetsOnlyItsUnitsTicketEvents_AsTheTicketRoutesAllow()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+        await using var gadai = await SseClient.ConnectAsync(host.Http, "team.gadai", "RelatedTeam", unit: "Divisi Gadai");
+        await using var tier2 = await SseClient.ConnectAsync(host.Http, "t2.andi", "Tier2");
+
+        var otherUnit = await StartTicketAsync(host, "6281300000011", "Divisi Emas");
+        var undispatched = await StartTicketAsync(host, "6281300000012", null);
+        var own = await StartTicketAsync(host, "6281300000013", " divisi gadai ");
+
+        (await gadai.WaitForAsync(m => m.Event == "instance-started")).InstanceId.Should().Be(own.Id, "the other unit's and the undispatched ticket started first and would have come first");
+        await tier2.WaitForAsync(m => m.Event == "instance-started" && m.InstanceId == own.Id);
+        tier2.Seen.Should().Contain(m => m.InstanceId == otherUnit.Id).And.Contain(m => m.InstanceId == undispatched.Id, "Tier 2 reads every ticket");
+        gadai.Seen.Should().NotContain(m => m.InstanceId == otherUnit.Id || m.InstanceId == undispatched.Id);
+    }
+
+    private static Task<Runtime.Storage.InstanceRecord> StartTicketAsync(ChannelsHost host, string customer, string? unit)
+    {
+        var variables = new Dictionary<string, Value> { ["kategori"] = "Transaksi", ["prioritas"] = "Tinggi", ["deskripsi"] = "Catatan rahasia" };
+        if (unit is not null)
+        {
+            variables["unitTerkait"] = unit;
+        }
+
+        return host.Runtime.StartAsync(new StartRequest { DefinitionKey = "ticket-escalation", Channel = "ticket", CustomerRef = customer, Actor = "system", Variables = variables });
+    }
+
+    [Fact]
     public async Task Live_TeamLeader_GetsEveryAgentsEventsWithPromptsAndTimerDeadlines()
     {
         await using var host = await ChannelsHost.StartAsync();

@@ -29,9 +29,14 @@ internal sealed class SseClient : IAsyncDisposable
     /// <summary>Everything read so far, in order.</summary>
     public List<SseMessage> Seen { get; } = [];
 
-    public static async Task<SseClient> ConnectAsync(HttpClient http, string user, string roles, long? lastEventId = null)
+    public static async Task<SseClient> ConnectAsync(HttpClient http, string user, string roles, long? lastEventId = null, string? unit = null)
     {
         using var request = ChannelsHost.As(HttpMethod.Get, "/api/live", user, roles);
+        if (unit is not null)
+        {
+            request.Headers.Add("X-Test-Unit", unit);
+        }
+
         if (lastEventId is { } last)
         {
             request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));

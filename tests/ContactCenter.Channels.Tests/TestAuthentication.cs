@@ -25,6 +25,11 @@ internal sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
         var claims = new List<Claim> { new(ClaimTypes.Name, user) };
         claims.AddRange(Request.Headers["X-Test-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => new Claim(ClaimTypes.Role, r)));
+        if (Request.Headers["X-Test-Unit"].ToString() is { Length: > 0 } unit)
+        {
+            claims.Add(new Claim("contactcenter:unit", unit));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

@@ -207,6 +207,21 @@ public class WebhookTests
         (await Problem(notJson)).GetProperty("errors").TryGetProperty("body", out _).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\r\n\t")]
+    public async Task Post_WhiteSpaceOnlyText_Is400AndStartsNothing(string text)
+    {
+        await using var host = await ChannelsHost.StartAsync();
+
+        using var response = await host.PostSignedAsync("whatsapp", new { messageId = "ws-1", customerRef = "6281100000099", text });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Problem(response)).GetProperty("errors").TryGetProperty("text", out _).Should().BeTrue();
+        (await host.Runtime.QueryAsync(new Runtime.Storage.InstanceQuery { CustomerRef = "6281100000099" })).Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Post_UnknownChannelOrOversizedBody_Is404Or413()
     {

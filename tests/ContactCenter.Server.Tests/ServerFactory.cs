@@ -22,6 +22,9 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
 
     public string DataFolder { get; } = dataFolder;
 
+    /// <summary>The per-address sign-in limit. Default is 100,000 (no limit in practice); SignInTests set the server's own default.</summary>
+    public string SignInAttemptsPerMinute { get; init; } = "100000";
+
     /// <summary>The repository root (the folder holding ContactCenter.sln).</summary>
     public static string RepoRoot => RepoPaths.Root;
 
@@ -33,6 +36,9 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
         builder.UseSetting("ContactCenter:RunScheduler", runScheduler ? "true" : "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+
+        // Every test signs in from the same in-memory address; the per-address limit has its own tests (SignInTests).
+        builder.UseSetting("ContactCenter:SignInAttemptsPerMinute", SignInAttemptsPerMinute);
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
         builder.ConfigureTestServices(services =>

@@ -50,9 +50,9 @@ public sealed record InboundMessage
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RequireId(errors, "messageId", message.MessageId);
         RequireId(errors, "customerRef", message.CustomerRef);
-        if (message.Text is null)
+        if (string.IsNullOrWhiteSpace(message.Text))
         {
-            errors["text"] = ["required"];
+            errors["text"] = ["required: the customer's words (not only white space)"];
         }
         else if (message.Text.Length > MaxTextLength)
         {

@@ -1,26 +1,34 @@
 using System.Security.Claims;
+using ContactCenter.Runtime.Tickets;
 
 namespace ContactCenter.Channels.Live;
 
 /// <summary>
-/// Which events a signed-in user may see: Team Leaders, Quality Control and Admins everything;
-/// Tier 2 and related teams ticket instances (channel <c>ticket</c>); agents their own
+/// Which events a signed-in user may see, the same as the REST routes let them read: Team
+/// Leaders, Quality Control and Admins everything; Tier 2 every ticket instance (channel
+/// <c>ticket</c>); a related team only the tickets dispatched to its unit; agents their own
 /// conversations (the instance's <c>Agent</c> is their user name). Roles add up.
 /// </summary>
-internal sealed record LiveAudience(bool Everything, bool Tickets, string? AgentName)
+internal sealed record LiveAudience(bool Everything, bool AllTickets, string? Unit, string? AgentName)
 {
     public const string TicketChannel = "ticket";
+
+    /// <summary>The claim that names a related team's unit (the server's <c>ClaimNames.Unit</c>).</summary>
+    public const string UnitClaim = "contactcenter:unit";
 
     public static LiveAudience For(ClaimsPrincipal user)
     {
         var everything = user.IsInRole("TeamLeader") || user.IsInRole("QualityControl") || user.IsInRole("Admin");
-        var tickets = user.IsInRole("Tier2") || user.IsInRole("RelatedTeam");
+        var unit = user.IsInRole("RelatedTeam") ? user.FindFirstValue(UnitClaim) : null;
         var agent = user.IsInRole("Agent") ? user.Identity?.Name : null;
-        return new LiveAudience(everything, tickets, string.IsNullOrEmpty(agent) ? null : agent);
+        return new LiveAudience(everything, user.IsInRole("Tier2"), string.IsNullOrWhiteSpace(unit) ? null : unit, string.IsNullOrEmpty(agent) ? null : agent);
     }
 
-    public bool Sees(string? channel, string? agent) =>
+    /// <param name="channel">The instance's channel.</param>
+    /// <param name="agent">The instance's agent.</param>
+    /// <param name="unit">For a ticket, the unit it was dispatched to (null before dispatch).</param>
+    public bool Sees(string? channel, string? agent, string? unit) =>
         Everything
-        || (Tickets && string.Equals(channel, TicketChannel, StringComparison.Ordinal))
+        || (string.Equals(channel, TicketChannel, StringComparison.Ordinal) && (AllTickets || (Unit is not null && TicketDesk.IsSameUnit(unit, Unit))))
         || (AgentName is not null && string.Equals(agent, AgentName, StringComparison.OrdinalIgnoreCase));
 }

@@ -6,12 +6,13 @@ using ContactCenter.Channels.Notifications;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
+using ContactCenter.Runtime.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Channels.Live;
 
 /// <summary>One server-sent event: its id, its name and its JSON, with who may see it.</summary>
-internal sealed record LiveEvent(long Id, string Name, string Json, string? Channel, string? Agent);
+internal sealed record LiveEvent(long Id, string Name, string Json, string? Channel, string? Agent, string? Unit);
 
 /// <summary>
 /// Fans committed instance events and notifications out to the browsers subscribed to
@@ -70,6 +71,8 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(events);
+        string? unit = null;
+        var unitRead = false;
         foreach (var e in events)
         {
             if (!Streamed.TryGetValue(JournalSerializer.TypeNameOf(e), out var name))
@@ -85,7 +88,15 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
             json["agent"] = instance.Agent;
             json["parentInstanceId"] = instance.ParentInstanceId;
             json["status"] = instance.Status.ToString();
-            Publish(name, json, instance.Channel, instance.Agent);
+
+            // A related team sees a ticket's events once it is dispatched to its unit (read once per commit).
+            if (!unitRead)
+            {
+                unit = UnitOf(instance);
+                unitRead = true;
+            }
+
+            Publish(name, json, instance.Channel, instance.Agent, unit);
         }
     }
 
@@ -93,7 +104,20 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
     {
         ArgumentNullException.ThrowIfNull(notification);
         var json = JsonSerializer.SerializeToNode(notification, JournalSerializer.Options)!.AsObject();
-        Publish("notification", json, notification.Channel, notification.Agent);
+        var unit = notification.Data.TryGetValue(TicketDesk.UnitVariable, out var value) && !value.IsNull ? value.ToString() : null;
+        Publish("notification", json, notification.Channel, notification.Agent, unit);
+    }
+
+    /// <summary>The unit a ticket instance is dispatched to; null for a conversation or an undispatched ticket.</summary>
+    private static string? UnitOf(InstanceRecord instance)
+    {
+        if (!string.Equals(instance.Channel, LiveAudience.TicketChannel, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var state = Engine.InstanceState.FromJson(instance.Snapshot);
+        return state.Variables.TryGetValue(TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null;
     }
 
     /// <summary>Subscribes a user; events after <paramref name="lastEventId"/> still kept are queued first.</summary>
@@ -120,11 +144,11 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
         return subscription;
     }
 
-    private void Publish(string name, JsonObject json, string? channel, string? agent)
+    private void Publish(string name, JsonObject json, string? channel, string? agent, string? unit)
     {
         lock (_lock)
         {
-            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent);
+            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent, unit);
             _replay.AddLast(e);
             while (_replay.Count > Math.Max(0, options.ReplayCapacity))
             {
@@ -175,7 +199,7 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
 
         public void Offer(LiveEvent e)
         {
-            if (Audience.Sees(e.Channel, e.Agent))
+            if (Audience.Sees(e.Channel, e.Agent, e.Unit))
             {
                 _buffer.Writer.TryWrite(e);
             }

@@ -47,12 +47,23 @@ public sealed class WorkflowDefinition
     /// <summary>Where the definition came from (a file name), for error messages.</summary>
     public string? SourceName { get; }
 
+    /// <summary>
+    /// <c>cc:startableBy</c> on the process: the roles that may start an instance by hand. Empty
+    /// (the default) for a flow that only other flows or the platform start: a called flow, an
+    /// escalation.
+    /// </summary>
+    public IReadOnlyList<string> StartableBy { get; internal init; } = [];
+
     /// <summary>Every distinct <c>cc:step</c> in document order.</summary>
     public IEnumerable<string> Steps => Nodes.Values.OrderBy(n => n.Line).Select(n => n.Step).OfType<string>().Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>A lane of the process: the role that may work the tasks in it.</summary>
-public sealed record Lane(string Id, string Name, IReadOnlyList<string> NodeIds, int Line);
+public sealed record Lane(string Id, string Name, IReadOnlyList<string> NodeIds, int Line)
+{
+    /// <summary><c>cc:performer</c>: the role that works the lane's tasks (e.g. <c>Tier2</c>); null when the lane declares none.</summary>
+    public string? Performer { get; init; }
+}
 
 /// <summary>The process itself or an embedded sub-process: a scope with its own start.</summary>
 public sealed class NodeContainer
@@ -158,6 +169,9 @@ public abstract class FlowNode
 
     /// <summary>The lane's name (role), inherited from the enclosing sub-process when nested.</summary>
     public string? Lane { get; internal set; }
+
+    /// <summary>The <c>cc:performer</c> of the node's lane (inherited like <see cref="Lane"/>): the role that works it.</summary>
+    public string? Performer { get; internal set; }
 
     /// <summary><c>cc:step</c>: the SOP step number ("14a").</summary>
     public string? Step { get; internal set; }

@@ -46,7 +46,7 @@ public static partial class BpmnParser
     private static readonly XNamespace Bpmn = BpmnNamespace;
     private static readonly XNamespace Cc = ExtensionNamespace;
 
-    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign" };
+    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign", "performer", "startableBy" };
 
     private static readonly Dictionary<string, NodeKind> TaskKinds = new(StringComparer.Ordinal)
     {
@@ -268,12 +268,13 @@ public static partial class BpmnParser
                 Problem(process, key, "the process must be marked isExecutable=\"true\"");
             }
 
-            CheckExtensionAttributes(process, allowed: []);
+            CheckExtensionAttributes(process, allowed: ["startableBy"]);
+            var startableBy = Roles(process, "startableBy", key);
             var container = new NodeContainer(null) { Line = LineOf(process) };
             var lanes = new List<Lane>();
             ReadContainer(process, container, lanes);
             WireUp(lanes);
-            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source);
+            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy };
         }
 
         [GeneratedRegex("^[a-z][a-z0-9-]*$", RegexOptions.CultureInvariant)]
@@ -387,8 +388,15 @@ public static partial class BpmnParser
                     }
                 }
 
+                CheckExtensionAttributes(lane, allowed: ["performer"]);
+                var performers = Roles(lane, "performer", id);
+                if (performers.Count > 1)
+                {
+                    Problem(lane, id, $"cc:performer names one role, not {performers.Count}: split the lane");
+                }
+
                 var refs = lane.Elements(Bpmn + "flowNodeRef").Select(r => r.Value.Trim()).ToList();
-                lanes.Add(new Lane(id ?? "?", name ?? "?", refs, LineOf(lane)));
+                lanes.Add(new Lane(id ?? "?", name ?? "?", refs, LineOf(lane)) { Performer = performers.Count > 0 ? performers[0] : null });
             }
         }
 
@@ -762,6 +770,7 @@ public static partial class BpmnParser
                     else
                     {
                         node.Lane = lane.Name;
+                        node.Performer = lane.Performer;
                     }
                 }
             }
@@ -777,7 +786,11 @@ public static partial class BpmnParser
         {
             foreach (var child in subProcess.Body.NodeList)
             {
-                child.Lane ??= subProcess.Lane;
+                if (child.Lane is null)
+                {
+                    child.Lane = subProcess.Lane;
+                    child.Performer = subProcess.Performer;
+                }
                 if (child is SubProcess nested)
                 {
                     InheritLane(nested);
@@ -829,13 +842,34 @@ public static partial class BpmnParser
                     {
                         Problem(element, Id(element), $"cc:{name} is not one of our extension attributes ({string.Join(", ", KnownExtensionAttributes.Select(a => "cc:" + a))})");
                     }
-                    else if (name is "serviceKind" or "slaPolicy" && !allowed.Contains(name))
+                    else if (name is "serviceKind" or "slaPolicy" or "performer" or "startableBy" && !allowed.Contains(name))
                     {
                         Problem(element, Id(element), $"cc:{name} does not belong on {Local(element)}");
                     }
                 }
             }
         }
+
+        /// <summary>A comma-separated list of role names in a <c>cc:</c> attribute (<c>cc:performer</c>, <c>cc:startableBy</c>); empty when absent.</summary>
+        private IReadOnlyList<string> Roles(XElement element, string attribute, string? id)
+        {
+            if (Ext(element, attribute) is not { } text)
+            {
+                return [];
+            }
+
+            var roles = text.Split(',', StringSplitOptions.TrimEntries);
+            if (roles.Any(r => !RolePattern().IsMatch(r)))
+            {
+                Problem(element, id, $"cc:{attribute} '{text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)");
+                return [];
+            }
+
+            return [.. roles.Distinct(StringComparer.Ordinal)];
+        }
+
+        [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant)]
+        private static partial Regex RolePattern();
 
         private static string[] Fields(XElement element) =>
             Ext(element, "fields") is { } fields

@@ -11,7 +11,8 @@ public sealed record SlaConfiguration(WorkingCalendarOptions Calendar, SlaPolicy
 /// <c>calendar</c> object (timeZone, workdayStart, workdayEnd, workingDays, cutiBersamaIsDayOff),
 /// <c>policies</c> (name, category, priority, firstResponse, resolution, extension, extensible,
 /// warningShare) and <c>timers</c> (cc:slaPolicy name → policy and point). A target is
-/// <c>{ "workingDays": n }</c> or <c>{ "workingHours": n }</c>. Unknown fields are errors.
+/// <c>{ "workingDays": n }</c> or <c>{ "workingHours": n }</c>; optional <c>categories</c> and
+/// <c>priorities</c>, the values a ticket may take (the console's lists). Unknown fields are errors.
 /// </summary>
 public static class SlaPolicyLoader
 {
@@ -22,7 +23,7 @@ public static class SlaPolicyLoader
         using var document = reader.Parse(json);
         var root = document.RootElement;
         reader.ExpectObject(root, null);
-        reader.OnlyFields(root, null, "calendar", "policies", "timers");
+        reader.OnlyFields(root, null, "calendar", "policies", "timers", "categories", "priorities");
         var calendar = reader.Optional(root, null, "calendar", JsonValueKind.Object) is { } c ? ReadCalendar(reader, c) : new WorkingCalendarOptions();
 
         var policies = new List<SlaPolicy>();
@@ -43,7 +44,11 @@ public static class SlaPolicyLoader
 
         try
         {
-            return new SlaConfiguration(calendar, new SlaPolicySet(policies, timers));
+            return new SlaConfiguration(calendar, new SlaPolicySet(policies, timers)
+            {
+                Categories = ReadNames(reader, root, "categories"),
+                Priorities = ReadNames(reader, root, "priorities"),
+            });
         }
         catch (ArgumentException e)
         {
@@ -57,6 +62,32 @@ public static class SlaPolicyLoader
     {
         using var text = new StreamReader(stream, leaveOpen: true);
         return Parse(text.ReadToEnd(), fileName);
+    }
+
+    private static string[] ReadNames(DataReader reader, JsonElement root, string field)
+    {
+        if (reader.Optional(root, null, field, JsonValueKind.Array) is not { } array)
+        {
+            return [];
+        }
+
+        var names = new List<string>();
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+            {
+                throw reader.Error(null, field, $"{DataReader.Describe(item)} is not a name");
+            }
+
+            if (names.Contains(item.GetString()!, StringComparer.Ordinal))
+            {
+                throw reader.Error(null, field, $"'{item.GetString()}' is listed twice");
+            }
+
+            names.Add(item.GetString()!);
+        }
+
+        return [.. names];
     }
 
     private static WorkingCalendarOptions ReadCalendar(DataReader reader, JsonElement element)

@@ -53,6 +53,26 @@ public sealed class SlaPolicySet
 
     public IReadOnlyList<SlaPolicy> Policies { get; }
 
+    /// <summary>
+    /// The categories a ticket may have (<c>categories</c> in sla-policies.json); empty when the
+    /// file lists none, and then a category is known when a policy names it or a policy covers any.
+    /// </summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The priorities a ticket may have (<c>priorities</c>); empty as for <see cref="Categories"/>.</summary>
+    public IReadOnlyList<string> Priorities { get; init; } = [];
+
+    /// <summary>Whether a ticket may have <paramref name="category"/>: one of <see cref="Categories"/> (exact spelling), else one a policy covers.</summary>
+    public bool IsKnownCategory(string category) => IsKnown(category, Categories, p => p.Category);
+
+    /// <summary>Whether a ticket may have <paramref name="priority"/>, as <see cref="IsKnownCategory"/>.</summary>
+    public bool IsKnownPriority(string priority) => IsKnown(priority, Priorities, p => p.Priority);
+
+    private bool IsKnown(string value, IReadOnlyList<string> listed, Func<SlaPolicy, string> of) =>
+        listed.Count > 0
+            ? listed.Contains(value, StringComparer.Ordinal)
+            : Policies.Any(p => Key(of(p)) == SlaPolicy.Any || Key(of(p)) == Key(value));
+
     public IReadOnlyList<SlaTimerPolicy> TimerPolicies { get; }
 
     /// <summary>The policy named <paramref name="name"/>.</summary>

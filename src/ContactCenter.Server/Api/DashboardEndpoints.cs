@@ -163,7 +163,13 @@ public static partial class DashboardEndpoints
     {
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
         {
-            return value;
+            if (DateBounds.IsSane(value))
+            {
+                return value;
+            }
+
+            errors[field] = [DateBounds.Message(value)];
+            return null;
         }
 
         errors[field] = [$"'{text}' is not a date and time (ISO 8601, e.g. 2026-03-02T00:00:00+07:00)"];

@@ -23,7 +23,11 @@ public static class DefinitionEndpoints
     public sealed record ProblemView(string? ElementId, int Line, string Message, string Text);
 
     /// <summary>The validator's verdict on a BPMN document that was not stored.</summary>
-    public sealed record ValidationView(bool Valid, string? Key, IReadOnlyList<ProblemView> Problems);
+    /// <summary>The verdict; <see cref="Problems"/> lists at most <see cref="ApiExceptionHandler.MaxProblemsListed"/>, <see cref="TotalProblems"/> counts them all.</summary>
+    public sealed record ValidationView(bool Valid, string? Key, IReadOnlyList<ProblemView> Problems)
+    {
+        public int TotalProblems { get; init; }
+    }
 
     private static readonly string[] DesignerRoles = [Roles.ProcessOwner, Roles.Reviewer, Roles.Approver, Roles.Admin];
     private static readonly string[] ReturnRoles = [Roles.Reviewer, Roles.Approver];
@@ -91,10 +95,17 @@ public static class DefinitionEndpoints
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the BPMN XML as {string.Join(" or ", XmlContentTypes)}, not {mediaType ?? "no content type"}"));
         }
 
+        // Invalid UTF-8 is refused, as the CLI refuses such a file, instead of being stored with
+        // replacement characters where the bad bytes were.
         string bpmn;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        try
         {
+            using var reader = new StreamReader(request.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
             bpmn = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (null, TypedResults.Problem(statusCode: 400, title: "Not UTF-8", detail: $"the body is not UTF-8 text (invalid bytes at offset {e.Index})"));
         }
 
         return string.IsNullOrWhiteSpace(bpmn)
@@ -130,8 +141,8 @@ public static class DefinitionEndpoints
             }
         }
 
-        var views = problems.Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();
-        return TypedResults.Ok(new ValidationView(views.Count == 0, result.Definition?.Key, views));
+        var views = problems.Take(ApiExceptionHandler.MaxProblemsListed).Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();
+        return TypedResults.Ok(new ValidationView(problems.Count == 0, result.Definition?.Key, views) { TotalProblems = problems.Count });
     }
 
     private static async Task<Results<Created<DefinitionVersionView>, ProblemHttpResult>> CreateDraftAsync(

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
+using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Server.Security;
@@ -35,14 +36,15 @@ public static partial class InstanceEndpoints
     {
         var group = app.MapGroup("/api/instances").WithTags("Instances");
         group.MapPost("/", StartAsync).RequireAuthorization(Policies.Agent)
-            .WithSummary("Starts a conversation on a channel; the signed-in agent owns it.").ProducesValidationProblem().ProducesProblem(404);
+            .WithSummary("Starts a conversation on a channel; the signed-in agent owns it. Only a flow whose cc:startableBy names a role of the caller starts by hand.")
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.ReadConversations)
             .WithSummary("Lists instances, newest first, filtered by status, agent, channel, definition and start date; agents see only their own.")
             .ProducesValidationProblem().ProducesProblem(403);
         group.MapGet("/{instanceId:guid}", GetAsync).RequireAuthorization(Policies.ReadConversations)
             .WithSummary("The instance with its open tasks (SOP step, script, fields, outcomes) and pending timers.").ProducesProblem(403).ProducesProblem(404);
         group.MapPost("/{instanceId:guid}/tasks/{taskId:long}/complete", CompleteAsync).RequireAuthorization(Policies.Agent)
-            .WithSummary("Completes an open task with an outcome and data; a stale expectedVersion answers 409.")
+            .WithSummary("Completes an open task in an Agent lane (cc:performer) of the caller's conversation with an outcome and data; a stale expectedVersion answers 409.")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         group.MapPost("/{instanceId:guid}/messages", DeliverAsync).RequireAuthorization(Policies.Agent)
             .WithSummary("Delivers a customer's message to the conversation.").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -57,7 +59,16 @@ public static partial class InstanceEndpoints
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
     private static partial Regex VariablePattern();
 
-    private static async Task<Results<Created<InstanceView>, ValidationProblem>> StartAsync(StartInstanceRequest request, CurrentUser user, InstanceRuntime runtime, InstancePresenter presenter, CancellationToken cancellationToken)
+    private static async Task<Results<Created<InstanceView>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        StartInstanceRequest request,
+        HttpContext context,
+        CurrentUser user,
+        InstanceRuntime runtime,
+        DefinitionCatalog catalog,
+        InstancePresenter presenter,
+        SecurityLog security,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(request.Channel))
@@ -74,15 +85,37 @@ public static partial class InstanceEndpoints
             errors["definitionKey"] = [$"'{request.DefinitionKey}' is not a definition key"];
         }
 
-        if (request.CustomerRef is { Length: > 200 })
+        if (request.CustomerRef is not null)
         {
-            errors["customerRef"] = ["at most 200 characters"];
+            if (string.IsNullOrWhiteSpace(request.CustomerRef))
+            {
+                errors["customerRef"] = ["blank; leave it out or give the customer's reference"];
+            }
+            else if (request.CustomerRef.Length > 200)
+            {
+                errors["customerRef"] = ["at most 200 characters"];
+            }
+            else if (InputText.HasControlCharacters(request.CustomerRef))
+            {
+                errors["customerRef"] = ["control characters (line breaks, escapes) are not allowed"];
+            }
         }
 
         CheckVariables(request.Variables, "variables", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // Called and internal flows (the silence ladder, ticket escalation) are started by other
+        // flows or the platform, never by hand: the flow says who may (cc:startableBy).
+        var key = request.DefinitionKey ?? request.Channel!;
+        var (allowed, startableBy) = await WorkItemAccess.CanStartAsync(catalog, user, key, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!allowed)
+        {
+            return security.Forbid(context, startableBy.Count == 0
+                ? $"'{key}' is started by other flows, not by hand"
+                : $"'{key}' is started by hand only by {string.Join(", ", startableBy)}");
         }
 
         var variables = new Dictionary<string, Value>(StringComparer.Ordinal) { ["namaAgent"] = user.DisplayName };
@@ -94,7 +127,7 @@ public static partial class InstanceEndpoints
         var record = await runtime.StartAsync(
             new StartRequest
             {
-                DefinitionKey = request.DefinitionKey ?? request.Channel!,
+                DefinitionKey = key,
                 Channel = request.Channel!,
                 CustomerRef = request.CustomerRef,
                 Agent = user.UserName,
@@ -192,6 +225,8 @@ public static partial class InstanceEndpoints
         HttpContext context,
         CurrentUser user,
         InstanceRuntime runtime,
+        DefinitionCatalog catalog,
+        ContactCenter.Hosting.ContactCenterServiceCollectionExtensions.CalendarData calendar,
         InstancePresenter presenter,
         SecurityLog security,
         CancellationToken cancellationToken)
@@ -222,6 +257,20 @@ public static partial class InstanceEndpoints
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"instance {instanceId} has no task {taskId}");
         }
 
+        // The conversation's agent works the Agent lanes only; another lane's task (Tier 2's, a
+        // related team's) is done by that role through its own routes.
+        if (state.WorkItems.FirstOrDefault(w => w.Id == taskId) is { } item
+            && await WorkItemAccess.PerformerAsync(catalog, state, item, cancellationToken).ConfigureAwait(false) is var performer
+            && performer != Roles.Agent)
+        {
+            return security.Forbid(context, $"task {taskId} of instance {instanceId} is in the {item.Lane ?? "-"} lane, worked by {performer}; an agent does not complete it");
+        }
+
+        if (await DecisionFields.CheckAsync(catalog, calendar.Policies, state, taskId, request.Outcome, request.Data, cancellationToken).ConfigureAwait(false) is { Count: > 0 } missing)
+        {
+            return TypedResults.ValidationProblem(missing);
+        }
+
         var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, request.Data, user.UserName, request.ExpectedVersion, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
     }
@@ -243,14 +292,18 @@ public static partial class InstanceEndpoints
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (request.Text is { Length: > MaxTextLength })
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors["text"] = ["the customer's message is required"];
+        }
+        else if (request.Text.Length > MaxTextLength)
         {
             errors["text"] = [$"at most {MaxTextLength} characters"];
         }
 
-        if (request.MessageId is { Length: > 200 })
+        if (request.MessageId is not null && (string.IsNullOrWhiteSpace(request.MessageId) || request.MessageId.Length > 200 || InputText.HasControlCharacters(request.MessageId)))
         {
-            errors["messageId"] = ["at most 200 characters"];
+            errors["messageId"] = ["1 to 200 characters without control characters; leave it out to have one made"];
         }
 
         if (errors.Count > 0)

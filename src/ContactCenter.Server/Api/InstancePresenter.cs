@@ -17,7 +17,14 @@ public sealed record TaskView(
     string? Script,
     IReadOnlyList<string> Outcomes,
     IReadOnlyList<string> Fields,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The role that works the task: its lane's <c>cc:performer</c> (Agent, Tier2, RelatedTeam).</summary>
+    public string Performer { get; init; } = Security.Roles.Agent;
+
+    /// <summary>At a decision, the fields an outcome requires (the complaint's "Ya": kategori, prioritas, deskripsi); empty elsewhere.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> OutcomeFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 /// <summary>A pending timer: when the next "masih terhubung?" prompt or SLA deadline falls.</summary>
 public sealed record TimerView(long Id, string ElementId, string DefinitionKey, string? Name, DateTimeOffset DueAt, string? SlaPolicy);
@@ -67,10 +74,26 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
     {
         var state = InstanceState.FromJson(record.Snapshot);
         var current = await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false);
-        var tasks = state.WorkItems
-            .OrderBy(w => w.Id)
-            .Select(w => new TaskView(w.Id, w.ElementId, state.ScopeOfToken(w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, current.GetValueOrDefault(w.Id, w.Script), w.Outcomes, w.Fields, w.CreatedAt))
-            .ToList();
+        var tasks = new List<TaskView>();
+        foreach (var w in state.WorkItems.OrderBy(w => w.Id))
+        {
+            Engine.Model.FlowNode? node = null;
+            try
+            {
+                node = await WorkItemAccess.NodeAsync(catalog, state, w, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CatalogException)
+            {
+                // The definition is gone: the task is shown by its own fields, as the engine recorded them.
+            }
+
+            tasks.Add(new TaskView(w.Id, w.ElementId, state.ScopeOfToken(w.TokenId)?.DefinitionKey ?? record.DefinitionKey, w.Name, w.Lane, w.Step, current.GetValueOrDefault(w.Id, w.Script), w.Outcomes, w.Fields, w.CreatedAt)
+            {
+                Performer = WorkItemAccess.PerformerOf(node?.Performer, w.Lane),
+                OutcomeFields = DecisionFields.OutcomeFields(node),
+            });
+        }
+
         var timers = new List<TimerView>();
         foreach (var timer in state.Timers.OrderBy(t => t.DueAt).ThenBy(t => t.Id))
         {

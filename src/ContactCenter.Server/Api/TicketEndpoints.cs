@@ -1,6 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Runtime.Calendar;
+using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Security;
@@ -169,7 +170,7 @@ public static class TicketEndpoints
             act: () => sla.ExtendAsync(ticketId, request!.Reason!.Trim(), user.UserName, cancellationToken), cancellationToken);
 
     private static async Task<Results<Ok<TicketView>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
-        Guid ticketId, long taskId, InstanceEndpoints.CompleteTaskRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken)
+        Guid ticketId, long taskId, InstanceEndpoints.CompleteTaskRequest? request, HttpContext context, CurrentUser user, TicketDesk desk, InstanceRuntime runtime, DefinitionCatalog catalog, InstancePresenter presenter, SecurityLog security, CancellationToken cancellationToken)
     {
         var ticket = await desk.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
         var task = ticket.CurrentTask;
@@ -178,11 +179,14 @@ public static class TicketEndpoints
             return TypedResults.Problem(statusCode: 409, title: "Task not open", detail: $"ticket {ticketId} has no open task {taskId}");
         }
 
-        var lane = task.Lane == TicketDesk.RelatedTeamLane ? Roles.RelatedTeam : Roles.Tier2;
-        var allowed = lane == Roles.Tier2 ? user.IsInRole(Roles.Tier2) : user.IsInRole(Roles.RelatedTeam) && TicketDesk.IsSameUnit(ticket.Unit, user.Unit);
-        if (!allowed)
+        // The lane's declared performer (cc:performer) works the task; a related team only on its unit's tickets.
+        var record = await runtime.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
+        var state = InstanceState.FromJson(record.Snapshot);
+        var item = state.WorkItems.FirstOrDefault(w => w.Id == taskId);
+        var performer = item is null ? Roles.Tier2 : await WorkItemAccess.PerformerAsync(catalog, state, item, cancellationToken).ConfigureAwait(false);
+        if (!WorkItemAccess.Works(user, performer, ticket.Unit))
         {
-            return security.Forbid(context, $"task {taskId} of ticket {ticketId} is in the {task.Lane} lane{(lane == Roles.RelatedTeam ? $" of unit {ticket.Unit}" : string.Empty)}; {user.UserName} does not work it");
+            return security.Forbid(context, $"task {taskId} of ticket {ticketId} is in the {task.Lane} lane, worked by {performer}{(performer == Roles.RelatedTeam ? $" of unit {ticket.Unit}" : string.Empty)}; {user.UserName} does not work it");
         }
 
         if (request?.Data is { } data && data.Keys.FirstOrDefault(k => k.Length is 0 or > 64) is { } bad)

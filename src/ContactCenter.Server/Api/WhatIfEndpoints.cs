@@ -26,7 +26,7 @@ public static class WhatIfEndpoints
         app.MapPost("/api/instances/{instanceId:guid}/what-if", OneAsync)
             .WithTags("Journal")
             .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
-            .WithSummary("Runs the conversation's recorded inputs against the candidate versions: first divergence, outcome shifts, inputs that no longer fit, the candidate's journal.")
+            .WithSummary("Runs the conversation's recorded inputs against the candidate versions: first divergence, outcome shifts, inputs that no longer fit, the candidate's journal (the journal, agent and input texts only for roles that read conversations).")
             .ProducesProblem(403).ProducesProblem(404);
         app.MapPost("/api/what-if", ManyAsync)
             .WithTags("Journal")
@@ -36,10 +36,13 @@ public static class WhatIfEndpoints
         return app;
     }
 
-    private static async Task<Ok<InstanceWhatIf>> OneAsync(Guid instanceId, CandidateBody body, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await new WhatIfRunner(catalog, store).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false));
+    private static async Task<Ok<InstanceWhatIf>> OneAsync(Guid instanceId, CandidateBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
+    {
+        var report = await new WhatIfRunner(catalog, store).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(InstanceAccess.ReadsAll(user) ? report : Structural(report));
+    }
 
-    private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
     {
         var batch = await new WhatIfRunner(catalog, store).RunManyAsync(
             new WhatIfRequest
@@ -54,7 +57,27 @@ public static class WhatIfEndpoints
             cancellationToken).ConfigureAwait(false);
 
         // The candidate journals of a whole period would make the answer huge; one instance's is a call away.
-        var slim = batch.Conversations.Select(c => c with { Report = c.Report is null ? null : c.Report with { CandidateJournal = Array.Empty<WorkflowEvent>() } }).ToList();
+        var readsAll = InstanceAccess.ReadsAll(user);
+        var slim = batch.Conversations
+            .Select(c => c with { Report = c.Report is null ? null : c.Report with { CandidateJournal = Array.Empty<WorkflowEvent>() } })
+            .Select(c => readsAll ? c : Structural(c))
+            .ToList();
         return TypedResults.Ok(batch with { Conversations = slim });
     }
+
+    /// <summary>
+    /// What a role that may not read conversations (process owners, reviewers, approvers: the
+    /// journal route refuses them) gets: the comparison of paths and outcomes, without the
+    /// candidate journal, the agent, or the recorded inputs' text (a customer's message, a
+    /// cancel reason): each misfit keeps only its kind of input and its element.
+    /// </summary>
+    internal static InstanceWhatIf Structural(InstanceWhatIf whatIf) => whatIf with
+    {
+        Agent = null,
+        Report = whatIf.Report is null ? null : whatIf.Report with
+        {
+            CandidateJournal = Array.Empty<WorkflowEvent>(),
+            Misfits = [.. whatIf.Report.Misfits.Select(m => m with { Input = m.Input.Split(' ', 2)[0] })],
+        },
+    };
 }

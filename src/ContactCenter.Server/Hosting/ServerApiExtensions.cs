@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing.Template;
 using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Context;
@@ -11,6 +13,9 @@ namespace ContactCenter.Server.Hosting;
 
 public static class ServerApiExtensions
 {
+    /// <summary>The display name of the endpoint routing picks when no endpoint accepts the request's media type (ASP.NET Core's AcceptsMatcherPolicy).</summary>
+    private const string UnsupportedMediaTypeEndpoint = "415 HTTP Unsupported Media Type";
+
     /// <summary>Route values pushed on the log context (and the request's completion event) when a route has them.</summary>
     public static IReadOnlyList<(string RouteValue, string Property)> LoggedRouteValues { get; } =
     [
@@ -61,7 +66,8 @@ public static class ServerApiExtensions
     /// <summary>
     /// The middleware, in order: request logging, exception → problem details, status codes
     /// without a body → problem details, routing, log-context properties from route values, body
-    /// size limits, authentication, authorization.
+    /// size limits, the sign-in rate limiter, authentication, 415 for a wrong media type,
+    /// authorization.
     /// </summary>
     public static WebApplication UseServerPipeline(this WebApplication app, ServerSettings settings)
     {
@@ -107,8 +113,39 @@ public static class ServerApiExtensions
                 }
             }
         });
+
         app.UseBodySizeLimits(settings);
+        app.UseRateLimiter();
         app.UseAuthentication();
+        // A body of the wrong media type matches the framework's own "415" endpoint, which has no
+        // metadata, so the sign-in fallback policy answered it 401 even on the anonymous routes
+        // (sign-in, the webhook). There, or for a signed-in user, the mistake is the media type:
+        // 415. A route that needs sign-in still answers 401 to an anonymous caller first.
+        var anonymousRoutes = new Lazy<List<TemplateMatcher>>(() =>
+            [.. app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null && e.RoutePattern.RawText is not null)
+                .Select(e => new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!), new RouteValueDictionary()))]);
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.DisplayName == UnsupportedMediaTypeEndpoint
+                && (context.User.Identity?.IsAuthenticated == true || anonymousRoutes.Value.Any(m => m.TryMatch(context.Request.Path, new RouteValueDictionary()))))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status415UnsupportedMediaType,
+                        Title = "Unsupported media type",
+                        Detail = $"send the body as JSON with 'Content-Type: application/json', not {(string.IsNullOrEmpty(context.Request.ContentType) ? "no content type" : context.Request.ContentType)}",
+                    },
+                }).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
         app.UseAuthorization();
         return app;
     }

@@ -11,7 +11,8 @@ public static class ServerLogging
     /// <summary>
     /// Serilog: levels from the <c>Serilog</c> configuration section, the console, and rolling
     /// compact-JSON files under <c>&lt;data&gt;/logs/</c>; properties pushed on the log context
-    /// (instance id, ticket id) appear on every event. Sinks and enrichers registered in the
+    /// (instance id, ticket id) appear on every event; control characters in any property are
+    /// escaped (<see cref="ControlCharacterEscaper"/>). Sinks and enrichers registered in the
     /// services (<c>ILogEventSink</c>, <c>ILogEventEnricher</c>) are added too, e.g. a test's.
     /// </summary>
     public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerSettings settings) =>
@@ -20,6 +21,7 @@ public static class ServerLogging
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
+            .Enrich.With<ControlCharacterEscaper>() // after every other enricher: input in any property is escaped
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(
                 new CompactJsonFormatter(),

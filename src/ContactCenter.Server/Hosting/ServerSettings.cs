@@ -30,6 +30,9 @@ public sealed class ServerSettings
     /// <summary>Largest BPMN request body, in bytes. Default is 4 MiB, the BPMN parser's own limit.</summary>
     public long MaxBpmnBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Sign-in attempts one client address may make per minute, whatever the user names. Default is 20.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 20;
+
     /// <summary>The data folder as a full path.</summary>
     public string DataPath => Path.GetFullPath(DataFolder);
 

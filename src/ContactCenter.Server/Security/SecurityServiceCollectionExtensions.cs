@@ -29,14 +29,15 @@ public static class SecurityServiceCollectionExtensions
         services.AddIdentityApiEndpoints<IdentityUser>(o =>
             {
                 o.User.RequireUniqueEmail = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // No lockout on failed passwords: it let anyone lock anyone out. SignInThrottle
+                // delays guesses per name and client address instead (docs/security.md).
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdentityDatabase>();
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "ContactCenter";
+            o.Cookie.Name = BrowserDefences.CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.SlidingExpiration = true;
@@ -57,6 +58,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddAuthorization(Policies.Configure);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddSingleton<SecurityLog>();
+        services.AddSignInLimits(settings);
         services.AddHostedService<IdentityStartup>();
         return services;
     }

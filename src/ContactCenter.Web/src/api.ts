@@ -8,6 +8,10 @@ export type InstanceStatus = 'Running' | 'Completed' | 'Cancelled' | 'Faulted';
 export interface TaskView {
   id: number; elementId: string; definitionKey: string; name: string | null; lane: string | null;
   step: string | null; script: string | null; outcomes: string[]; fields: string[]; createdAt: string;
+  /** The role that works the task (its lane's cc:performer). */
+  performer?: string;
+  /** At a decision, the fields an outcome requires (the complaint's "Ya": kategori, prioritas, deskripsi). */
+  outcomeFields?: Record<string, string[]>;
 }
 
 export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null }

@@ -125,10 +125,31 @@ public class CalendarLoadingTests
     [InlineData("""{ "calendar": { "workdayStart": "17:00", "workdayEnd": "08:00" }, "policies": [] }""", "calendar.workdayEnd: 08:00 is not after workdayStart 17:00")]
     [InlineData("""{ "calendar": { "workingDays": ["senin"] }, "policies": [] }""", "calendar.workingDays: the string 'senin' is not a day of the week (monday … sunday)")]
     [InlineData("""{ "calendar": { "workingDays": ["1"] }, "policies": [] }""", "calendar.workingDays: the string '1' is not a day of the week (monday … sunday)")]
-    [InlineData("""{ "policy": [] }""", "policy: unknown field (known: calendar, policies, timers)")]
+    [InlineData("""{ "policy": [] }""", "policy: unknown field (known: calendar, policies, timers, categories, priorities)")]
+    [InlineData("""{ "categories": ["Transaksi", 3], "policies": [] }""", "categories: the number 3 is not a name")]
+    [InlineData("""{ "priorities": ["Tinggi", "Tinggi"], "policies": [] }""", "priorities: 'Tinggi' is listed twice")]
     public void ParseSla_BadField_SaysWhatAndWhere(string json, string expected) =>
         FluentActions.Invoking(() => SlaPolicyLoader.Parse(json, "sla-policies.json"))
             .Should().Throw<CalendarDataException>().WithMessage("sla-policies.json: " + expected);
+
+    [Theory]
+    [InlineData("Transaksi", "Sedang", true)]
+    [InlineData("Pengaduan", "Sedang", false)]
+    [InlineData("transaksi", "Sedang", false)]
+    [InlineData("Transaksi", "Darurat", false)]
+    public void RealPolicies_ListTheConsolesCategoriesAndPriorities(string category, string priority, bool known) =>
+        (RuntimeData.Sla.Policies.IsKnownCategory(category) && RuntimeData.Sla.Policies.IsKnownPriority(priority)).Should().Be(known);
+
+    [Fact]
+    public void WithoutLists_AValueIsKnownWhenAPolicyCoversIt()
+    {
+        var set = new SlaPolicySet([SlaPolicy.Default("gadai") with { Category = "Gadai", Priority = "Tinggi" }]);
+
+        set.IsKnownCategory("gadai").Should().BeTrue();
+        set.IsKnownCategory("Emas").Should().BeFalse();
+        set.IsKnownPriority("Rendah").Should().BeFalse();
+        new SlaPolicySet([SlaPolicy.Default("any")]).IsKnownCategory("Apa saja").Should().BeTrue("a * policy covers any category");
+    }
 
     [Theory]
     [InlineData("Transaksi", "Tinggi", "complaint-tinggi")]

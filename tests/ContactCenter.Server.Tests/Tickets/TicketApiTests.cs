@@ -110,15 +110,22 @@ public sealed class TicketApiTests(ServerFixture server)
     internal static async Task<(Conversation Conversation, Guid TicketId)> RaiseComplaintAsync(
         HttpClient agent, HttpClient tier2, string customer, string category = "Transaksi", string priority = "Tinggi", string description = "Saldo tabungan emas tidak bertambah setelah top up")
     {
-        var chat = await Conversation.StartAsync(agent, "whatsapp", customer);
-        await chat.CompleteAsync("Task_SalamPembuka");
-        await chat.CustomerSaysAsync(description, customer + "-1");
-        await chat.CompleteAsync("Task_Verifikasi");
-        await chat.CompleteAsync("Task_Identifikasi");
-        await chat.CompleteAsync("Task_Solusi");
+        var chat = await AtComplaintDecisionAsync(agent, customer, description);
         await chat.CompleteAsync("Gateway_PerluTiket", "Ya", new { kategori = category, prioritas = priority, deskripsi = description });
 
         return (chat, await WaitForTicketAsync(tier2, chat.Id));
+    }
+
+    /// <summary>Runs a WhatsApp conversation up to the complaint decision ("Perlu eskalasi tiket pengaduan?"), the customer's words first.</summary>
+    internal static async Task<Conversation> AtComplaintDecisionAsync(HttpClient agent, string customer, string words)
+    {
+        var chat = await Conversation.StartAsync(agent, "whatsapp", customer);
+        await chat.CompleteAsync("Task_SalamPembuka");
+        await chat.CustomerSaysAsync(words, customer + "-1");
+        await chat.CompleteAsync("Task_Verifikasi");
+        await chat.CompleteAsync("Task_Identifikasi");
+        await chat.CompleteAsync("Task_Solusi");
+        return chat;
     }
 
     /// <summary>Waits for the outbox to open the ticket of a conversation's complaint; its id.</summary>

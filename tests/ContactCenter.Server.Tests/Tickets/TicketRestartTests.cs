@@ -19,7 +19,7 @@ public sealed class TicketRestartTests : IAsyncLifetime
         using (var agent = await _server.ClientForAsync("agent.budi"))
         using (var tier2 = await _server.ClientForAsync("tier2.dewi"))
         {
-            (_, ticketId) = await TicketApiTests.RaiseComplaintAsync(agent, tier2, "+6281299990001", "Gadai", "Sedang", "Transaksi gagal di outlet");
+            (_, ticketId) = await TicketApiTests.RaiseComplaintAsync(agent, tier2, "+6281299990001", "Produk", "Sedang", "Transaksi gagal di outlet");
             await tier2.PostJsonAsync($"/api/tickets/{ticketId}/dispatch", new { unit = "Divisi Gadai" });
             await tier2.PostJsonAsync($"/api/tickets/{ticketId}/sla/pause", new { reason = "Menunggu bukti transaksi dari nasabah" });
         }

@@ -1,4 +1,4 @@
-// The moddle descriptor of our extension namespace (docs/bpmn-subset.md): the six cc: attributes
+// The moddle descriptor of our extension namespace (docs/bpmn-subset.md): the cc: attributes
 // become real properties (businessObject.get('cc:script')), so the properties panel edits them
 // with undo/redo, bpmn-js-differ sees their changes, and they are written back with the cc prefix.
 // They extend every BaseElement: where an attribute may stand is the lint rules' business (as
@@ -7,7 +7,7 @@
 export const CC_NAMESPACE = 'https://contactcenter.pegadaian.co.id/schema/bpmn/1.0';
 
 /** The attributes the server's parser knows (BpmnParser.KnownExtensionAttributes). */
-export const CC_ATTRIBUTES = ['step', 'script', 'fields', 'serviceKind', 'slaPolicy', 'assign'] as const;
+export const CC_ATTRIBUTES = ['step', 'script', 'fields', 'serviceKind', 'slaPolicy', 'assign', 'performer', 'startableBy'] as const;
 
 export const ccModdle = {
   name: 'ContactCenter',

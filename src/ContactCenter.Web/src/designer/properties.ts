@@ -22,6 +22,8 @@ const w = words({
     fieldsHint: 'Nama isian dipisah koma; semuanya wajib saat langkah diselesaikan (kategori, prioritas, deskripsi).',
     serviceKind: 'Jenis layanan (cc:serviceKind)',
     serviceKindHint: 'Wajib pada service task: createTicket, reservationRequest, slaAlert, documentation, …',
+    performer: 'Peran pelaksana (cc:performer)',
+    performerHint: 'Peran yang menyelesaikan tugas di lajur ini: Agent, Tier2, RelatedTeam.',
     assign: 'Penetapan variabel (cc:assign)',
     assignHint: 'nama = ekspresi; nama2 = ekspresi — dievaluasi saat elemen ditinggalkan.',
     timerGroup: 'Timer',
@@ -43,6 +45,8 @@ const w = words({
     fieldsHint: 'Comma-separated field names; all are required when the step is completed (kategori, prioritas, deskripsi).',
     serviceKind: 'Service kind (cc:serviceKind)',
     serviceKindHint: 'Required on a service task: createTicket, reservationRequest, slaAlert, documentation, …',
+    performer: 'Performer (cc:performer)',
+    performerHint: "The role that completes this lane's tasks: Agent, Tier2, RelatedTeam.",
     assign: 'Assignments (cc:assign)',
     assignHint: 'name = expression; name2 = expression — evaluated when the element is left.',
     timerGroup: 'Timer',
@@ -62,7 +66,7 @@ const isAny = (element: Element, types: string[]) => types.some(t => is(element,
 const WORK_TASKS = ['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:SendTask'];
 const FIELD_TASKS = ['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:ServiceTask'];
 
-type CcName = 'step' | 'script' | 'fields' | 'serviceKind' | 'slaPolicy' | 'assign';
+type CcName = 'step' | 'script' | 'fields' | 'serviceKind' | 'slaPolicy' | 'assign' | 'performer';
 
 const CC_ENTRIES: Record<CcName, { multiline: boolean; label: () => string; description: () => string }> = {
   step: { multiline: false, label: () => w('step'), description: () => w('stepHint') },
@@ -71,6 +75,7 @@ const CC_ENTRIES: Record<CcName, { multiline: boolean; label: () => string; desc
   serviceKind: { multiline: false, label: () => w('serviceKind'), description: () => w('serviceKindHint') },
   slaPolicy: { multiline: false, label: () => w('slaPolicy'), description: () => w('slaPolicyHint') },
   assign: { multiline: false, label: () => w('assign'), description: () => w('assignHint') },
+  performer: { multiline: false, label: () => w('performer'), description: () => w('performerHint') },
 };
 
 /** One component per attribute, made once: a new function per render would remount the input and lose the caret. */
@@ -143,6 +148,7 @@ export class CcPropertiesProvider {
       if (isAny(element, FIELD_TASKS)) entries.push(ccEntry('fields'));
       if (is(element, 'bpmn:ServiceTask')) entries.push(ccEntry('serviceKind'));
       if (is(element, 'bpmn:FlowNode')) entries.push(ccEntry('assign'));
+      if (is(element, 'bpmn:Lane')) entries.push(ccEntry('performer'));
       const result: unknown[] = [...kept];
       if (entries.length) result.splice(1, 0, { id: 'cc', label: w('group'), entries });
       if (timerDefinition(element) && isAny(element, ['bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent'])) {

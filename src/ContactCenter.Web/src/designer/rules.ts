@@ -103,10 +103,22 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     for (const name of ccAttributes(el, prefixes)) {
       if (!(CC_ATTRIBUTES as readonly string[]).includes(name)) {
         add('extension-attributes', el.id, `cc:${name} is not one of our extension attributes (${CC_ATTRIBUTES.map(a => 'cc:' + a).join(', ')})`);
-      } else if ((name === 'serviceKind' || name === 'slaPolicy') && !allowed.includes(name)) {
+      } else if (['serviceKind', 'slaPolicy', 'performer', 'startableBy'].includes(name) && !allowed.includes(name)) {
         add('extension-attributes', el.id, `cc:${name} does not belong on ${local(el)}`);
       }
     }
+  };
+
+  // cc:performer (a lane) and cc:startableBy (the process): role names, as BpmnParser.Roles reads them.
+  const checkRoles = (el: El, name: 'performer' | 'startableBy', id: string | null): string[] => {
+    const text = attr(el, name);
+    if (text === null) return [];
+    const roles = text.split(',').map(r => r.trim());
+    if (roles.some(r => !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(r))) {
+      add('extension-attributes', id, `cc:${name} '${text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)`);
+      return [];
+    }
+    return [...new Set(roles)];
   };
 
   const outside = (el: El) => add('subset', el.id, `<${local(el)}> is outside the supported BPMN subset (see docs/bpmn-subset.md)`);
@@ -149,7 +161,8 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     add('process-key', key, 'the process id is the definition key: lower-case letters, digits and dashes, starting with a letter (e.g. live-chat)');
   }
   if (process.isExecutable !== true) add('process-key', key, 'the process must be marked isExecutable="true"');
-  checkExtensionAttributes(process, []);
+  checkExtensionAttributes(process, ['startableBy']);
+  checkRoles(process, 'startableBy', key);
 
   const nodes = new Map<string, Node>();
   const flowList: { el: El; id: string; container: Container; hasCondition: boolean }[] = [];
@@ -183,6 +196,9 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     const name: string | undefined = lane.name;
     if (!name || !name.trim()) add('lane-names', id, 'a lane needs a name: the role that works its tasks (Agent, Tier 2, Pihak Terkait)');
     if (lane.childLaneSet) add('subset', id, 'nested lanes are outside the subset (<childLaneSet>); use one level of lanes, one per role');
+    checkExtensionAttributes(lane, ['performer']);
+    const performers = checkRoles(lane, 'performer', id);
+    if (performers.length > 1) add('extension-attributes', id, `cc:performer names one role, not ${performers.length}: split the lane`);
     lanes.push({ el: lane, id: id ?? '?', name: name ?? '?', refs: lane.flowNodeRef ?? [] });
   };
 

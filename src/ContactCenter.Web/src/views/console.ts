@@ -9,7 +9,9 @@ const channels = ['whatsapp', 'live-chat', 'social-media', 'email', 'inbound-cal
 /** Channels whose customer writes through the Omni Channel webhook, so the loopback simulator can speak for them. */
 const messagingChannels = new Set(['whatsapp', 'live-chat', 'social-media', 'email']);
 const statuses = ['Running', 'Completed', 'Cancelled', 'Faulted'];
-const complaintGateway = 'Gateway_PerluTiket';
+/** The complaint decision, found by what the server says it needs (the ticket's fields on an outcome), not by its element id. */
+const complaintOutcome = (task: TaskView, outcome: string): boolean => (task.outcomeFields?.[outcome]?.length ?? 0) > 0;
+const isComplaintDecision = (task: TaskView): boolean => Object.keys(task.outcomeFields ?? {}).length > 0;
 const categories = ['Transaksi', 'Layanan', 'Produk', 'Aplikasi', 'Lainnya'];
 const priorities = ['Rendah', 'Sedang', 'Tinggi'];
 
@@ -202,7 +204,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     const buttons = task.outcomes.length > 0
       ? task.outcomes.map(o => h('button', {
         type: 'button', 'data-outcome': o, class: o === 'Ya' ? undefined : 'secondary',
-        onclick: () => (task.elementId === complaintGateway && o === 'Ya') ? openComplaint(form, extra => complete(o, extra)) : complete(o),
+        onclick: () => complaintOutcome(task, o) ? openComplaint(form, extra => complete(o, extra)) : complete(o),
       }, o))
       : [h('button', { type: 'button', 'data-outcome': '', onclick: () => complete(null) }, t('done'))];
     mount(form,
@@ -212,7 +214,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
         task.lane ? h('span.muted', null, task.lane) : null),
       task.script && task.outcomes.length === 0 ? h('blockquote.script', { 'data-testid': 'script' }, task.script) : null,
       task.script && task.outcomes.length > 0 && task.script !== task.name ? h('p.question', null, task.script) : null,
-      task.elementId === complaintGateway ? h('p.hint', null, t('complaint')) : null,
+      isComplaintDecision(task) ? h('p.hint', null, t('complaint')) : null,
       fieldInputs,
       h('div.outcomes', null, buttons));
     return form;
