@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Retention;
 using ContactCenter.Runtime.Timers;
@@ -21,6 +22,9 @@ public sealed class ContactCenterOptions
 
     /// <summary>Whether start-up runs the outbox dispatcher loop. Default is true.</summary>
     public bool RunOutbox { get; set; } = true;
+
+    /// <summary>SQLite's <c>synchronous</c>: Full (the default: acknowledged means on disk) or Normal.</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>How timer rows are sharded and drained.</summary>
     public TimerOptions Timers { get; set; } = new();

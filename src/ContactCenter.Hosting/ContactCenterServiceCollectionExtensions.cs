@@ -34,7 +34,11 @@ public static class ContactCenterServiceCollectionExtensions
         // Registered before Quartz's hosted service, so migrations and the shards of the timer rows
         // are done before the first drain runs.
         services.AddHostedService<ContactCenterStartup>();
-        services.AddContactCenterPersistence(p => p.DataFolder = options.DataFolder);
+        services.AddContactCenterPersistence(p =>
+        {
+            p.DataFolder = options.DataFolder;
+            p.Synchronous = options.Synchronous;
+        });
         services.AddSingleton(options.Timers);
         services.AddContactCenterScheduling(options.Timers, s => s.StartWithHost = options.RunScheduler);
         services.AddSingleton(sp => new TimerDrain(

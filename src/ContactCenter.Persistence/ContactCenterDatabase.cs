@@ -42,6 +42,6 @@ public sealed class ContactCenterDatabase(IDbContextFactory<ContactCenterDbConte
         ArgumentNullException.ThrowIfNull(options);
         return builder
             .UseSqlite(ConnectionString(options))
-            .AddInterceptors(new SqlitePragmaInterceptor(options.BusyTimeout));
+            .AddInterceptors(new SqlitePragmaInterceptor(options.BusyTimeout, options.Synchronous));
     }
 }

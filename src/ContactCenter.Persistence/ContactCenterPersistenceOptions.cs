@@ -15,6 +15,24 @@ public sealed class ContactCenterPersistenceOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c>: <see cref="SqliteSynchronous.Full"/> (the default) syncs the WAL
+    /// at every commit, so an acknowledged command survives a power cut; <see cref="SqliteSynchronous.Normal"/>
+    /// survives a process crash but may lose the last commits on a power cut. Group commit (see
+    /// <see cref="EfInstanceStore"/>) is what makes Full affordable: one sync per batch of commands.
+    /// </summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>The most commits one write transaction carries (group commit). Default is 256.</summary>
+    public int MaxCommitsPerTransaction { get; set; } = 256;
+
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataFolder, FileName));
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting for the WAL.</summary>
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
 }

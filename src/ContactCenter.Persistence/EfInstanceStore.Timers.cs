@@ -69,21 +69,7 @@ public sealed partial class EfInstanceStore : ITimerStore
         return moved;
     }
 
-    /// <summary>One write through the process's write gate, on a context of its own.</summary>
-    private async Task<int> WriteAsync(Func<ContactCenterDbContext, Task<int>> write, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-            {
-                return await write(context).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    /// <summary>One write through the store's write queue (group commit).</summary>
+    private Task<int> WriteAsync(Func<ContactCenterDbContext, Task<int>> write, CancellationToken cancellationToken) =>
+        _writes.RunAsync((context, _, _) => write(context), cancellationToken);
 }

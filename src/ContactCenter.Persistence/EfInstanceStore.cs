@@ -1,18 +1,21 @@
 using ContactCenter.Runtime.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ContactCenter.Persistence;
 
 /// <summary>Instances, their journals, pending timers and outbox rows, committed together.</summary>
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts) : IInstanceStore, IDisposable
+public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions? options = null) : IInstanceStore, IAsyncDisposable
 {
-    // SQLite lets one writer in at a time. Queuing this process's commits here is fairer and far
-    // quicker than letting connections sleep in SQLite's busy back-off (measured: max commit
-    // latency with 4 writers 430 ms without the gate; see docs/performance.md).
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // SQLite lets one writer in at a time: every write of this store goes through one queue, and
+    // what has queued up commits in one transaction (group commit; see WriteQueue).
+    private readonly WriteQueue _writes = new(contexts, (options ?? new ContactCenterPersistenceOptions()).MaxCommitsPerTransaction);
 
-    public void Dispose() => _writeGate.Dispose();
+    /// <summary>How many write transactions have committed so far (writes per transaction = commits / this).</summary>
+    public long WriteTransactions => _writes.Transactions;
+
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
     public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -108,73 +111,63 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     public async Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default)
     {
         Validate(commit);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await CommitGatedAsync(commit, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await _writes.RunAsync(
+            async (context, transaction, ct) =>
+            {
+                await WriteCommitAsync(context, transaction, commit, ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CommitGatedAsync(InstanceCommit commit, CancellationToken cancellationToken)
+    /// <summary>One commit inside the queue's transaction, in a savepoint the queue rolls back if this throws.</summary>
+    private static async Task WriteCommitAsync(ContactCenterDbContext context, IDbContextTransaction transaction, InstanceCommit commit, CancellationToken cancellationToken)
     {
         var id = commit.Instance.Id;
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        try
         {
-            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            if (commit.TimersRemoved.Count > 0)
             {
-                try
-                {
-                    if (commit.TimersRemoved.Count > 0)
-                    {
-                        var removed = commit.TimersRemoved.ToArray();
-                        await context.PendingTimers
-                            .Where(t => t.InstanceId == id && removed.Contains(t.TimerId))
-                            .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var row = commit.Instance.ToRow();
-                    if (commit.ExpectedVersion == 0)
-                    {
-                        context.Instances.Add(row);
-                    }
-                    else
-                    {
-                        var entry = context.Instances.Attach(row);
-                        entry.State = EntityState.Modified;
-                        entry.Property(r => r.Version).OriginalValue = commit.ExpectedVersion;
-                    }
-
-                    context.JournalEvents.AddRange(commit.Events.Select(e => e.ToRow()));
-                    context.PendingTimers.AddRange(commit.TimersArmed.Select(t => t.ToRow()));
-                    context.Outbox.AddRange(commit.Outbox.Select(o => o.ToRow()));
-                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    throw Conflict(commit, await StoredVersionAsync(context, transaction, id).ConfigureAwait(false));
-                }
-                catch (DbUpdateException)
-                {
-                    // Duplicate keys are not told apart by provider error codes (PostgreSQL will
-                    // follow): after the rollback, a stored version other than the expected one
-                    // means a racing commit won; anything else is a real error and is rethrown.
-                    var stored = await StoredVersionAsync(context, transaction, id).ConfigureAwait(false);
-                    long? expected = commit.ExpectedVersion == 0 ? null : commit.ExpectedVersion;
-                    if (stored != expected)
-                    {
-                        throw Conflict(commit, stored);
-                    }
-
-                    throw;
-                }
+                var removed = commit.TimersRemoved.ToArray();
+                await context.PendingTimers
+                    .Where(t => t.InstanceId == id && removed.Contains(t.TimerId))
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            var row = commit.Instance.ToRow();
+            if (commit.ExpectedVersion == 0)
+            {
+                context.Instances.Add(row);
+            }
+            else
+            {
+                var entry = context.Instances.Attach(row);
+                entry.State = EntityState.Modified;
+                entry.Property(r => r.Version).OriginalValue = commit.ExpectedVersion;
+            }
+
+            context.JournalEvents.AddRange(commit.Events.Select(e => e.ToRow()));
+            context.PendingTimers.AddRange(commit.TimersArmed.Select(t => t.ToRow()));
+            context.Outbox.AddRange(commit.Outbox.Select(o => o.ToRow()));
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw Conflict(commit, await StoredVersionAsync(context, transaction, id).ConfigureAwait(false));
+        }
+        catch (DbUpdateException)
+        {
+            // Duplicate keys are not told apart by provider error codes (PostgreSQL will
+            // follow): after the rollback, a stored version other than the expected one
+            // means a racing commit won; anything else is a real error and is rethrown.
+            var stored = await StoredVersionAsync(context, transaction, id).ConfigureAwait(false);
+            long? expected = commit.ExpectedVersion == 0 ? null : commit.ExpectedVersion;
+            if (stored != expected)
+            {
+                throw Conflict(commit, stored);
+            }
+
+            throw;
         }
     }
 
@@ -193,46 +186,32 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    public async Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
+    public Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default) =>
+        _writes.RunAsync(
+            async (context, _, ct) =>
             {
-                var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                // An instance with a message still to deliver is not done with, whatever its age.
+                if (await context.Outbox.AnyAsync(o => o.InstanceId == id && o.DeliveredAt == null, ct).ConfigureAwait(false))
                 {
-                    // An instance with a message still to deliver is not done with, whatever its age.
-                    if (await context.Outbox.AnyAsync(o => o.InstanceId == id && o.DeliveredAt == null, cancellationToken).ConfigureAwait(false))
-                    {
-                        return false;
-                    }
-
-                    var deleted = await context.Instances
-                        .Where(r => r.Id == id && r.Version == expectedVersion && r.EndedAt != null)
-                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    if (deleted == 0)
-                    {
-                        return false;
-                    }
-
-                    // The journal and timers cascade with the row where foreign keys are on; deleting them
-                    // here as well keeps the store whole on a connection without them. The outbox has no foreign key.
-                    await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return true;
+                    return false;
                 }
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+
+                var deleted = await context.Instances
+                    .Where(r => r.Id == id && r.Version == expectedVersion && r.EndedAt != null)
+                    .ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                if (deleted == 0)
+                {
+                    return false;
+                }
+
+                // The journal and timers cascade with the row where foreign keys are on; deleting them
+                // here as well keeps the store whole on a connection without them. The outbox has no foreign key.
+                await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
 
     public async Task<IReadOnlyList<TimerRecord>> ListPendingTimersAsync(CancellationToken cancellationToken = default)
     {
@@ -246,13 +225,12 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    private static async Task<long?> StoredVersionAsync(
-        ContactCenterDbContext context,
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
-        Guid id)
+    private static async Task<long?> StoredVersionAsync(ContactCenterDbContext context, IDbContextTransaction transaction, Guid id)
     {
-        // Not cancellable: the caller must learn why its commit failed.
-        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        // Not cancellable: the caller must learn why its commit failed. Rolled back to this
+        // commit's savepoint, the read sees what the racing commit left.
+        await transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
+        context.ChangeTracker.Clear();
         return await context.Instances.AsNoTracking()
             .Where(r => r.Id == id)
             .Select(r => (long?)r.Version)

@@ -11,15 +11,16 @@ namespace ContactCenter.Persistence;
 /// <remarks>
 /// <c>journal_mode=WAL</c> is persistent in the file; it is set here too (a no-op once the file is in
 /// WAL) so that a store used on a file that was never migrated still runs in WAL. WAL lets readers
-/// go on while one writer commits; <c>synchronous=NORMAL</c> is durable against application crashes
-/// in WAL (a power loss may drop the last commits, never corrupt the file). busy_timeout is set first
-/// because switching to WAL needs a lock another connection may hold.
+/// go on while one writer commits. <c>synchronous</c> is FULL by default (a commit is on disk when it
+/// returns), NORMAL on request (durable against process crashes only); see
+/// <see cref="ContactCenterPersistenceOptions.Synchronous"/>. busy_timeout is set first because
+/// switching to WAL needs a lock another connection may hold.
 /// </remarks>
-internal sealed class SqlitePragmaInterceptor(TimeSpan busyTimeout) : DbConnectionInterceptor
+internal sealed class SqlitePragmaInterceptor(TimeSpan busyTimeout, SqliteSynchronous synchronous) : DbConnectionInterceptor
 {
     private readonly string _pragmas = string.Create(
         CultureInfo.InvariantCulture,
-        $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()};");
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

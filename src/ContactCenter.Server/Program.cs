@@ -18,6 +18,7 @@ builder.Services.AddContactCenter(o =>
     o.WorkflowsFolder = settings.WorkflowsPath;
     o.RunOutbox = settings.RunOutbox;
     o.RunScheduler = settings.RunScheduler;
+    o.Synchronous = settings.Synchronous;
     o.Retention = builder.Configuration.GetSection("ContactCenter:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
 });
 builder.Services.AddServerSecurity(settings);

@@ -59,7 +59,7 @@ public class ContactCenterDatabaseTests
     }
 
     [Fact]
-    public async Task Connections_AreInWalModeWithNormalSyncAndBusyTimeout()
+    public async Task Connections_AreInWalModeWithFullSyncByDefaultAndBusyTimeout()
     {
         await using var db = await TestDatabase.CreateAsync();
         await using var context = await db.Contexts.CreateDbContextAsync();
@@ -67,13 +67,23 @@ public class ContactCenterDatabaseTests
         var connection = context.Database.GetDbConnection();
 
         Pragma(connection, "journal_mode").Should().Be("wal");
-        Pragma(connection, "synchronous").Should().Be("1"); // NORMAL
+        Pragma(connection, "synchronous").Should().Be("2", "FULL: an acknowledged commit is on disk");
         Pragma(connection, "busy_timeout").Should().Be("5000");
         Pragma(connection, "foreign_keys").Should().Be("1");
 
         // WAL is a property of the file: a connection without the interceptor sees it too.
         using var raw = db.OpenRaw();
         Pragma(raw, "journal_mode").Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task Connections_WithNormalSync_WhenAsked()
+    {
+        await using var db = await TestDatabase.CreateAsync(synchronous: SqliteSynchronous.Normal);
+        await using var context = await db.Contexts.CreateDbContextAsync();
+        await context.Database.OpenConnectionAsync();
+
+        Pragma(context.Database.GetDbConnection(), "synchronous").Should().Be("1");
     }
 
     [Fact]

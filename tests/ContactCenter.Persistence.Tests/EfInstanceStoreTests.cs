@@ -186,6 +186,33 @@ public class EfInstanceStoreTests
     }
 
     [Fact]
+    public async Task CommitAsync_ManyAtOnce_ShareTransactions_AndAConflictFailsAlone()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var store = (EfInstanceStore)db.Instances;
+        var taken = Guid.NewGuid();
+        await store.CommitAsync(Build.Commit(taken, 0, 1));
+        var before = store.WriteTransactions;
+
+        // 200 new instances and, among them, 20 commits decided on a version that is not the stored one.
+        var fresh = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToList();
+        var writes = fresh.Select(id => (Stale: false, Task: store.CommitAsync(Build.Commit(id, 0, 2))))
+            .Concat(Enumerable.Range(0, 20).Select(_ => (Stale: true, Task: store.CommitAsync(Build.Commit(taken, 0, 1)))))
+            .ToList();
+        await Task.WhenAll(writes.Select(async w => { try { await w.Task; } catch (ConcurrencyConflictException) { } }));
+
+        writes.Where(w => !w.Stale).Should().OnlyContain(w => w.Task.IsCompletedSuccessfully);
+        writes.Where(w => w.Stale).Should().OnlyContain(w => w.Task.Exception!.InnerException is ConcurrencyConflictException);
+        foreach (var id in fresh)
+        {
+            (await store.ReadJournalAsync(id)).Should().HaveCount(2, "every good commit landed whole beside the failed ones");
+        }
+
+        (await store.ReadJournalAsync(taken)).Should().HaveCount(1, "nothing of a failed commit remains");
+        (store.WriteTransactions - before).Should().BeLessThan(220, "commits that queue up share a transaction (group commit)");
+    }
+
+    [Fact]
     public async Task CommitAsync_FailureAfterInstanceRow_LeavesNothingBehind()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -33,10 +33,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public IDefinitionStore Definitions => _services.GetRequiredService<IDefinitionStore>();
 
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true, string? root = null)
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true, string? root = null, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
         root ??= Path.Combine(Path.GetTempPath(), "cc-persistence-" + Guid.NewGuid().ToString("N"));
-        var options = new ContactCenterPersistenceOptions { DataFolder = Path.Combine(root, "data") };
+        var options = new ContactCenterPersistenceOptions { DataFolder = Path.Combine(root, "data"), Synchronous = synchronous };
         var services = new ServiceCollection().AddContactCenterPersistence(options).BuildServiceProvider();
         var db = new TestDatabase(root, services, options);
         if (migrate)

@@ -24,6 +24,12 @@ public sealed class ServerSettings
     /// </summary>
     public bool RunScheduler { get; set; } = true;
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c>: <c>Full</c> (the default: an acknowledged command survives a power
+    /// cut) or <c>Normal</c> (survives a process crash only).
+    /// </summary>
+    public ContactCenter.Persistence.SqliteSynchronous Synchronous { get; set; } = ContactCenter.Persistence.SqliteSynchronous.Full;
+
     /// <summary>Largest JSON request body, in bytes. Default is 256 KiB.</summary>
     public long MaxJsonBodyBytes { get; set; } = 256 * 1024;
 
