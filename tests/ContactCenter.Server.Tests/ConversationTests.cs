@@ -85,6 +85,7 @@ public sealed class ConversationTests(ServerFixture server)
         request["InstanceId"].Should().Be(id);
         request["UserName"].Should().Be("agent.sari");
         request["StatusCode"].Should().Be("200");
+        request["@l"].Should().Be("Debug", "an answer that went well and quickly does not fill the log at Information");
     }
 
     [Fact]

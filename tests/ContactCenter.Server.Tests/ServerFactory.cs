@@ -40,7 +40,7 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         // Every test signs in from the same in-memory address; the per-address limit has its own tests (SignInTests).
         builder.UseSetting("ContactCenter:SignInAttemptsPerMinute", SignInAttemptsPerMinute);
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
-        builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Information");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Debug");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

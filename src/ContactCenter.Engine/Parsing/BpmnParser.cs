@@ -121,7 +121,8 @@ public static partial class BpmnParser
         catch (XmlException e)
         {
             // The reader refuses a DTD without a line number; the DOCTYPE's own line is the one to fix.
-            var line = e.LineNumber == 0 ? LineOfText(xml, "<!DOCTYPE") : e.LineNumber;
+            // An empty document ("Root element is missing") has no line either: it is line 1.
+            var line = e.LineNumber == 0 ? Math.Max(1, LineOfText(xml, "<!DOCTYPE")) : e.LineNumber;
             problems.Add(new DefinitionProblem(sourceName, null, line, DescribeXmlError(e)));
             return (null, problems);
         }

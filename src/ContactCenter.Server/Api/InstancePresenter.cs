@@ -26,8 +26,11 @@ public sealed record TaskView(
     public IReadOnlyDictionary<string, IReadOnlyList<string>> OutcomeFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
-/// <summary>A pending timer: when the next "masih terhubung?" prompt or SLA deadline falls.</summary>
-public sealed record TimerView(long Id, string ElementId, string DefinitionKey, string? Name, DateTimeOffset DueAt, string? SlaPolicy);
+/// <summary>
+/// A pending timer: when the next "masih terhubung?" prompt or SLA deadline falls. <c>DueInMs</c> is the time from the server's now to
+/// <c>DueAt</c> (0 when due): a browser counts down from it, not from its own clock, which may differ.
+/// </summary>
+public sealed record TimerView(long Id, string ElementId, string DefinitionKey, string? Name, DateTimeOffset DueAt, string? SlaPolicy, long DueInMs);
 
 /// <summary>An instance as a list shows it.</summary>
 public sealed record InstanceSummary(
@@ -65,7 +68,7 @@ public sealed record InstanceView(
     IReadOnlyDictionary<string, Value> Variables);
 
 /// <summary>Maps instance records and engine state to API views; element names come from the pinned definitions.</summary>
-public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts)
+public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts, TimeProvider clock)
 {
     public static InstanceSummary Summary(InstanceRecord r) =>
         new(r.Id, r.DefinitionKey, r.DefinitionVersion, r.Channel, r.CustomerRef, r.Agent, r.Status, r.Version, r.StartedAt, r.UpdatedAt, r.EndedAt, r.ParentInstanceId);
@@ -95,6 +98,7 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
         }
 
         var timers = new List<TimerView>();
+        var now = clock.GetUtcNow();
         foreach (var timer in state.Timers.OrderBy(t => t.DueAt).ThenBy(t => t.Id))
         {
             var scope = state.ScopeOfToken(timer.TokenId);
@@ -111,7 +115,7 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
                 // A name is a convenience; the timer is shown without one.
             }
 
-            timers.Add(new TimerView(timer.Id, timer.ElementId, key, name, timer.DueAt, timer.SlaPolicy));
+            timers.Add(new TimerView(timer.Id, timer.ElementId, key, name, timer.DueAt, timer.SlaPolicy, (long)Math.Max(0, (timer.DueAt - now).TotalMilliseconds)));
         }
 
         return new InstanceView(

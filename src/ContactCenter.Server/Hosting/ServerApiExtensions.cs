@@ -13,6 +13,9 @@ namespace ContactCenter.Server.Hosting;
 
 public static class ServerApiExtensions
 {
+    /// <summary>An answer slower than this is logged at Information even when it went well.</summary>
+    private const double SlowRequestMs = 1000;
+
     /// <summary>The display name of the endpoint routing picks when no endpoint accepts the request's media type (ASP.NET Core's AcceptsMatcherPolicy).</summary>
     private const string UnsupportedMediaTypeEndpoint = "415 HTTP Unsupported Media Type";
 
@@ -78,6 +81,13 @@ public static class ServerApiExtensions
         app.UseSerilogRequestLogging(o =>
         {
             o.Logger = app.Services.GetService<Serilog.ILogger>();
+            // A busy day must not fill a disk with "200 OK" lines (about 650 bytes each, 15 per
+            // conversation): answers that went well and quickly are Debug; refusals (4xx, the
+            // security-relevant ones included) and slow answers stay Information, failures Error.
+            o.GetLevel = (http, elapsedMs, error) =>
+                error is not null || http.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+                : http.Response.StatusCode >= 400 || elapsedMs > SlowRequestMs ? Serilog.Events.LogEventLevel.Information
+                : Serilog.Events.LogEventLevel.Debug;
             o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 if (http.User.Identity?.IsAuthenticated == true)

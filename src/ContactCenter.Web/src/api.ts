@@ -14,7 +14,7 @@ export interface TaskView {
   outcomeFields?: Record<string, string[]>;
 }
 
-export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null }
+export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null; dueInMs: number }
 
 export interface InstanceSummary {
   id: string; definitionKey: string; definitionVersion: number; channel: string; customerRef: string | null;

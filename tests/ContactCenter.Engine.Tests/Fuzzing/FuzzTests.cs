@@ -103,6 +103,17 @@ public sealed class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"{inputs} random processes in {Fuzzer.Budget.TotalSeconds} s");
     }
 
+    /// <summary>Found by the mutated-workflow fuzzer (seed 4280221586368703291): an empty document's problem had no line.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\n\n")]
+    public void Parse_EmptyDocument_IsAProblemOnLineOne(string xml)
+    {
+        CheckDocument(xml);
+        BpmnParser.Parse(xml, "fuzz.bpmn").Problems.Should().ContainSingle().Which.Line.Should().BeGreaterThan(0);
+    }
+
     /// <summary>The parser and validator answer with a definition or with located problems, within the problem cap.</summary>
     private static void CheckDocument(string xml)
     {

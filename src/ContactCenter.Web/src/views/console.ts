@@ -159,7 +159,8 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     const timer = instance.timers.find(x => x.slaPolicy === null && x.definitionKey === 'still-connected')
       ?? instance.timers.find(x => x.slaPolicy === null);
     if (!timer || instance.status !== 'Running') return null;
-    const due = Date.parse(timer.dueAt);
+    // Counted from the server's "due in", not from dueAt and this machine's clock, which may differ.
+    const due = Date.now() + timer.dueInMs;
     const value = h('strong', { 'data-testid': 'countdown-value' });
     const box = h('p.countdown', { 'data-testid': 'countdown', title: timer.name ?? timer.elementId }, h('span', null, t('nextPrompt'), ' '), value);
     const tick = () => {
