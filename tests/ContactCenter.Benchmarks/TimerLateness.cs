@@ -39,7 +39,7 @@ internal static class TimerLateness
         var seconds = LoadArgs.Int(args, "--seconds", 60);
         var root = Directory.CreateTempSubdirectory("cc-timer-lateness-").FullName;
         var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitOneMinute);
+        await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitFlow.Bpmn);
         var clock = new HeldClock();
         var observer = new FiringObserver();
         var builder = Host.CreateApplicationBuilder();
@@ -231,17 +231,4 @@ internal static class TimerLateness
         public IEnumerable<double> Lateness() =>
             fired.Select(f => due.TryGetValue(f.Key, out var d) ? (f.Value - d).TotalMilliseconds : double.NaN).Where(l => !double.IsNaN(l));
     }
-
-    private const string WaitOneMinute = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-wait">
-          <bpmn:process id="wait" name="Wait a minute" isExecutable="true">
-            <bpmn:startEvent id="S" />
-            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="T" />
-            <bpmn:intermediateCatchEvent id="T" name="1 menit"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-            <bpmn:sequenceFlow id="f2" sourceRef="T" targetRef="E" />
-            <bpmn:endEvent id="E" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
 }

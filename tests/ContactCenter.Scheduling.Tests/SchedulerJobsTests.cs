@@ -30,7 +30,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitOneMinute);
+        await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitFlow.Bpmn);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddContactCenter(o =>
@@ -113,17 +113,4 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
 
         return await condition();
     }
-
-    private const string WaitOneMinute = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-wait">
-          <bpmn:process id="wait" name="Wait a minute" isExecutable="true">
-            <bpmn:startEvent id="S" />
-            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="T" />
-            <bpmn:intermediateCatchEvent id="T" name="1 menit"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-            <bpmn:sequenceFlow id="f2" sourceRef="T" targetRef="E" />
-            <bpmn:endEvent id="E" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
 }
