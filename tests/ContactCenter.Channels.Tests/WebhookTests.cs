@@ -70,6 +70,20 @@ public class WebhookTests
     }
 
     [Fact]
+    public async Task Post_SameMessageIdFromAnotherCustomer_IsANewMessageOfTheirOwnConversation()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+        using var first = await host.PostSignedAsync("whatsapp", new { messageId = "m-1", customerRef = "6281100000011", text = "Halo" });
+        using var other = await host.PostSignedAsync("whatsapp", new { messageId = "m-1", customerRef = "6281100000012", text = "Selamat siang" });
+
+        var mine = await ChannelsHost.ResultOf(first);
+        var theirs = await ChannelsHost.ResultOf(other);
+        theirs.Duplicate.Should().BeFalse("the same id from another sender is another message");
+        theirs.InstanceId.Should().NotBe(mine.InstanceId, "it must not be answered with someone else's conversation");
+        (await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000012" })).Should().ContainSingle().Which.Id.Should().Be(theirs.InstanceId);
+    }
+
+    [Fact]
     public async Task Post_SameMessageIdAfterARestart_IsStillADuplicateAndStartsNothing()
     {
         var root = Directory.CreateTempSubdirectory("cc-channels-").FullName;

@@ -32,7 +32,10 @@ internal sealed class InboundRouter(InstanceRuntime runtime, ChannelsOptions opt
     {
         var messageId = message.MessageId!;
         var customer = message.CustomerRef!;
-        var key = channel + "\n" + messageId;
+        // A message is known by its channel, its sender and its id: ids are unique per sender on
+        // every channel we take (a chat widget numbers each visitor's messages from 1), so another
+        // customer's message with the same id is a new message, not a repeat.
+        var key = channel + "\n" + customer + "\n" + messageId;
         if (_recent.TryGet(key, out var seen))
         {
             return seen with { Started = false, Duplicate = true };
@@ -61,7 +64,7 @@ internal sealed class InboundRouter(InstanceRuntime runtime, ChannelsOptions opt
     {
         var messageId = message.MessageId!;
         var customer = message.CustomerRef!;
-        var startId = InstanceRuntime.DeterministicId($"inbound:{channel}:{messageId}");
+        var startId = InstanceRuntime.DeterministicId($"inbound:{channel}:{customer}:{messageId}");
         for (var attempt = 1; ; attempt++)
         {
             try
