@@ -107,6 +107,29 @@ public class InstanceRuntimeTests
     }
 
     [Fact]
+    public async Task State_ChangedByAnotherProcess_IsReadAtItsNewVersion_NotFromThisProcessCache()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await fixture.StartAsync(scheduler: false);
+        var first = fixture.Runtime;
+        var instance = await first.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", Agent = "agent.sari" });
+        var seen = await first.GetStateAsync(instance.Id);
+
+        // A second process (another node) on the same database works the open item.
+        await fixture.StartAsync(scheduler: false);
+        var other = fixture.Runtime;
+        var item = seen.WorkItems.Single();
+        var moved = await other.CompleteWorkItemAsync(instance.Id, item.Id, null, null, "agent.sari", instance.Version);
+
+        var now = await first.GetStateAsync(instance.Id);
+        now.Version.Should().Be(moved.Version, "the first process reads the row's new version, not the state it cached");
+        now.WorkItems.Should().NotContain(w => w.Id == item.Id);
+        var next = now.WorkItems.Single();
+        (await first.CompleteWorkItemAsync(instance.Id, next.Id, next.Outcomes.Length == 0 ? null : next.Outcomes[^1], null, "agent.sari", moved.Version)).Version
+            .Should().BeGreaterThan(moved.Version, "a command decided on the new state commits without a conflict");
+    }
+
+    [Fact]
     public async Task Complete_TwoAgentsAtOnce_OneSucceedsTheOtherGetsAConflictAndNothingIsLost()
     {
         await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
