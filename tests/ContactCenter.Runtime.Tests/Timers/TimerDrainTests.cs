@@ -102,6 +102,22 @@ public sealed class TimerDrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reshard_MovesRowsToTheShardOfTheirInstance_AndIsANoOpOnceDone()
+    {
+        var stray = await ArmAsync(shard: 5, T0);
+        var target = TimerShards.Of(stray.InstanceId, options.Shards);
+        var placed = await ArmAsync(shard: 0, T0);
+        var placedTarget = TimerShards.Of(placed.InstanceId, options.Shards);
+
+        var moved = await fixture.Timers.ReshardAsync(options.Shards);
+
+        moved.Should().Be(placedTarget == 0 ? 1 : 2, "only rows not on their instance's shard move");
+        (await PendingAsync()).Select(t => (t.InstanceId, t.Shard)).Should().BeEquivalentTo([(stray.InstanceId, target), (placed.InstanceId, placedTarget)]);
+        (await fixture.Timers.ReshardAsync(options.Shards)).Should().Be(0);
+        (await Drain().FireDueAsync(target)).Should().BeGreaterThanOrEqualTo(1, "a row from a shard that no longer exists is drained again");
+    }
+
+    [Fact]
     public void RetryDelay_DoublesAndIsCapped()
     {
         var drain = Drain();
