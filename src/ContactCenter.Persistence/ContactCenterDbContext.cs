@@ -91,6 +91,7 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
             e.ToTable("pending_timers");
             e.HasKey(r => new { r.InstanceId, r.TimerId });
             e.Property(r => r.ElementId).HasMaxLength(200);
+            e.Property(r => r.TraceParent).HasMaxLength(64);
             // Each shard's drain reads its due rows soonest first: one range of this index.
             e.HasIndex(r => new { r.Shard, r.DueAt });
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(r => r.InstanceId).OnDelete(DeleteBehavior.Cascade);

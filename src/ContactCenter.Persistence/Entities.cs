@@ -105,6 +105,9 @@ internal sealed class PendingTimerRow
     public int Shard { get; set; }
 
     public int Attempts { get; set; }
+
+    /// <summary>The arming command's W3C traceparent (55 characters), or null when it was not traced.</summary>
+    public string? TraceParent { get; set; }
 }
 
 internal sealed class OutboxRow

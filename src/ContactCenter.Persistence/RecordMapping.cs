@@ -110,9 +110,10 @@ internal static class RecordMapping
         DueAt = r.DueAt,
         Shard = r.Shard,
         Attempts = r.Attempts,
+        TraceParent = r.TraceParent,
     };
 
-    public static TimerRecord ToRecord(this PendingTimerRow r) => new(r.InstanceId, r.TimerId, r.ElementId, r.DueAt, r.Shard, r.Attempts);
+    public static TimerRecord ToRecord(this PendingTimerRow r) => new(r.InstanceId, r.TimerId, r.ElementId, r.DueAt, r.Shard, r.Attempts) { TraceParent = r.TraceParent };
 
     public static OutboxRow ToRow(this OutboxRecord r) => new()
     {

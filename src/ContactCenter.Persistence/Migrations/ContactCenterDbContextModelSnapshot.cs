@@ -339,6 +339,11 @@ namespace ContactCenter.Persistence.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("shard");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("InstanceId", "TimerId");
 
                     b.HasIndex("Shard", "DueAt");

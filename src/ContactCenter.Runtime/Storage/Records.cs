@@ -108,7 +108,14 @@ public sealed record JournalRecord(Guid InstanceId, long Sequence, string Type, 
 /// failed firing moves <paramref name="DueAt"/> later by a back-off (the engine's own due time, in
 /// the instance's state, is unchanged: a firing is checked against that).
 /// </summary>
-public sealed record TimerRecord(Guid InstanceId, long TimerId, string ElementId, DateTimeOffset DueAt, int Shard = 0, int Attempts = 0);
+public sealed record TimerRecord(Guid InstanceId, long TimerId, string ElementId, DateTimeOffset DueAt, int Shard = 0, int Attempts = 0)
+{
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the command that armed the timer, when it was traced: its
+    /// firing, a trace of its own, links back to it. Null when nobody traced (nothing is stored).
+    /// </summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Something to deliver after the commit: a prompt to a customer, an alert to a person, a ticket to open.</summary>
 public sealed record OutboxRecord
