@@ -100,7 +100,7 @@ public static class ChannelsExtensions
                 var body = await pipeline.ReadBodyAsync(http.Request).ConfigureAwait(false);
                 if (body is null)
                 {
-                    return pipeline.TooLarge();
+                    return pipeline.TooLarge(channel);
                 }
 
                 return await pipeline.HandleAsync(http, channel, body, http.Request.Headers[WebhookSignature.TimestampHeader], http.Request.Headers[WebhookSignature.SignatureHeader]).ConfigureAwait(false);

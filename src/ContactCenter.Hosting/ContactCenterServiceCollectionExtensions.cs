@@ -2,6 +2,7 @@ using ContactCenter.Engine;
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Calendar;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Greetings;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
@@ -74,6 +75,7 @@ public static class ContactCenterServiceCollectionExtensions
         });
         services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<RuntimeGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();

@@ -69,6 +69,16 @@ public sealed partial class EfInstanceStore : ITimerStore
         return moved;
     }
 
+    public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            // COUNT(*) walks the smallest index (shard, due_at), not the rows.
+            return await context.PendingTimers.CountAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>One write through the store's write queue (group commit).</summary>
     private Task<int> WriteAsync(Func<ContactCenterDbContext, Task<int>> write, CancellationToken cancellationToken) =>
         _writes.RunAsync((context, _, _) => write(context), cancellationToken);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -111,14 +113,36 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     public async Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default)
     {
         Validate(commit);
-        await _writes.RunAsync(
-            async (context, transaction, ct) =>
-            {
-                await WriteCommitAsync(context, transaction, commit, ct).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+
+        // The caller's span: from hand-over to the write queue until the group transaction holding
+        // this write is durable (the writer thread itself runs outside any caller's trace).
+        using var activity = Telemetry.Source.StartActivity(CommitSpan, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", "sqlite");
+            activity.SetTag("db.operation.name", "commit");
+            activity.SetTag(Telemetry.Tags.Events, commit.Events.Count);
+        }
+
+        try
+        {
+            await _writes.RunAsync(
+                async (context, transaction, ct) =>
+                {
+                    await WriteCommitAsync(context, transaction, commit, ct).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
     }
+
+    /// <summary>The operation name of a commit's span.</summary>
+    public const string CommitSpan = "contactcenter.commit";
 
     /// <summary>One commit inside the queue's transaction, in a savepoint the queue rolls back if this throws.</summary>
     private static async Task WriteCommitAsync(ContactCenterDbContext context, IDbContextTransaction transaction, InstanceCommit commit, CancellationToken cancellationToken)

@@ -81,6 +81,20 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         }
     }
 
+    /// <remarks>Both counts and the minimum read the (delivered_at, next_attempt_at) index's undelivered range, not the whole table.</remarks>
+    public async Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var undelivered = context.Outbox.AsNoTracking().Where(o => o.DeliveredAt == null);
+            var pending = await undelivered.CountAsync(o => o.DeadLetteredAt == null, cancellationToken).ConfigureAwait(false);
+            var oldest = pending == 0 ? null : await undelivered.Where(o => o.DeadLetteredAt == null).MinAsync(o => (DateTimeOffset?)o.CreatedAt, cancellationToken).ConfigureAwait(false);
+            var dead = await undelivered.CountAsync(o => o.DeadLetteredAt != null, cancellationToken).ConfigureAwait(false);
+            return new OutboxBacklog(pending, oldest, dead);
+        }
+    }
+
     public async Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

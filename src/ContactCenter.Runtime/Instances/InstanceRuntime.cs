@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +8,7 @@ using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.Logging;
@@ -80,7 +83,27 @@ public sealed class InstanceRuntime(
 
     private static readonly JsonSerializerOptions PayloadJson = JournalSerializer.Options;
 
+    /// <summary>The operation name of every command's span; its display name says which command.</summary>
+    public const string CommandSpan = "contactcenter.command";
+
     public async Task<InstanceRecord> StartAsync(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = StartCommand(CommandNames.Start, request.InstanceId, request.Channel);
+        try
+        {
+            var started = await StartCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            CommandEnded(activity, CommandNames.Start, started.Channel, CommandOutcome.Committed);
+            return started;
+        }
+        catch (Exception e)
+        {
+            CommandFailed(activity, CommandNames.Start, request.Channel, e);
+            throw;
+        }
+    }
+
+    private async Task<InstanceRecord> StartCoreAsync(StartRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var pinned = await catalog.PinAsync(request.DefinitionKey, now, cancellationToken).ConfigureAwait(false);
@@ -109,18 +132,18 @@ public sealed class InstanceRuntime(
 
     /// <summary>Completes a work item. <paramref name="expectedVersion"/>, when given, must be the instance's current version.</summary>
     public Task<InstanceRecord> CompleteWorkItemAsync(Guid instanceId, long workItemId, string? outcome, IReadOnlyDictionary<string, Value>? data, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(instanceId, new CompleteWorkItem(workItemId, outcome, data) { Actor = actor }, expectedVersion, cancellationToken);
+        ExecuteAsync(CommandNames.CompleteWorkItem, instanceId, new CompleteWorkItem(workItemId, outcome, data) { Actor = actor }, expectedVersion, cancellationToken);
 
     /// <summary>A customer's message; a repeated <paramref name="messageId"/> changes nothing.</summary>
     public Task<InstanceRecord> DeliverMessageAsync(Guid instanceId, string? text, string? messageId, string? actor = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(instanceId, new DeliverMessage("customer-message", text, messageId) { Actor = actor }, null, cancellationToken);
+        ExecuteAsync(CommandNames.DeliverMessage, instanceId, new DeliverMessage("customer-message", text, messageId) { Actor = actor }, null, cancellationToken);
 
     public Task<InstanceRecord> CancelAsync(Guid instanceId, string reason, string actor, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(instanceId, new CancelInstance(reason) { Actor = actor }, null, cancellationToken);
+        ExecuteAsync(CommandNames.Cancel, instanceId, new CancelInstance(reason) { Actor = actor }, null, cancellationToken);
 
     /// <summary>Journals a fact beside the flow (a ticket note, say) without moving it.</summary>
     public Task<InstanceRecord> AnnotateAsync(Guid instanceId, string kind, IReadOnlyDictionary<string, Value>? data, string actor, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(instanceId, new Annotate(kind, data) { Actor = actor }, null, cancellationToken);
+        ExecuteAsync(CommandNames.Annotate, instanceId, new Annotate(kind, data) { Actor = actor }, null, cancellationToken);
 
     /// <summary>
     /// Decides several commands one after the other on the instance and commits all their events
@@ -131,20 +154,34 @@ public sealed class InstanceRuntime(
     public async Task<InstanceRecord> ExecuteManyAsync(Guid instanceId, Func<InstanceRecord, InstanceState, DateTimeOffset, CancellationToken, Task<List<WorkflowCommand>>> prepare, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepare);
-        for (var attempt = 1; ; attempt++)
+        using var activity = StartCommand(CommandNames.ExecuteMany, instanceId, null);
+        string? channel = null;
+        try
         {
-            var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            var state = InstanceState.FromJson(record.Snapshot);
-            var now = clock.GetUtcNow();
-            var commands = await prepare(record, state, now, cancellationToken).ConfigureAwait(false);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await DecideAndCommitAsync(record, state, commands, now, cancellationToken).ConfigureAwait(false);
+                var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                channel = record.Channel;
+                var state = InstanceState.FromJson(record.Snapshot);
+                var now = clock.GetUtcNow();
+                var commands = await prepare(record, state, now, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var after = await DecideAndCommitAsync(record, state, commands, now, cancellationToken).ConfigureAwait(false);
+                    CommandEnded(activity, CommandNames.ExecuteMany, channel, ReferenceEquals(after, record) ? CommandOutcome.Unchanged : CommandOutcome.Committed);
+                    return after;
+                }
+                catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
+                {
+                    logger.LogDebug("Commands on {InstanceId} lost a race (attempt {Attempt}); retrying", instanceId, attempt);
+                    activity?.AddEvent(new ActivityEvent("retry after conflict"));
+                }
             }
-            catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
-            {
-                logger.LogDebug("Commands on {InstanceId} lost a race (attempt {Attempt}); retrying", instanceId, attempt);
-            }
+        }
+        catch (Exception e)
+        {
+            CommandFailed(activity, CommandNames.ExecuteMany, channel, e);
+            throw;
         }
     }
 
@@ -155,6 +192,24 @@ public sealed class InstanceRuntime(
     /// </summary>
     public async Task<TimerFiring> FireAsync(Guid instanceId, long timerId, CancellationToken cancellationToken = default)
     {
+        using var activity = StartCommand(CommandNames.FireTimer, instanceId, null);
+        activity?.SetTag(Telemetry.Tags.TimerId, timerId);
+        var channel = new StrongBox<string?>();
+        try
+        {
+            var firing = await FireCoreAsync(instanceId, timerId, channel, activity, cancellationToken).ConfigureAwait(false);
+            CommandEnded(activity, CommandNames.FireTimer, channel.Value, firing.Outcome == TimerFiringOutcome.Fired ? CommandOutcome.Committed : CommandOutcome.Unchanged);
+            return firing;
+        }
+        catch (Exception e)
+        {
+            CommandFailed(activity, CommandNames.FireTimer, channel.Value, e);
+            throw;
+        }
+    }
+
+    private async Task<TimerFiring> FireCoreAsync(Guid instanceId, long timerId, StrongBox<string?> channel, Activity? activity, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var record = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -163,6 +218,8 @@ public sealed class InstanceRuntime(
                 logger.LogWarning("Timer {TimerId} fired for {InstanceId}, which does not exist; ignored", timerId, instanceId);
                 return new TimerFiring(TimerFiringOutcome.InstanceMissing);
             }
+
+            channel.Value = record.Channel;
 
             var state = InstanceState.FromJson(record.Snapshot);
             var timer = state.IsRunning ? state.Timers.FirstOrDefault(t => t.Id == timerId) : null;
@@ -185,6 +242,7 @@ public sealed class InstanceRuntime(
             catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
             {
                 logger.LogDebug("Timer {TimerId} of {InstanceId} lost a race (attempt {Attempt}); retrying", timerId, instanceId, attempt);
+                activity?.AddEvent(new ActivityEvent("retry after conflict"));
             }
         }
     }
@@ -215,15 +273,72 @@ public sealed class InstanceRuntime(
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    private async Task<InstanceRecord> ExecuteAsync(Guid instanceId, WorkflowCommand command, long? expectedVersion, CancellationToken cancellationToken)
+    private async Task<InstanceRecord> ExecuteAsync(string name, Guid instanceId, WorkflowCommand command, long? expectedVersion, CancellationToken cancellationToken)
     {
-        var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (expectedVersion is { } expected && expected != record.Version)
+        using var activity = StartCommand(name, instanceId, null);
+        string? channel = null;
+        try
         {
-            throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
+            var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            channel = record.Channel;
+            if (expectedVersion is { } expected && expected != record.Version)
+            {
+                throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
+            }
+
+            var after = await DecideAndCommitAsync(record, InstanceState.FromJson(record.Snapshot), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            CommandEnded(activity, name, channel, ReferenceEquals(after, record) ? CommandOutcome.Unchanged : CommandOutcome.Committed);
+            return after;
+        }
+        catch (Exception e)
+        {
+            CommandFailed(activity, name, channel, e);
+            throw;
+        }
+    }
+
+    /// <summary>A command's span, a child of the caller's (an HTTP request, a timer firing); null when nobody listens.</summary>
+    private static Activity? StartCommand(string name, Guid? instanceId, string? channel)
+    {
+        var activity = Telemetry.Source.StartActivity(CommandSpan);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.DisplayName = "command " + name;
+            activity.SetTag(Telemetry.Tags.InstanceId, instanceId);
+            activity.SetTag(Telemetry.Tags.Channel, channel);
         }
 
-        return await DecideAndCommitAsync(record, InstanceState.FromJson(record.Snapshot), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return activity;
+    }
+
+    private static void CommandEnded(Activity? activity, string name, string? channel, string outcome)
+    {
+        var tags = new TagList { { Telemetry.Tags.Command, name }, { Telemetry.Tags.Outcome, outcome } };
+        if (channel is not null)
+        {
+            tags.Add(Telemetry.Tags.Channel, channel);
+        }
+
+        Telemetry.Commands.Add(1, tags);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(Telemetry.Tags.Outcome, outcome);
+            activity.SetTag(Telemetry.Tags.Channel, channel);
+        }
+    }
+
+    private static void CommandFailed(Activity? activity, string name, string? channel, Exception error)
+    {
+        var outcome = error switch
+        {
+            ConcurrencyConflictException => CommandOutcome.Conflict,
+            InstanceNotFoundException => CommandOutcome.NotFound,
+            WorkflowCommandRejectedException => CommandOutcome.Rejected,
+            OperationCanceledException => CommandOutcome.Cancelled,
+            _ => CommandOutcome.Failed,
+        };
+        CommandEnded(activity, name, channel, outcome);
+        activity?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
     }
 
     /// <summary>
@@ -261,7 +376,7 @@ public sealed class InstanceRuntime(
         var shard = TimerShards.Of(before.Id, timerOptions.Shards);
         var armed = state.Timers
             .Where(t => !t.Held && (!oldTimers.TryGetValue(t.Id, out var old) || old.Held || old.DueAt != t.DueAt))
-            .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt, shard))
+            .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt, shard) { TraceParent = Telemetry.CurrentTraceParent() })
             .ToList();
         var removed = oldTimers.Values
             .Where(old => !old.Held && (!newTimers.TryGetValue(old.Id, out var current) || current.Held || current.DueAt != old.DueAt))
@@ -276,6 +391,7 @@ public sealed class InstanceRuntime(
             EndedAt = state.EndedAt,
         };
 
+        var started = Stopwatch.GetTimestamp();
         await store.CommitAsync(
             new InstanceCommit
             {
@@ -287,6 +403,9 @@ public sealed class InstanceRuntime(
                 Outbox = OutboxFor(after, decision.Events, now),
             },
             cancellationToken).ConfigureAwait(false);
+        Telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Telemetry.CommandEvents.Record(decision.Events.Count);
+        Committed(Activity.Current, after, decision.Events.Count, armed);
 
         foreach (var observer in _observers)
         {
@@ -301,6 +420,28 @@ public sealed class InstanceRuntime(
         }
 
         return after;
+    }
+
+    /// <summary>The command's span learns what it wrote, and an event per timer it armed (a firing links back to this span).</summary>
+    private static void Committed(Activity? activity, InstanceRecord after, int events, List<TimerRecord> armed)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        activity.SetTag(Telemetry.Tags.Definition, after.DefinitionKey);
+        activity.SetTag(Telemetry.Tags.Events, events);
+        activity.SetTag(Telemetry.Tags.State, after.Status.ToString());
+        foreach (var timer in armed)
+        {
+            activity.AddEvent(new ActivityEvent("timer armed", tags: new ActivityTagsCollection
+            {
+                [Telemetry.Tags.TimerId] = timer.TimerId,
+                [Telemetry.Tags.TimerElement] = timer.ElementId,
+                [Telemetry.Tags.TimerDueAt] = timer.DueAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            }));
+        }
     }
 
     /// <summary>Prompts to customers and service requests, written with the events that caused them.</summary>
@@ -347,6 +488,34 @@ public sealed class InstanceRuntime(
         var set = await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
         return _engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
     }
+}
+
+/// <summary>The <see cref="Telemetry.Tags.Command"/> values (and span names) of the runtime's commands.</summary>
+public static class CommandNames
+{
+    public const string Start = "start";
+    public const string CompleteWorkItem = "complete_work_item";
+    public const string DeliverMessage = "deliver_message";
+    public const string Cancel = "cancel";
+    public const string Annotate = "annotate";
+    public const string ExecuteMany = "execute_many";
+    public const string FireTimer = "fire_timer";
+}
+
+/// <summary>The <see cref="Telemetry.Tags.Outcome"/> values of <see cref="Telemetry.Commands"/>.</summary>
+public static class CommandOutcome
+{
+    /// <summary>Events were committed.</summary>
+    public const string Committed = "committed";
+
+    /// <summary>The command produced no event (a repeated message, a timer no longer pending): nothing was written.</summary>
+    public const string Unchanged = "unchanged";
+
+    public const string Conflict = "conflict";
+    public const string NotFound = "not_found";
+    public const string Rejected = "rejected";
+    public const string Cancelled = "cancelled";
+    public const string Failed = "failed";
 }
 
 /// <summary>The outbox payload of a prompt to a customer.</summary>

@@ -64,6 +64,9 @@ public interface IInstanceStore
     /// their snapshots, oldest first, at most <paramref name="max"/>.
     /// </summary>
     Task<IReadOnlyList<InstanceActivity>> ListActivityAsync(DateTimeOffset startedFrom, DateTimeOffset startedTo, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>How many instances are running, per channel (channels with none are absent); counted, no rows read.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountRunningByChannelAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outbox's delivery side.</summary>
@@ -81,6 +84,9 @@ public interface IOutboxStore
 
     /// <summary>How many dead letters there are (for health checks: no rows are read).</summary>
     Task<int> CountDeadLetteredAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The undelivered rows (dead letters apart), the oldest one's creation time and the dead letters: counted, no rows read.</summary>
+    Task<OutboxBacklog> BacklogAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The dead letters, oldest first.</summary>
     Task<IReadOnlyList<OutboxRecord>> ListDeadLetteredAsync(int max, CancellationToken cancellationToken = default);
@@ -109,7 +115,16 @@ public interface ITimerStore
 
     /// <summary>Gives every row the shard <see cref="Timers.TimerShards.Of"/> assigns under <paramref name="shards"/>; how many rows moved.</summary>
     Task<int> ReshardAsync(int shards, CancellationToken cancellationToken = default);
+
+    /// <summary>How many timer rows are armed (all shards); counted, no rows read.</summary>
+    Task<int> CountPendingAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>What the outbox still has to deliver: <see cref="IOutboxStore.BacklogAsync"/>.</summary>
+/// <param name="Undelivered">Rows not yet delivered that are still tried (dead letters apart).</param>
+/// <param name="OldestCreatedAt">The creation time of the oldest of them; null when there is none.</param>
+/// <param name="DeadLetters">Rows the dispatcher gave up on.</param>
+public readonly record struct OutboxBacklog(int Undelivered, DateTimeOffset? OldestCreatedAt, int DeadLetters);
 
 /// <summary>What became of one firing.</summary>
 public enum TimerFiringOutcome

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -49,11 +51,52 @@ public sealed class TimerDrain(ITimerStore store, ITimerSink sink, TimerOptions 
         return fired;
     }
 
+    /// <summary>The operation name of a firing's span: the root of a trace of its own, linked to the command that armed the timer.</summary>
+    public const string FiringSpan = "contactcenter.timer.fire";
+
     private async Task<TimerFiringOutcome?> FireOneAsync(TimerRecord timer, CancellationToken cancellationToken)
+    {
+        // A firing is its own trace whoever calls the drain; this async method's change of the
+        // current span does not flow back to the caller.
+        Activity.Current = null;
+        using var activity = Telemetry.Source.StartActivity(FiringSpan, ActivityKind.Internal, parentContext: default, links: Telemetry.LinksTo(timer.TraceParent));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(Telemetry.Tags.InstanceId, timer.InstanceId);
+            activity.SetTag(Telemetry.Tags.TimerId, timer.TimerId);
+            activity.SetTag(Telemetry.Tags.TimerElement, timer.ElementId);
+        }
+
+        var outcome = await FireTracedAsync(timer, cancellationToken).ConfigureAwait(false);
+        var name = outcome switch
+        {
+            TimerFiringOutcome.Fired => "fired",
+            TimerFiringOutcome.NotDue => "not_due",
+            TimerFiringOutcome.NotPending => "not_pending",
+            TimerFiringOutcome.InstanceMissing => "instance_missing",
+            _ => cancellationToken.IsCancellationRequested ? "cancelled" : "failed",
+        };
+        Telemetry.TimerFirings.Add(1, new KeyValuePair<string, object?>(Telemetry.Tags.Outcome, name));
+        activity?.SetTag(Telemetry.Tags.Outcome, name);
+        if (outcome is null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
+
+        return outcome;
+    }
+
+    private async Task<TimerFiringOutcome?> FireTracedAsync(TimerRecord timer, CancellationToken cancellationToken)
     {
         try
         {
             var firing = await sink.FireAsync(timer.InstanceId, timer.TimerId, cancellationToken).ConfigureAwait(false);
+            if (firing.Outcome == TimerFiringOutcome.Fired)
+            {
+                // Against the row's due time: a row deferred after failures counts from its last retry.
+                Telemetry.TimerLateness.Record(Math.Max(0, (clock.GetUtcNow() - timer.DueAt).TotalSeconds));
+            }
+
             switch (firing.Outcome)
             {
                 case TimerFiringOutcome.NotPending or TimerFiringOutcome.InstanceMissing:
