@@ -9,9 +9,11 @@ using ContactCenter.Server.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBaseDirectorySettings();
 var settings = ServerSettings.From(builder.Configuration);
+var telemetry = TelemetrySettings.From(builder.Configuration);
 
 // ---- Services ---------------------------------------------------------------------------
 builder.Services.AddServerLogging(builder.Configuration, settings);
+builder.Services.AddServerTelemetry(telemetry); // metrics and traces (Prometheus /metrics, OTLP) as configured
 builder.Services.AddContactCenter(o =>
 {
     o.DataFolder = settings.DataPath;
@@ -39,6 +41,7 @@ app.UseBrowserDefences(); // nosniff and CSP on every answer; cookie writes from
 app.UseWebApp(); // the web app's files and pages (src/ContactCenter.Web), before routing and sign-in
 app.UseServerPipeline(settings);
 app.MapHealthEndpoints();
+app.UseServerTelemetry(telemetry);
 app.MapServerDocs();
 
 // The API's routes share the checks every route needs whatever it does (dates in range).

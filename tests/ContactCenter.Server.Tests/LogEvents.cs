@@ -14,6 +14,10 @@ public sealed class LogEvents : ILogEventSink
 
     public void Register(IServiceCollection services) => services.AddSingleton<ILogEventSink>(this);
 
+    /// <summary>The events logged in the trace <paramref name="traceId"/> (their message templates).</summary>
+    public IReadOnlyList<string> OfRequest(string traceId) =>
+        [.. _events.Where(e => e.TraceId?.ToHexString() == traceId).Select(e => e.MessageTemplate.Text)];
+
     /// <summary>Events of one logger category, each as its message template ("@mt") and its scalar properties.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string?>> OfCategory(string category) =>
         [.. _events

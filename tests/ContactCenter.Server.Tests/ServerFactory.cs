@@ -30,6 +30,9 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
 
     public static string WorkflowsFolder => Path.Combine(RepoRoot, "workflows");
 
+    /// <summary>Configuration settings of this server's own, applied last (e.g. <c>ContactCenter:Telemetry:Prometheus</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ContactCenter:DataFolder", DataFolder);
@@ -41,6 +44,11 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         builder.UseSetting("ContactCenter:SignInAttemptsPerMinute", SignInAttemptsPerMinute);
         builder.UseSetting("Serilog:MinimumLevel:Override:ContactCenter.Security", "Information");
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Debug");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -13,13 +13,13 @@ namespace ContactCenter.Server.Hosting;
 /// <remarks>
 /// It runs before routing, so <c>/</c> is the app rather than the redirect to <c>/scalar</c>, and
 /// before sign-in: the files are public, every <c>/api</c> call of the app needs the cookie.
-/// Paths under <c>/api</c>, <c>/health</c>, <c>/openapi</c> and <c>/scalar</c> are never the app's:
+/// Paths under <c>/api</c>, <c>/health</c>, <c>/metrics</c>, <c>/openapi</c> and <c>/scalar</c> are never the app's:
 /// an unknown API route stays a 404 problem. Without a built app (a build with
 /// <c>-p:SkipWebApp=true</c>) this is a no-op and <c>/</c> goes on redirecting to <c>/scalar</c>.
 /// </remarks>
 public static class StaticWebApp
 {
-    private static readonly string[] ServerPrefixes = ["/api", "/health", "/openapi", "/scalar"];
+    private static readonly string[] ServerPrefixes = ["/api", "/health", "/metrics", "/openapi", "/scalar"];
 
     /// <summary>The built web app's folder: <c>wwwroot</c> beside the server's binary.</summary>
     public static string RootPath => Path.Combine(AppContext.BaseDirectory, "wwwroot");
