@@ -3,11 +3,15 @@ using System.Globalization;
 using ContactCenter.Engine;
 using ContactCenter.Hosting;
 using ContactCenter.Persistence;
+using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Instances;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ContactCenter.Benchmarks;
 
@@ -18,7 +22,8 @@ namespace ContactCenter.Benchmarks;
 /// commit rate (synchronous=NORMAL) measured in the same run, as the ceiling it is compared with.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 16] [--seconds 10]</c>.
+/// <c>dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 16] [--seconds 10] [--telemetry]</c>;
+/// <c>--telemetry</c> measures FULL once more with OpenTelemetry listening (docs/operations.md).
 /// Each worker drives inbound-call conversations (no timers, so every command is a commit) from
 /// start to end, taking "Tidak" at every decision. Bar (issue 11): with FULL and 16 writers, at
 /// least 25 % of the raw rate and p99 at most 10 ms.
@@ -38,6 +43,11 @@ internal static class RuntimeThroughput
 
             var full = await MeasureAsync(Path.Combine(root, "full"), SqliteSynchronous.Full, workers, seconds);
             var normal = await MeasureAsync(Path.Combine(root, "normal"), SqliteSynchronous.Normal, workers, seconds);
+            if (args.Contains("--telemetry"))
+            {
+                await MeasureTelemetryAsync(Path.Combine(root, "telemetry"), workers, seconds);
+            }
+
             var share = full.PerSecond / ceiling;
             var met = share >= 0.25 && full.P99 <= 10;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -79,6 +89,51 @@ internal static class RuntimeThroughput
             $"{(double)commands / Math.Max(1, transactions):N1} commands per transaction; latency p50 {Percentile(latencies, 0.50):N2} ms, p99 {p99:N2} ms, max {latencies[^1]:N2} ms"));
         await host.StopAsync();
         return (commands / elapsed.TotalSeconds, p99);
+    }
+
+    /// <summary>
+    /// The cost of the OpenTelemetry SDK listening to every instrument and recording every span (no
+    /// exporter: exporting runs on its own thread, batched), on one FULL host: windows without and
+    /// with it alternate, so a busy machine's drift falls on both alike.
+    /// </summary>
+    private static async Task MeasureTelemetryAsync(string folder, int workers, int seconds)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddContactCenter(o =>
+        {
+            o.DataFolder = folder;
+            o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
+            o.RunOutbox = false;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var runtime = host.Services.GetRequiredService<InstanceRuntime>();
+        await DriveAsync(runtime, 1, TimeSpan.FromSeconds(2));
+        var window = TimeSpan.FromSeconds(Math.Max(2, seconds / 2.0));
+        long[] commands = [0, 0];
+        double[] elapsed = [0, 0];
+        List<double>[] latencies = [[], []];
+        for (var round = 0; round < 6; round++)
+        {
+            var on = round % 2 == 1;
+            using var meters = on ? Sdk.CreateMeterProviderBuilder().AddMeter(Telemetry.Name).Build() : null;
+            using var tracer = on ? Sdk.CreateTracerProviderBuilder().AddSource(Telemetry.Name).SetSampler(new AlwaysOnSampler()).Build() : null;
+            var (done, _, latency, took) = await DriveAsync(runtime, workers, window);
+            var i = on ? 1 : 0;
+            commands[i] += done;
+            elapsed[i] += took.TotalSeconds;
+            latencies[i].AddRange(latency);
+        }
+
+        await host.StopAsync();
+        latencies[0].Sort();
+        latencies[1].Sort();
+        var off = commands[0] / elapsed[0];
+        var with = commands[1] / elapsed[1];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"telemetry (FULL, {workers} workers, 3 windows of {window.TotalSeconds:N0} s each way, alternating): without {off:N0} commands/s, p50 {Percentile(latencies[0], 0.50):N2} ms, p99 {Percentile(latencies[0], 0.99):N2} ms; " +
+            $"with OpenTelemetry listening (metrics + every span recorded) {with:N0} commands/s ({with / off - 1:+0.0%;-0.0%}), p50 {Percentile(latencies[1], 0.50):N2} ms, p99 {Percentile(latencies[1], 0.99):N2} ms"));
     }
 
     private static async Task<(long Commands, long Events, List<double> LatenciesMs, TimeSpan Elapsed)> DriveAsync(InstanceRuntime runtime, int workers, TimeSpan duration)
