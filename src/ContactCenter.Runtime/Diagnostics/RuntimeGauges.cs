@@ -58,6 +58,9 @@ public sealed class RuntimeGauges : IDisposable
     /// <summary>How long the ticket figures are reused. Default is 30 seconds (they read every open ticket).</summary>
     public TimeSpan TicketsMaxAge { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>This host's meter (tests tell its instruments from another host's by it).</summary>
+    internal Meter Meter => _meter;
+
     public void Dispose() => _meter.Dispose();
 
     private double OldestAge()
