@@ -42,6 +42,11 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         await chat.CompleteAsync("Task_SalamPembuka"); // arms the one-minute silence timer
         var webhook = await sari.PostAsync("/api/simulator/live-chat/metrics-visitor/messages", System.Net.Http.Json.JsonContent.Create(new { text = "Halo" }));
         webhook.StatusCode.Should().Be(HttpStatusCode.Accepted, await webhook.Content.ReadAsStringAsync());
+        foreach (var channel in new[] { "whatsapp", "no-such-channel-" + Guid.NewGuid().ToString("N") })
+        {
+            var unsigned = await scraper.PostAsync($"/api/channels/{channel}/messages", System.Net.Http.Json.JsonContent.Create(new { messageId = "m-1", customerRef = "+62-1", text = "Halo" }));
+            unsigned.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
 
         // The database figures are reused for a few seconds (by the server's clock): move past that.
         _server.Clock.Advance(TimeSpan.FromSeconds(6));
@@ -60,6 +65,11 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         Sum(after, "contactcenter_conversations_running", ("contactcenter_channel", "live-chat")).Should().BeGreaterThanOrEqualTo(1);
         Sum(after, "contactcenter_webhook_messages_total", ("contactcenter_channel", "live-chat"), ("contactcenter_outcome", "started"))
             .Should().Be(Sum(before, "contactcenter_webhook_messages_total", ("contactcenter_channel", "live-chat"), ("contactcenter_outcome", "started")) + 1);
+        Sum(after, "contactcenter_webhook_messages_total", ("contactcenter_channel", "whatsapp"), ("contactcenter_outcome", "unauthorized"))
+            .Should().Be(Sum(before, "contactcenter_webhook_messages_total", ("contactcenter_channel", "whatsapp"), ("contactcenter_outcome", "unauthorized")) + 1);
+        Sum(after, "contactcenter_webhook_messages_total", ("contactcenter_channel", "unknown"), ("contactcenter_outcome", "unauthorized"))
+            .Should().Be(Sum(before, "contactcenter_webhook_messages_total", ("contactcenter_channel", "unknown"), ("contactcenter_outcome", "unauthorized")) + 1, "a channel nobody configured is not a series of its own");
+        after["contactcenter_webhook_messages_total"].Should().NotContain(s => s.Labels["contactcenter_channel"].StartsWith("no-such-channel", StringComparison.Ordinal));
         Sum(after, "contactcenter_outbox_depth").Should().BeGreaterThanOrEqualTo(0);
         after.Should().ContainKey("contactcenter_outbox_oldest_age_seconds").And.ContainKey("contactcenter_outbox_dead_letters")
             .And.ContainKey("contactcenter_tickets_open").And.ContainKey("http_server_request_duration_seconds_count");
