@@ -35,10 +35,11 @@ internal static class HttpLoad
         var concurrency = LoadArgs.Int(args, "--concurrency", 64);
         var quietEvery = LoadArgs.Int(args, "--quiet-every", 10);
         var silence = TimeSpan.FromSeconds(LoadArgs.Double(args, "--silence-seconds", 60));
+        var telemetry = TelemetryArguments(args);
         var root = Directory.CreateTempSubdirectory("cc-http-load-").FullName;
         try
         {
-            var server = await StartAsync(root, silence);
+            var server = await StartAsync(root, silence, telemetry);
             using (server)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -224,10 +225,31 @@ internal static class HttpLoad
         }
     }
 
-    private static async Task<ServerProcess> StartAsync(string root, TimeSpan silence)
+    private static async Task<ServerProcess> StartAsync(string root, TimeSpan silence, IReadOnlyList<string>? extraArguments = null)
     {
         var workflows = silence == TimeSpan.FromMinutes(1) ? RepoPaths.Workflows : SilenceWorkflows.CopyWithSilence(Path.Combine(root, "workflows"), silence);
-        return await ServerProcess.StartAsync(new ServerProcessOptions { DataFolder = Path.Combine(root, "data"), WorkflowsFolder = workflows });
+        return await ServerProcess.StartAsync(new ServerProcessOptions { DataFolder = Path.Combine(root, "data"), WorkflowsFolder = workflows, ExtraArguments = extraArguments ?? [] });
+    }
+
+    /// <summary>
+    /// <c>--telemetry off|prometheus|otlp</c> (default: as appsettings.json, Prometheus on):
+    /// <c>off</c> registers no OpenTelemetry at all; <c>otlp</c> also records every span and
+    /// exports metrics and spans to 127.0.0.1:4317 (refused when no collector listens there, so
+    /// the export's cost is measured, not a collector's).
+    /// </summary>
+    private static string[] TelemetryArguments(string[] args)
+    {
+        var at = Array.IndexOf(args, "--telemetry");
+        var mode = at >= 0 && at + 1 < args.Length ? args[at + 1] : "prometheus";
+        string[] arguments = mode switch
+        {
+            "off" => ["--ContactCenter:Telemetry:Prometheus", "false"],
+            "prometheus" => [],
+            "otlp" => ["--ContactCenter:Telemetry:OtlpEndpoint", "http://127.0.0.1:4317"],
+            _ => throw new ArgumentException($"--telemetry takes off, prometheus or otlp, not '{mode}'"),
+        };
+        Console.WriteLine($"telemetry: {mode}");
+        return arguments;
     }
 
     /// <summary>A few seconds of light load (JIT, connection pools, SQLite caches), outside the figures.</summary>

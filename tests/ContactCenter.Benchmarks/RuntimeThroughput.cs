@@ -45,7 +45,9 @@ internal static class RuntimeThroughput
             var normal = await MeasureAsync(Path.Combine(root, "normal"), SqliteSynchronous.Normal, workers, seconds);
             if (args.Contains("--telemetry"))
             {
-                await MeasureTelemetryAsync(Path.Combine(root, "telemetry"), workers, seconds);
+                // FULL waits on the disk; NORMAL is bound by CPU, where an overhead would show most.
+                await MeasureTelemetryAsync(Path.Combine(root, "telemetry-full"), SqliteSynchronous.Full, workers, seconds);
+                await MeasureTelemetryAsync(Path.Combine(root, "telemetry-normal"), SqliteSynchronous.Normal, workers, seconds);
             }
 
             var share = full.PerSecond / ceiling;
@@ -93,10 +95,10 @@ internal static class RuntimeThroughput
 
     /// <summary>
     /// The cost of the OpenTelemetry SDK listening to every instrument and recording every span (no
-    /// exporter: exporting runs on its own thread, batched), on one FULL host: windows without and
-    /// with it alternate, so a busy machine's drift falls on both alike.
+    /// exporter: exporting runs on its own thread, batched), on one host: windows without and
+    /// with it alternate (ABBA), so a busy machine's drift falls on both alike.
     /// </summary>
-    private static async Task MeasureTelemetryAsync(string folder, int workers, int seconds)
+    private static async Task MeasureTelemetryAsync(string folder, SqliteSynchronous synchronous, int workers, int seconds)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -105,22 +107,28 @@ internal static class RuntimeThroughput
             o.DataFolder = folder;
             o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
             o.RunOutbox = false;
+            o.Synchronous = synchronous;
         });
         using var host = builder.Build();
         await host.StartAsync();
         var runtime = host.Services.GetRequiredService<InstanceRuntime>();
-        await DriveAsync(runtime, 1, TimeSpan.FromSeconds(2));
+        await DriveAsync(runtime, workers, TimeSpan.FromSeconds(3)); // warm-up: JIT tiers, caches, pool
         var window = TimeSpan.FromSeconds(Math.Max(2, seconds / 2.0));
         long[] commands = [0, 0];
         double[] elapsed = [0, 0];
         List<double>[] latencies = [[], []];
-        for (var round = 0; round < 6; round++)
+        long[] allocated = [0, 0]; // the process's, every thread: steadier than time on a busy machine
+        // Off, on, on, off, off, on, on, off: a drift over the run (JIT tiers, the database growing)
+        // falls on both sides alike.
+        for (var round = 0; round < 8; round++)
         {
-            var on = round % 2 == 1;
+            var on = (round % 4) is 1 or 2;
             using var meters = on ? Sdk.CreateMeterProviderBuilder().AddMeter(Telemetry.Name).Build() : null;
             using var tracer = on ? Sdk.CreateTracerProviderBuilder().AddSource(Telemetry.Name).SetSampler(new AlwaysOnSampler()).Build() : null;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var (done, _, latency, took) = await DriveAsync(runtime, workers, window);
             var i = on ? 1 : 0;
+            allocated[i] += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             commands[i] += done;
             elapsed[i] += took.TotalSeconds;
             latencies[i].AddRange(latency);
@@ -132,8 +140,8 @@ internal static class RuntimeThroughput
         var off = commands[0] / elapsed[0];
         var with = commands[1] / elapsed[1];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"telemetry (FULL, {workers} workers, 3 windows of {window.TotalSeconds:N0} s each way, alternating): without {off:N0} commands/s, p50 {Percentile(latencies[0], 0.50):N2} ms, p99 {Percentile(latencies[0], 0.99):N2} ms; " +
-            $"with OpenTelemetry listening (metrics + every span recorded) {with:N0} commands/s ({with / off - 1:+0.0%;-0.0%}), p50 {Percentile(latencies[1], 0.50):N2} ms, p99 {Percentile(latencies[1], 0.99):N2} ms"));
+            $"telemetry ({synchronous.ToString().ToUpperInvariant()}, {workers} workers, 4 windows of {window.TotalSeconds:N0} s each way, off-on-on-off twice): without {off:N0} commands/s, p50 {Percentile(latencies[0], 0.50):N2} ms, p99 {Percentile(latencies[0], 0.99):N2} ms, {allocated[0] / (double)commands[0] / 1024:N1} KB allocated per command; " +
+            $"with OpenTelemetry listening (metrics + every span recorded) {with:N0} commands/s ({with / off - 1:+0.0%;-0.0%}), p50 {Percentile(latencies[1], 0.50):N2} ms, p99 {Percentile(latencies[1], 0.99):N2} ms, {allocated[1] / (double)commands[1] / 1024:N1} KB allocated per command"));
     }
 
     private static async Task<(long Commands, long Events, List<double> LatenciesMs, TimeSpan Elapsed)> DriveAsync(InstanceRuntime runtime, int workers, TimeSpan duration)
