@@ -72,7 +72,8 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         after["contactcenter_webhook_messages_total"].Should().NotContain(s => s.Labels["contactcenter_channel"].StartsWith("no-such-channel", StringComparison.Ordinal));
         Sum(after, "contactcenter_outbox_depth").Should().BeGreaterThanOrEqualTo(0);
         after.Should().ContainKey("contactcenter_outbox_oldest_age_seconds").And.ContainKey("contactcenter_outbox_dead_letters")
-            .And.ContainKey("contactcenter_tickets_open").And.ContainKey("http_server_request_duration_seconds_count");
+            .And.ContainKey("contactcenter_tickets_open").And.ContainKey("http_server_request_duration_seconds_count")
+            .And.ContainKey("dotnet_process_cpu_time_seconds_total", "the .NET runtime's instruments are exported too");
 
         // The timer fires late by however far the clock is moved past its due time.
         var timer = (await _server.Services.GetRequiredService<InstanceRuntime>().GetStateAsync(chat.Id)).Timers.Single();
@@ -114,6 +115,14 @@ public sealed partial class TelemetryTests : IAsyncLifetime
 
         // The request's log events carry its trace and span (the compact log files' @tr and @sp).
         _server.Logs.OfRequest(request.TraceId.ToHexString()).Should().NotBeEmpty("the request log line of the completion carries the request's trace id");
+
+        // A webhook message (here the simulator's, through the same pipeline) starts its command inside its request too.
+        var webhook = await sari.PostAsync("/api/simulator/email/traces-visitor@example.com/messages", System.Net.Http.Json.JsonContent.Create(new { text = "Halo" }));
+        webhook.StatusCode.Should().Be(HttpStatusCode.Accepted, await webhook.Content.ReadAsStringAsync());
+        var started = spans.Single(s => s.DisplayName == "command start" && Equals(s.GetTagItem(Telemetry.Tags.Channel), "email"));
+        var webhookRequest = spans.Single(s => s.SpanId == started.ParentSpanId);
+        webhookRequest.Source.Name.Should().Be("Microsoft.AspNetCore");
+        webhookRequest.TraceId.Should().NotBe(request.TraceId, "another request, another trace");
 
         var timer = (await _server.Services.GetRequiredService<InstanceRuntime>().GetStateAsync(chat.Id)).Timers.Single();
         timer.Id.Should().Be(timerId);
