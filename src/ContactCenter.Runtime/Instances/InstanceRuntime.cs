@@ -93,6 +93,7 @@ public sealed class InstanceRuntime(
         try
         {
             var started = await StartCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(Telemetry.Tags.InstanceId, started.Id);
             CommandEnded(activity, CommandNames.Start, started.Channel, CommandOutcome.Committed);
             return started;
         }
