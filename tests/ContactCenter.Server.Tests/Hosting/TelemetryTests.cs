@@ -143,26 +143,88 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_TurnedOff_NoScrapeEndpoint()
     {
+        await using var off = await StartedAsync(new Dictionary<string, string?> { ["ContactCenter:Telemetry:Prometheus"] = "false" });
+        using var client = off.Factory.CreateClient();
+        var response = await client.GetAsync("/metrics");
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Like any path the server does not have: an anonymous caller is asked to sign in, not scraped.
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, body);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        body.Should().NotContain("contactcenter_");
+        (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK, "the server itself runs");
+    }
+
+    [Fact]
+    public async Task Otlp_Configured_SpansAreRecorded_AndATimerRowKeepsItsArmingTraceparent_OtherwiseNothingIsStored()
+    {
+        // Nothing listens on port 9 of the loopback: the export fails quietly, the spans are still recorded.
+        await using (var traced = await StartedAsync(new Dictionary<string, string?> { ["ContactCenter:Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9" }))
+        {
+            (await ArmedTraceParentAsync(traced)).Should().MatchRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+        }
+
+        // This fixture's server exports to Prometheus only (and the traced one, whose tracer listened
+        // to the whole process, is gone): no span is recorded, no byte stored.
+        using var sari = await _server.ClientForAsync("agent.sari");
+        var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-untraced");
+        await chat.CompleteAsync("Task_SalamPembuka");
+        var rows = await _server.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceStore>().ListPendingTimersAsync();
+        rows.Single(r => r.InstanceId == chat.Id).TraceParent.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Otlp_MalformedEndpoint_StopsTheStartWithTheSettingsName()
+    {
+        var start = async () => await StartedAsync(new Dictionary<string, string?> { ["ContactCenter:Telemetry:OtlpEndpoint"] = "collector:4317" });
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("ContactCenter:Telemetry:OtlpEndpoint").And.Contain("collector:4317");
+    }
+
+    /// <summary>A server of its own with <paramref name="settings"/>, started, on a temporary folder deleted with it.</summary>
+    private static async Task<OwnServer> StartedAsync(Dictionary<string, string?> settings)
+    {
         var folder = Path.Combine(Path.GetTempPath(), "cc-server-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var off = new ServerFactory(folder, runScheduler: false) { Settings = new Dictionary<string, string?> { ["ContactCenter:Telemetry:Prometheus"] = "false" } };
+        var server = new OwnServer(new ServerFactory(folder, runScheduler: false) { Settings = settings }, folder);
         try
         {
-            using var client = off.CreateClient();
-            var response = await client.GetAsync("/metrics");
-            var body = await response.Content.ReadAsStringAsync();
-            // Like any path the server does not have: an anonymous caller is asked to sign in, not scraped.
-            response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, body);
-            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-            body.Should().NotContain("contactcenter_");
-            (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK, "the server itself runs");
+            _ = server.Factory.Server;
+            return server;
         }
-        finally
+        catch
         {
-            await ServerFixture.StopAsync(off);
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Signs in as agent.sari, starts a WhatsApp chat, arms its silence timer: the row's traceparent.</summary>
+    private static async Task<string?> ArmedTraceParentAsync(OwnServer server)
+    {
+        using var anonymous = server.Factory.CreateClient();
+        var password = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(server.Folder, "demo-users.json"))).RootElement
+            .EnumerateArray().Single(u => u.GetProperty("userName").GetString() == "agent.sari").GetProperty("password").GetString();
+        var login = await anonymous.PostJsonAsync("/api/auth/login", new { userName = "agent.sari", password });
+        using var sari = server.Factory.CreateClient();
+        sari.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
+        var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-traced");
+        await chat.CompleteAsync("Task_SalamPembuka");
+        var rows = await server.Factory.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceStore>().ListPendingTimersAsync();
+        return rows.Single(r => r.InstanceId == chat.Id).TraceParent;
+    }
+
+    private sealed class OwnServer(ServerFactory factory, string folder) : IAsyncDisposable
+    {
+        public ServerFactory Factory { get; } = factory;
+
+        public string Folder { get; } = folder;
+
+        public async ValueTask DisposeAsync()
+        {
+            await ServerFixture.StopAsync(Factory);
             try
             {
-                Directory.Delete(folder, recursive: true);
+                Directory.Delete(Folder, recursive: true);
             }
             catch (IOException)
             {
