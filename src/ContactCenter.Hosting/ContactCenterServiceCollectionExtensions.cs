@@ -40,7 +40,12 @@ public static class ContactCenterServiceCollectionExtensions
             p.Synchronous = options.Synchronous;
         });
         services.AddSingleton(options.Timers);
-        services.AddContactCenterScheduling(options.Timers, s => s.StartWithHost = options.RunScheduler);
+        services.AddContactCenterScheduling(options.Timers, s =>
+        {
+            s.StartWithHost = options.RunScheduler;
+            s.OutboxInterval = options.RunOutbox ? options.Outbox.PollInterval : null;
+            s.RetentionInterval = options.Retention.KeepDays is null ? null : options.Retention.Interval;
+        });
         services.AddSingleton(sp => new TimerDrain(
             sp.GetRequiredService<ITimerStore>(),
             sp.GetRequiredService<ITimerSink>(),
@@ -61,7 +66,8 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
             sp.GetRequiredService<IDeadlineCalculator>(),
             sp.GetRequiredService<IContextVariables>(),
-            sp.GetServices<IInstanceObserver>()));
+            sp.GetServices<IInstanceObserver>(),
+            sp.GetService<IOutboxWakeUp>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
@@ -73,6 +79,7 @@ public static class ContactCenterServiceCollectionExtensions
             return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
         });
         services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(options.Outbox);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));

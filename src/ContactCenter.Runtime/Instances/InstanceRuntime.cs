@@ -6,6 +6,7 @@ using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.Logging;
@@ -69,7 +70,8 @@ public sealed class InstanceRuntime(
     ILogger<InstanceRuntime> logger,
     IDeadlineCalculator? deadlines = null,
     IContextVariables? context = null,
-    IEnumerable<IInstanceObserver>? observers = null) : ITimerSink
+    IEnumerable<IInstanceObserver>? observers = null,
+    IOutboxWakeUp? outboxWakeUp = null) : ITimerSink
 {
     private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
 
@@ -276,6 +278,7 @@ public sealed class InstanceRuntime(
             EndedAt = state.EndedAt,
         };
 
+        var outbox = OutboxFor(after, decision.Events, now);
         await store.CommitAsync(
             new InstanceCommit
             {
@@ -284,9 +287,22 @@ public sealed class InstanceRuntime(
                 Events = journal,
                 TimersArmed = armed,
                 TimersRemoved = removed,
-                Outbox = OutboxFor(after, decision.Events, now),
+                Outbox = outbox,
             },
             cancellationToken).ConfigureAwait(false);
+
+        if (outbox.Count > 0 && outboxWakeUp is not null)
+        {
+            try
+            {
+                outboxWakeUp.RowsWritten();
+            }
+            catch (Exception e)
+            {
+                // The rows are committed; the next poll delivers them.
+                logger.LogWarning(e, "Outbox wake-up failed after a commit of {InstanceId}", after.Id);
+            }
+        }
 
         foreach (var observer in _observers)
         {
