@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -78,7 +77,18 @@ public sealed class InstanceRuntime(
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
 
-    private readonly ConcurrentDictionary<string, WorkflowEngine> _engines = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Most engines kept, one per set of pinned definition versions. Default is 256: the published
+    /// sets are few, but every mix of versions pinned by running instances (a call activity pinned
+    /// at its parent's start) is a set of its own, and over months of publishing they add up.
+    /// </summary>
+    public int MaxCachedEngines { get; init; } = 256;
+
+    private LruCache<string, WorkflowEngine>? _engines;
+
+    // Built on first use, after init has set MaxCachedEngines; one cache wins if two threads race.
+    private LruCache<string, WorkflowEngine> Engines =>
+        LazyInitializer.EnsureInitialized(ref _engines, () => new LruCache<string, WorkflowEngine>(MaxCachedEngines, StringComparer.Ordinal));
 
     private static readonly JsonSerializerOptions PayloadJson = JournalSerializer.Options;
 
@@ -128,7 +138,7 @@ public sealed class InstanceRuntime(
     /// Decides several commands one after the other on the instance and commits all their events
     /// in one transaction, or none (an SLA pause: the annotation and the held timers together).
     /// <paramref name="prepare"/> sees the current record, state and time and returns the commands; it runs again
-    /// after a conflict with another command, up to <see cref="TimerConflictRetries"/> times.
+    /// after a conflict with another command (after a <see cref="ConflictBackOff"/> pause), up to <see cref="TimerConflictRetries"/> times.
     /// </summary>
     public async Task<InstanceRecord> ExecuteManyAsync(Guid instanceId, Func<InstanceRecord, InstanceState, DateTimeOffset, CancellationToken, Task<List<WorkflowCommand>>> prepare, CancellationToken cancellationToken = default)
     {
@@ -146,6 +156,7 @@ public sealed class InstanceRuntime(
             catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
             {
                 logger.LogDebug("Commands on {InstanceId} lost a race (attempt {Attempt}); retrying", instanceId, attempt);
+                await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -187,6 +198,7 @@ public sealed class InstanceRuntime(
             catch (ConcurrencyConflictException) when (attempt < TimerConflictRetries)
             {
                 logger.LogDebug("Timer {TimerId} of {InstanceId} lost a race (attempt {Attempt}); retrying", timerId, instanceId, attempt);
+                await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -355,13 +367,13 @@ public sealed class InstanceRuntime(
     private async Task<WorkflowEngine> EngineForAsync(IReadOnlyDictionary<string, int> pinned, CancellationToken cancellationToken)
     {
         var signature = string.Join(';', pinned.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        if (_engines.TryGetValue(signature, out var engine))
+        if (Engines.TryGet(signature, out var engine))
         {
             return engine;
         }
 
         var set = await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
-        return _engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
+        return Engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
     }
 }
 
