@@ -21,20 +21,6 @@ namespace ContactCenter.Benchmarks;
 /// </summary>
 internal static class OutboxLatency
 {
-    private const string PromptFlow = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-prompt">
-          <bpmn:process id="prompt" name="One prompt" isExecutable="true">
-            <bpmn:laneSet id="ls"><bpmn:lane id="Lane_Agent" name="Agent"><bpmn:flowNodeRef>P</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
-            <bpmn:startEvent id="S" />
-            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="P" />
-            <bpmn:sendTask id="P" name="Terima kasih" />
-            <bpmn:sequenceFlow id="f2" sourceRef="P" targetRef="E" />
-            <bpmn:endEvent id="E" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
-
     public static async Task<int> RunAsync(string[] args)
     {
         var messages = LoadArgs.Int(args, "--messages", 200);
@@ -52,7 +38,7 @@ internal static class OutboxLatency
     {
         var root = Directory.CreateTempSubdirectory("cc-outbox-latency-").FullName;
         var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(workflows, "prompt.bpmn"), PromptFlow);
+        await File.WriteAllTextAsync(Path.Combine(workflows, "prompt.bpmn"), PromptFlow.Bpmn);
         var handler = new TimingHandler();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -73,11 +59,11 @@ internal static class OutboxLatency
             await host.StartAsync();
             var runtime = host.Services.GetRequiredService<InstanceRuntime>();
             var committed = new Dictionary<Guid, long>();
-            var warmUp = await runtime.StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+            var warmUp = await runtime.StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
             await UntilAsync(() => handler.Delivered.ContainsKey(warmUp.Id));
             for (var i = 0; i < messages; i++)
             {
-                var instance = await runtime.StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+                var instance = await runtime.StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
                 committed[instance.Id] = Stopwatch.GetTimestamp();
                 await Task.Delay(Random.Shared.Next(0, 21));
             }

@@ -8,7 +8,6 @@ using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using FluentAssertions;
 using static ContactCenter.Scheduling.Tests.SchedulerProbe;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,21 +23,6 @@ namespace ContactCenter.Scheduling.Tests;
 /// </summary>
 public sealed class PeriodicJobsTests : IAsyncLifetime
 {
-    /// <summary>Start, one prompt to the customer, end: one outbox row, and an ended instance.</summary>
-    private const string PromptFlow = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs-prompt">
-          <bpmn:process id="prompt" name="One prompt" isExecutable="true">
-            <bpmn:laneSet id="ls"><bpmn:lane id="Lane_Agent" name="Agent"><bpmn:flowNodeRef>P</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
-            <bpmn:startEvent id="S" />
-            <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="P" />
-            <bpmn:sendTask id="P" name="Terima kasih" />
-            <bpmn:sequenceFlow id="f2" sourceRef="P" targetRef="E" />
-            <bpmn:endEvent id="E" />
-          </bpmn:process>
-        </bpmn:definitions>
-        """;
-
     private readonly string root = Directory.CreateTempSubdirectory("cc-periodic-").FullName;
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly RecordingHandler prompts = new();
@@ -46,17 +30,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var host in hosts)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
-    }
+    public Task DisposeAsync() => StopAndDeleteAsync(hosts, root);
 
     [Fact]
     public async Task OutboxAndRetention_AreJobsBesideTheTimerShards_AndRun()
@@ -69,7 +43,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
         var scheduler = await SchedulerOf(host);
         (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic"))).Should().BeEquivalentTo([OutboxJob.Key, RetentionJob.Key]);
 
-        var instance = await host.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+        var instance = await host.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
         instance.Status.Should().Be(InstanceStatus.Completed);
         (await Until(() => Task.FromResult(prompts.Delivered.ContainsKey(instance.Id)))).Should().BeTrue("the outbox job delivers the prompt");
 
@@ -92,10 +66,10 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
         (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= 2)).Should().BeTrue("the drain and the outbox job run once at start");
 
         var runtime = host.Services.GetRequiredService<InstanceRuntime>();
-        var first = await runtime.StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+        var first = await runtime.StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
         (await Until(() => Task.FromResult(prompts.Delivered.ContainsKey(first.Id)))).Should().BeTrue("the commit woke the outbox job");
 
-        var second = await runtime.StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+        var second = await runtime.StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
         (await Until(() => Task.FromResult(prompts.Delivered.ContainsKey(second.Id)))).Should().BeTrue("a wake-up after a run wakes it again");
     }
 
@@ -114,7 +88,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
 
             (await SchedulerOf(host)).Status.Should().NotBe(SchedulerStatus.Running);
             host.Services.GetService<IOutboxWakeUp>().Should().BeNull("no scheduler would take its triggers");
-            var instance = await host.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = "prompt", Channel = "test" });
+            var instance = await host.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
             (await host.Services.GetRequiredService<IOutboxStore>().ListDueAsync(clock.GetUtcNow(), 10)).Should().ContainSingle(m => m.InstanceId == instance.Id);
 
             (await host.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync()).Should().Be(1);
@@ -131,7 +105,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
     private async Task<IHost> StartAsync(Action<ContactCenterOptions> configure, string node = "node")
     {
         var workflows = Directory.CreateDirectory(Path.Combine(root, node, "workflows")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(workflows, "prompt.bpmn"), PromptFlow);
+        await File.WriteAllTextAsync(Path.Combine(workflows, "prompt.bpmn"), PromptFlow.Bpmn);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddContactCenter(o =>

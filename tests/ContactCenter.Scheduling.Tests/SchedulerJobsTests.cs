@@ -7,7 +7,6 @@ using ContactCenter.Runtime.Timers;
 using ContactCenter.Scheduling;
 using FluentAssertions;
 using static ContactCenter.Scheduling.Tests.SchedulerProbe;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,17 +45,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
         await host.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (host is not null)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
-    }
+    public Task DisposeAsync() => StopAndDeleteAsync([host], root);
 
     [Fact]
     public async Task Scheduler_RunsOneDrainJobPerShard()

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
@@ -12,6 +13,19 @@ internal static class SchedulerProbe
         var options = host.Services.GetRequiredService<TimerSchedulingOptions>();
         return await host.Services.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName).GetScheduler()
             ?? throw new InvalidOperationException("no scheduler");
+    }
+
+    /// <summary>Stops and disposes the hosts, then deletes their folder.</summary>
+    public static async Task StopAndDeleteAsync(IEnumerable<IHost?> hosts, string root)
+    {
+        foreach (var host in hosts.OfType<IHost>())
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
     }
 
     /// <summary>Polls a condition for up to 20 s (the machine may be busy), without sleeping a fixed time.</summary>
