@@ -36,7 +36,8 @@ public static class SchedulingServiceCollectionExtensions
         // start/stop, so other Quartz work in the process neither starves timers nor is starved by them.
         services.AddQuartz(options.SchedulerName, q =>
         {
-            // The outbox and retention jobs get threads of their own: a busy timer drain never delays them.
+            // A thread more for each of the outbox and retention jobs: while there are no more shards
+            // than MaxConcurrency (8 and 8 by default), busy timer drains never hold them up.
             var periodicJobs = (options.OutboxInterval is null ? 0 : 1) + (options.RetentionInterval is null ? 0 : 1);
             q.UseDefaultThreadPool(Math.Max(1, options.MaxConcurrency) + periodicJobs);
             q.UseInMemoryStore();
