@@ -74,6 +74,36 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetentionJob_FailingRuns_AreLogged_AndTheJobKeepsRunning()
+    {
+        // KeepDays below zero makes every run fail (InvalidOperationException); the hand-written loop
+        // this replaced died on any failure it did not list. Hour-long timer polls: the rest is retention.
+        var host = await StartAsync(o =>
+        {
+            o.RunOutbox = false;
+            o.Timers = new TimerOptions { Shards = 1, PollInterval = TimeSpan.FromHours(1) };
+            o.Retention = new RetentionOptions { KeepDays = -1, Interval = TimeSpan.FromMilliseconds(50) };
+        });
+        var scheduler = await SchedulerOf(host);
+
+        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= 6)).Should().BeTrue("the retention job runs again after each failed run");
+    }
+
+    [Fact]
+    public async Task OutboxJob_RunCancelledAtShutdown_EndsQuietly()
+    {
+        // The loop's error path waited on a cancelled delay and threw out of the loop at shutdown.
+        var host = await StartAsync(o => o.RunScheduler = false);
+        var job = ActivatorUtilities.CreateInstance<OutboxJob>(host.Services);
+        using var stopping = new CancellationTokenSource();
+        await stopping.CancelAsync();
+
+        var run = async () => await job.Execute(null!, stopping.Token);
+
+        await run.Should().NotThrowAsync("a run stopped by shutdown leaves its rows for the next start");
+    }
+
+    [Fact]
     public async Task RunSchedulerFalse_NothingPeriodicRuns_AndTheWorkIsDrivenByHand()
     {
         // Twice on one process, as test classes do: the second stop used to wait for the host's
