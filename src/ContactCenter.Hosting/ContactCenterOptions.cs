@@ -1,5 +1,6 @@
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
 using ContactCenter.Runtime.Timers;
 
@@ -20,8 +21,11 @@ public sealed class ContactCenterOptions
     /// <summary>The SOP header given to versions the import creates. Default is the seed SOP's (OCC.PGDN.01.01 rev 02).</summary>
     public ImportHeader ImportHeader { get; set; } = new();
 
-    /// <summary>Whether start-up runs the outbox dispatcher loop. Default is true.</summary>
+    /// <summary>Whether the scheduler runs the outbox job (when it runs at all: <see cref="RunScheduler"/>). Default is true.</summary>
     public bool RunOutbox { get; set; } = true;
+
+    /// <summary>Outbox delivery: batch size, poll interval, retries.</summary>
+    public OutboxOptions Outbox { get; set; } = new();
 
     /// <summary>SQLite's <c>synchronous</c>: Full (the default: acknowledged means on disk) or Normal.</summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
@@ -30,11 +34,12 @@ public sealed class ContactCenterOptions
     public TimerOptions Timers { get; set; } = new();
 
     /// <summary>
-    /// Whether the host runs the Quartz scheduler that fires due timers. False for tools that only
-    /// read or import (the command line) and for tests that fire timers by hand. Default is true.
+    /// Whether the host runs the Quartz scheduler: due timers, outbox delivery, retention. False for
+    /// tools that only read or import (the command line) and for tests that drive that work by hand
+    /// (<c>TimerDrain</c>, <c>OutboxDispatcher</c>, <c>RetentionPolicy</c>): nothing periodic runs. Default is true.
     /// </summary>
     public bool RunScheduler { get; set; } = true;
 
-    /// <summary>How long ended histories are kept. Default keeps everything; when set, it is applied at start-up and hourly.</summary>
+    /// <summary>How long ended histories are kept. Default keeps everything; when set (and the scheduler runs), it is applied at start-up and every <see cref="RetentionOptions.Interval"/>.</summary>
     public RetentionOptions Retention { get; set; } = new();
 }

@@ -41,7 +41,12 @@ public static class ContactCenterServiceCollectionExtensions
             p.Synchronous = options.Synchronous;
         });
         services.AddSingleton(options.Timers);
-        services.AddContactCenterScheduling(options.Timers, s => s.StartWithHost = options.RunScheduler);
+        services.AddContactCenterScheduling(options.Timers, s =>
+        {
+            s.StartWithHost = options.RunScheduler;
+            s.OutboxInterval = options.RunOutbox ? options.Outbox.PollInterval : null;
+            s.RetentionInterval = options.Retention.KeepDays is null ? null : options.Retention.Interval;
+        });
         services.AddSingleton(sp => new TimerDrain(
             sp.GetRequiredService<ITimerStore>(),
             sp.GetRequiredService<ITimerSink>(),
@@ -62,7 +67,8 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
             sp.GetRequiredService<IDeadlineCalculator>(),
             sp.GetRequiredService<IContextVariables>(),
-            sp.GetServices<IInstanceObserver>()));
+            sp.GetServices<IInstanceObserver>(),
+            sp.GetService<IOutboxWakeUp>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
@@ -74,6 +80,7 @@ public static class ContactCenterServiceCollectionExtensions
             return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
         });
         services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(options.Outbox);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<RuntimeGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();

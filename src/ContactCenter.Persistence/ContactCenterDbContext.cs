@@ -26,6 +26,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<QualityReviewRow> QualityReviews => Set<QualityReviewRow>();
 
+    internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // DateTimeOffset is stored as UTC ticks (INTEGER / bigint): the SQLite provider cannot
@@ -111,6 +113,14 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
         });
 
         QualityReviewRow.Configure(modelBuilder);
+
+        modelBuilder.Entity<StoreSettingRow>(e =>
+        {
+            e.ToTable("store_settings");
+            e.HasKey(r => r.Name);
+            e.Property(r => r.Name).HasMaxLength(100);
+            e.Property(r => r.Value).HasMaxLength(1000);
+        });
 
         ApplySnakeCaseNames(modelBuilder);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using Microsoft.EntityFrameworkCore;
@@ -41,12 +42,32 @@ public sealed partial class EfInstanceStore : ITimerStore
             cancellationToken).ConfigureAwait(false) > 0;
     }
 
+    /// <summary>The <see cref="StoreSettingRow"/> holding the shard count the rows were last given.</summary>
+    internal const string TimerShardsSetting = "timer_shards";
+
+    /// <remarks>
+    /// Cheap when nothing changed: the shard count the rows were last given is kept in
+    /// <c>store_settings</c>, and when it is the count asked for, one indexed probe for a row of a
+    /// shard that would not exist (a process that wrote rows under a larger count) is all that is
+    /// read. Otherwise (a changed count, or a database from before the setting) every row is read
+    /// and moved, as before, and the count is recorded.
+    /// </remarks>
     public async Task<int> ReshardAsync(int shards, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        var count = shards.ToString(CultureInfo.InvariantCulture);
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         List<(Guid InstanceId, int Shard)> instances;
         await using (context.ConfigureAwait(false))
         {
+            var recorded = await context.StoreSettings.AsNoTracking()
+                .Where(s => s.Name == TimerShardsSetting).Select(s => s.Value)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (recorded == count && !await context.PendingTimers.AnyAsync(t => t.Shard >= shards, cancellationToken).ConfigureAwait(false))
+            {
+                return 0;
+            }
+
             instances = (await context.PendingTimers.AsNoTracking()
                     .Select(t => new { t.InstanceId, t.Shard })
                     .Distinct()
@@ -66,6 +87,23 @@ public sealed partial class EfInstanceStore : ITimerStore
             }
         }
 
+        // Recorded after the rows moved: a crash in between reshards again at the next start.
+        await WriteAsync(
+            async c =>
+            {
+                var setting = await c.StoreSettings.FindAsync([TimerShardsSetting], cancellationToken).ConfigureAwait(false);
+                if (setting is null)
+                {
+                    c.StoreSettings.Add(new StoreSettingRow { Name = TimerShardsSetting, Value = count });
+                }
+                else
+                {
+                    setting.Value = count;
+                }
+
+                return await c.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         return moved;
     }
 

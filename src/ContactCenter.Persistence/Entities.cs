@@ -110,6 +110,17 @@ internal sealed class PendingTimerRow
     public string? TraceParent { get; set; }
 }
 
+/// <summary>
+/// A fact the store keeps about its own rows, by name: <c>timer_shards</c> is the shard count every
+/// timer row was last given, so a start with the same count need not read the rows.
+/// </summary>
+internal sealed class StoreSettingRow
+{
+    public string Name { get; set; } = "";
+
+    public string Value { get; set; } = "";
+}
+
 internal sealed class OutboxRow
 {
     /// <summary>Insertion order: ties between rows of one commit (same created_at) keep the order the engine emitted them.</summary>

@@ -11,7 +11,14 @@ public sealed class TimerSchedulingOptions
 
     /// <summary>
     /// Whether the host starts and stops the scheduler (Quartz's hosted service). When false nothing
-    /// drains the timers (a command-line tool, a test that fires by hand). Default is true.
+    /// periodic runs: no timer drain, no outbox delivery, no retention (a command-line tool, a test
+    /// that drives the work by hand). Default is true.
     /// </summary>
     public bool StartWithHost { get; set; } = true;
+
+    /// <summary>How often the outbox job runs; null (the default) schedules no outbox job.</summary>
+    public TimeSpan? OutboxInterval { get; set; }
+
+    /// <summary>How often the retention job runs (and once at start); null (the default) schedules no retention job.</summary>
+    public TimeSpan? RetentionInterval { get; set; }
 }

@@ -10,6 +10,10 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks              BenchmarkDotNet, per flow
 // and timer lateness through the runtime (see TimerLateness.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --timers [--armed 1000000] [--rate 1000] [--seconds 60] | [--burst 10000]
+// and start-up time with many armed timers (see StartUpLoad.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --start-up [--armed 1000000] [--runs 3]
+// and outbox commit-to-delivery latency, poll only and with the wake-up on commit (see OutboxLatency.cs):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --outbox [--messages 200]
 // and commands per second through the runtime onto SQLite (see RuntimeThroughput.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):
@@ -28,6 +32,8 @@ using ContactCenter.Engine;
     ("--dashboard", DashboardLoad.RunAsync),
     ("--commands", RuntimeThroughput.RunAsync),
     ("--timers", TimerLateness.RunAsync),
+    ("--start-up", StartUpLoad.RunAsync),
+    ("--outbox", OutboxLatency.RunAsync),
     ("--validate", a => Task.FromResult(ValidationLoad.Run(a))),
 ];
 if (loadModes.FirstOrDefault(m => args.Contains(m.Flag)) is { Run: { } run })

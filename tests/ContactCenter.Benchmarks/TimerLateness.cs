@@ -146,7 +146,7 @@ internal static class TimerLateness
     }
 
     /// <summary>Writes <paramref name="count"/> waiting instances, each with one timer row due in a day, in one transaction.</summary>
-    private static void BulkArm(string databasePath, int count, int shards)
+    internal static void BulkArm(string databasePath, int count, int shards)
     {
         using var connection = new SqliteConnection($"Data Source={databasePath}");
         connection.Open();

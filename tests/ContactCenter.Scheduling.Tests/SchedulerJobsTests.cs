@@ -6,7 +6,7 @@ using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using ContactCenter.Scheduling;
 using FluentAssertions;
-using Microsoft.Data.Sqlite;
+using static ContactCenter.Scheduling.Tests.SchedulerProbe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,22 +45,12 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
         await host.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        if (host is not null)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
-    }
+    public Task DisposeAsync() => StopAndDeleteAsync([host], root);
 
     [Fact]
     public async Task Scheduler_RunsOneDrainJobPerShard()
     {
-        var scheduler = await Scheduler();
+        var scheduler = await SchedulerOf(host!);
 
         var jobs = await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("timers"));
 
@@ -71,7 +61,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
     [Fact]
     public async Task CommittedTimer_FiresOnceWhenDue_NotBefore()
     {
-        var scheduler = await Scheduler();
+        var scheduler = await SchedulerOf(host!);
         var runtime = host!.Services.GetRequiredService<InstanceRuntime>();
         var instance = await runtime.StartAsync(new StartRequest { DefinitionKey = "wait", Channel = "test" });
         var timer = (await runtime.GetStateAsync(instance.Id)).Timers.Single();
@@ -88,29 +78,5 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
         (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= executed + 12)).Should().BeTrue();
         (await runtime.ReadJournalAsync(instance.Id)).OfType<TimerFired>().Should().ContainSingle();
         (await host.Services.GetRequiredService<IInstanceStore>().ListPendingTimersAsync()).Should().BeEmpty("the row went with the firing's commit");
-    }
-
-    private async Task<IScheduler> Scheduler()
-    {
-        var options = host!.Services.GetRequiredService<TimerSchedulingOptions>();
-        return await host.Services.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName).GetScheduler()
-            ?? throw new InvalidOperationException("no scheduler");
-    }
-
-    /// <summary>Polls a condition for up to 20 s (the machine may be busy), without sleeping a fixed time.</summary>
-    private static async Task<bool> Until(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < until)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return await condition();
     }
 }

@@ -52,6 +52,12 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            if (!runScheduler)
+            {
+                // No scheduler, so no outbox job: the test delivers the outbox itself.
+                services.AddHostedService<OutboxPump>();
+            }
+
             configureServices?.Invoke(services);
         });
     }

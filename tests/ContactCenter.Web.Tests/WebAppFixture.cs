@@ -165,7 +165,11 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
             // tests' conversations under them.
             builder.UseSetting("ContactCenter:RunScheduler", "false");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddHostedService<OutboxPump>(); // no scheduler, so no outbox job: the test delivers it
+            });
         }
     }
 }

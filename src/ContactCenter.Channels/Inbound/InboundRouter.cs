@@ -95,6 +95,7 @@ internal sealed class InboundRouter(InstanceRuntime runtime, ChannelsOptions opt
             {
                 // Someone acted on the instance first, or it ended between the query and the delivery: route again.
                 logger.LogDebug(e, "Message {MessageId} on {Channel}: routing again (attempt {Attempt})", messageId, channel, attempt);
+                await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }

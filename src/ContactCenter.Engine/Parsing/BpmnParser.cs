@@ -259,9 +259,9 @@ public static partial class BpmnParser
             }
 
             var key = RequireId(process);
-            if (key is not null && !KeyPattern().IsMatch(key))
+            if (key is not null && !DefinitionKeys.IsValid(key))
             {
-                Problem(process, key, "the process id is the definition key: lower-case letters, digits and dashes, starting with a letter (e.g. live-chat)");
+                Problem(process, key, "the process id is the definition key: " + DefinitionKeys.Description);
             }
 
             if (Attr(process, "isExecutable") != "true")
@@ -277,9 +277,6 @@ public static partial class BpmnParser
             WireUp(lanes);
             return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy };
         }
-
-        [GeneratedRegex("^[a-z][a-z0-9-]*$", RegexOptions.CultureInvariant)]
-        private static partial Regex KeyPattern();
 
         private void CheckCollaboration(XElement collaboration)
         {

@@ -397,6 +397,24 @@ namespace ContactCenter.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.StoreSettingRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("store_settings", (string)null);
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.JournalEventRow", b =>
                 {
                     b.HasOne("ContactCenter.Persistence.InstanceRow", null)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -9,6 +8,7 @@ using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Diagnostics;
+using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using Microsoft.Extensions.Logging;
@@ -72,14 +72,26 @@ public sealed class InstanceRuntime(
     ILogger<InstanceRuntime> logger,
     IDeadlineCalculator? deadlines = null,
     IContextVariables? context = null,
-    IEnumerable<IInstanceObserver>? observers = null) : ITimerSink
+    IEnumerable<IInstanceObserver>? observers = null,
+    IOutboxWakeUp? outboxWakeUp = null) : ITimerSink
 {
     private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
 
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
 
-    private readonly ConcurrentDictionary<string, WorkflowEngine> _engines = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Most engines kept, one per set of pinned definition versions. Default is 256: the published
+    /// sets are few, but every mix of versions pinned by running instances (a call activity pinned
+    /// at its parent's start) is a set of its own, and over months of publishing they add up.
+    /// </summary>
+    public int MaxCachedEngines { get; init; } = 256;
+
+    private LruCache<string, WorkflowEngine>? _engines;
+
+    // Built on first use, after init has set MaxCachedEngines; one cache wins if two threads race.
+    private LruCache<string, WorkflowEngine> Engines =>
+        LazyInitializer.EnsureInitialized(ref _engines, () => new LruCache<string, WorkflowEngine>(MaxCachedEngines, StringComparer.Ordinal));
 
     private static readonly JsonSerializerOptions PayloadJson = JournalSerializer.Options;
 
@@ -150,7 +162,7 @@ public sealed class InstanceRuntime(
     /// Decides several commands one after the other on the instance and commits all their events
     /// in one transaction, or none (an SLA pause: the annotation and the held timers together).
     /// <paramref name="prepare"/> sees the current record, state and time and returns the commands; it runs again
-    /// after a conflict with another command, up to <see cref="TimerConflictRetries"/> times.
+    /// after a conflict with another command (after a <see cref="ConflictBackOff"/> pause), up to <see cref="TimerConflictRetries"/> times.
     /// </summary>
     public async Task<InstanceRecord> ExecuteManyAsync(Guid instanceId, Func<InstanceRecord, InstanceState, DateTimeOffset, CancellationToken, Task<List<WorkflowCommand>>> prepare, CancellationToken cancellationToken = default)
     {
@@ -176,6 +188,7 @@ public sealed class InstanceRuntime(
                 {
                     logger.LogDebug("Commands on {InstanceId} lost a race (attempt {Attempt}); retrying", instanceId, attempt);
                     activity?.AddEvent(new ActivityEvent("retry after conflict"));
+                    await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -244,6 +257,7 @@ public sealed class InstanceRuntime(
             {
                 logger.LogDebug("Timer {TimerId} of {InstanceId} lost a race (attempt {Attempt}); retrying", timerId, instanceId, attempt);
                 activity?.AddEvent(new ActivityEvent("retry after conflict"));
+                await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -392,6 +406,7 @@ public sealed class InstanceRuntime(
             EndedAt = state.EndedAt,
         };
 
+        var outbox = OutboxFor(after, decision.Events, now);
         var started = Stopwatch.GetTimestamp();
         await store.CommitAsync(
             new InstanceCommit
@@ -401,12 +416,25 @@ public sealed class InstanceRuntime(
                 Events = journal,
                 TimersArmed = armed,
                 TimersRemoved = removed,
-                Outbox = OutboxFor(after, decision.Events, now),
+                Outbox = outbox,
             },
             cancellationToken).ConfigureAwait(false);
         Telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Telemetry.CommandEvents.Record(decision.Events.Count);
         Committed(Activity.Current, after, decision.Events.Count, armed);
+
+        if (outbox.Count > 0 && outboxWakeUp is not null)
+        {
+            try
+            {
+                outboxWakeUp.RowsWritten();
+            }
+            catch (Exception e)
+            {
+                // The rows are committed; the next poll delivers them.
+                logger.LogWarning(e, "Outbox wake-up failed after a commit of {InstanceId}", after.Id);
+            }
+        }
 
         foreach (var observer in _observers)
         {
@@ -481,13 +509,13 @@ public sealed class InstanceRuntime(
     private async Task<WorkflowEngine> EngineForAsync(IReadOnlyDictionary<string, int> pinned, CancellationToken cancellationToken)
     {
         var signature = string.Join(';', pinned.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        if (_engines.TryGetValue(signature, out var engine))
+        if (Engines.TryGet(signature, out var engine))
         {
             return engine;
         }
 
         var set = await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
-        return _engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
+        return Engines.GetOrAdd(signature, new WorkflowEngine(set, deadlines));
     }
 }
 

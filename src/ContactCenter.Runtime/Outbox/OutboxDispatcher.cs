@@ -16,6 +16,16 @@ public interface IOutboxHandler
     Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Told after a commit that wrote outbox rows, so they are delivered now rather than at the next
+/// poll. Must be cheap and must not throw into the commit's caller: the rows are already durable,
+/// and the poll delivers them anyway.
+/// </summary>
+public interface IOutboxWakeUp
+{
+    void RowsWritten();
+}
+
 public sealed record OutboxOptions
 {
     /// <summary>Most messages taken per pass. Default is 50.</summary>
@@ -27,7 +37,11 @@ public sealed record OutboxOptions
     /// <summary>Longest wait between retries. Default is 5 minutes.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often <see cref="OutboxDispatcher.RunAsync"/> looks for due messages. Default is 1 second.</summary>
+    /// <summary>
+    /// How often the scheduler's outbox job looks for due messages (retries, and rows no wake-up
+    /// announced). A commit that writes outbox rows wakes the job at once (<see cref="IOutboxWakeUp"/>).
+    /// Default is 1 second.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -49,7 +63,25 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
     private readonly OutboxOptions _options = options ?? new OutboxOptions();
     private readonly IReadOnlyList<IOutboxHandler> _handlers = [.. handlers];
 
-    /// <summary>Delivers what is due now; returns how many were delivered.</summary>
+    /// <summary>
+    /// Passes until a pass delivers less than a full batch: a backlog (after an outage, a burst)
+    /// drains in one run instead of one batch per poll. A failure ends the run, so a failing
+    /// channel is not hammered; its messages wait for their back-off.
+    /// </summary>
+    public async Task<int> DispatchAllDueAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        int delivered;
+        do
+        {
+            delivered = await DispatchDueAsync(cancellationToken).ConfigureAwait(false);
+            total += delivered;
+        }
+        while (delivered == _options.BatchSize);
+        return total;
+    }
+
+    /// <summary>Delivers what is due now, one batch (one pass); returns how many were delivered.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
         var due = await store.ListDueAsync(clock.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
@@ -87,27 +119,5 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
         }
 
         return delivered;
-    }
-
-    /// <summary>Dispatches until cancelled, every <see cref="OutboxOptions.PollInterval"/>.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchDueAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(_options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Outbox pass failed; retrying after {Interval}", _options.PollInterval);
-                await Task.Delay(_options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 }

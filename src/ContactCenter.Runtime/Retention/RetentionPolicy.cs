@@ -30,6 +30,9 @@ public sealed record RetentionOptions
 
     /// <summary>Most instances handled per run. Default is 500.</summary>
     public int BatchSize { get; init; } = 500;
+
+    /// <summary>How often the scheduler's retention job runs (the first run is at start-up). Default is 1 hour.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>What one retention run did.</summary>

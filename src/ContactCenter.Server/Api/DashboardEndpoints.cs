@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using ContactCenter.Engine.Model;
 using ContactCenter.Hosting;
 using ContactCenter.Runtime.Dashboard;
 using ContactCenter.Runtime.Definitions;
@@ -41,8 +41,6 @@ public static partial class DashboardEndpoints
         return app;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
-    private static partial Regex KeyPattern();
 
     private static TeamDashboard Dashboard(IInstanceStore store, DefinitionCatalog catalog, TicketDesk desk, ContactCenterServiceCollectionExtensions.CalendarData calendar, TimeProvider clock) =>
         new(store, catalog, desk, calendar.Calendar.Zone, clock);
@@ -90,7 +88,7 @@ public static partial class DashboardEndpoints
         {
             errors["definitionKey"] = ["required: the flow's key (whatsapp, live-chat, ...)"];
         }
-        else if (!KeyPattern().IsMatch(definitionKey))
+        else if (!DefinitionKeys.IsValid(definitionKey))
         {
             errors["definitionKey"] = [$"'{definitionKey}' is not a definition key"];
         }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
+using ContactCenter.Engine.Model;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
@@ -53,8 +54,9 @@ public static partial class InstanceEndpoints
         return app;
     }
 
+    /// <summary>A channel name has a definition key's shape, but it is a rule of its own.</summary>
     [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
-    private static partial Regex KeyPattern();
+    private static partial Regex ChannelPattern();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
     private static partial Regex VariablePattern();
@@ -75,12 +77,12 @@ public static partial class InstanceEndpoints
         {
             errors["channel"] = ["a channel is required (whatsapp, live-chat, social-media, email, inbound-call, outlet-reservation)"];
         }
-        else if (!KeyPattern().IsMatch(request.Channel) || request.Channel == "ticket")
+        else if (!ChannelPattern().IsMatch(request.Channel) || request.Channel == "ticket")
         {
             errors["channel"] = [$"'{request.Channel}' is not a conversation channel"];
         }
 
-        if (request.DefinitionKey is not null && !KeyPattern().IsMatch(request.DefinitionKey))
+        if (request.DefinitionKey is not null && !DefinitionKeys.IsValid(request.DefinitionKey))
         {
             errors["definitionKey"] = [$"'{request.DefinitionKey}' is not a definition key"];
         }

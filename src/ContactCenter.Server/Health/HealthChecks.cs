@@ -24,8 +24,8 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<ContactCenterDbConte
 }
 
 /// <summary>
-/// Ready when the timer scheduler runs (started, not in standby, not shut down), or when this node
-/// is set not to fire timers at all (<c>ContactCenter:RunScheduler=false</c>).
+/// Ready when the scheduler of the periodic work runs (started, not in standby, not shut down), or
+/// when this node is set to run none of it (<c>ContactCenter:RunScheduler=false</c>).
 /// </summary>
 internal sealed class SchedulerHealthCheck(IServiceProvider services, TimerSchedulingOptions options) : IHealthCheck
 {
@@ -33,7 +33,7 @@ internal sealed class SchedulerHealthCheck(IServiceProvider services, TimerSched
     {
         if (!options.StartWithHost)
         {
-            return HealthCheckResult.Healthy($"scheduler {options.SchedulerName} is off on this node: it fires no timers");
+            return HealthCheckResult.Healthy($"scheduler {options.SchedulerName} is off on this node: it fires no timers and delivers no outbox");
         }
 
         var factory = services.GetRequiredKeyedService<ISchedulerFactory>(options.SchedulerName);

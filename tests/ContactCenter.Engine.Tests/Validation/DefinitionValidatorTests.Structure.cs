@@ -1,3 +1,4 @@
+using ContactCenter.Engine.Model;
 using ContactCenter.Engine.Parsing;
 using ContactCenter.Engine.Tests.Support;
 using FluentAssertions;
@@ -160,8 +161,12 @@ public partial class DefinitionValidatorTests
     [Theory]
     [InlineData("Live_Chat")]
     [InlineData("9chat")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public void Rule1_DefinitionKey_NotLowerCaseDashesIsReported(string key)
     {
+        // The API's rule is the same one: a key the parser publishes is one the API accepts.
+        DefinitionKeys.IsValid(key).Should().BeFalse();
+        DefinitionKeys.IsValid(new string('a', DefinitionKeys.MaxLength)).Should().BeTrue();
         var xml = Bpmn.Process(Bpmn.Chain("S", "E") + "<bpmn:startEvent id=\"S\" />\n<bpmn:endEvent id=\"E\" />", key: key);
 
         Reported(xml, key, "the process id is the definition key", lineMarker: "isExecutable");

@@ -118,6 +118,32 @@ public sealed class TimerDrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reshard_WithTheRecordedCount_ReadsNoRows_UnlessOneIsOnAShardBeyondIt_AndAChangedCountMovesThemAll()
+    {
+        await fixture.Timers.ReshardAsync(options.Shards);
+        // A row on an existing shard that is not its instance's (no process of this count writes one).
+        TimerRecord misplaced;
+        do
+        {
+            misplaced = await ArmAsync(shard: 0, T0);
+        }
+        while (TimerShards.Of(misplaced.InstanceId, options.Shards) == 0);
+
+        (await fixture.Timers.ReshardAsync(options.Shards)).Should().Be(0, "the recorded count says every row is placed, so none is read");
+        (await PendingAsync()).Should().Contain(t => t.InstanceId == misplaced.InstanceId && t.Shard == 0);
+
+        var beyond = await ArmAsync(shard: options.Shards + 3, T0);
+        (await fixture.Timers.ReshardAsync(options.Shards)).Should().Be(2, "a row of a shard that does not exist makes every row be read and placed");
+        (await PendingAsync()).Should().OnlyContain(t => t.Shard == TimerShards.Of(t.InstanceId, options.Shards));
+
+        var grown = options.Shards + 5;
+        await fixture.Timers.ReshardAsync(grown);
+        (await PendingAsync()).Should().OnlyContain(t => t.Shard == TimerShards.Of(t.InstanceId, grown), "a changed count reassigns every row");
+        (await PendingAsync()).Should().Contain(t => t.InstanceId == beyond.InstanceId);
+        (await fixture.Timers.ReshardAsync(grown)).Should().Be(0);
+    }
+
+    [Fact]
     public void RetryDelay_DoublesAndIsCapped()
     {
         var drain = Drain();

@@ -157,8 +157,9 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
   }
 
   const key = requireId(process);
-  if (key !== null && !/^[a-z][a-z0-9-]*$/.test(key)) {
-    add('process-key', key, 'the process id is the definition key: lower-case letters, digits and dashes, starting with a letter (e.g. live-chat)');
+  // The server's rule (DefinitionKeys in the engine), limit included.
+  if (key !== null && !/^[a-z][a-z0-9-]{0,63}$/.test(key)) {
+    add('process-key', key, 'the process id is the definition key: lower-case letters, digits and dashes, starting with a letter, at most 64 characters (e.g. live-chat)');
   }
   if (process.isExecutable !== true) add('process-key', key, 'the process must be marked isExecutable="true"');
   checkExtensionAttributes(process, ['startableBy']);
