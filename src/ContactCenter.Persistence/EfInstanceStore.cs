@@ -1,6 +1,6 @@
+using System.Data.Common;
 using ContactCenter.Runtime.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ContactCenter.Persistence;
 
@@ -112,55 +112,68 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     {
         Validate(commit);
         await _writes.RunAsync(
-            async (context, transaction, ct) =>
+            async (session, ct) =>
             {
-                await WriteCommitAsync(context, transaction, commit, ct).ConfigureAwait(false);
+                await WriteCommitAsync(session, commit, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Test hook: runs after every row of a commit was written, inside its savepoint (a throw rolls the commit back).</summary>
+    internal Func<ContactCenterDbContext, InstanceCommit, Task>? AfterCommitRowsWritten { get; init; }
+
     /// <summary>One commit inside the queue's transaction, in a savepoint the queue rolls back if this throws.</summary>
-    private static async Task WriteCommitAsync(ContactCenterDbContext context, IDbContextTransaction transaction, InstanceCommit commit, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Plain prepared statements on the writer's connection (see <see cref="CommitStatements"/>), not
+    /// EF Core's change tracker: this is the hot path of every command.
+    /// </remarks>
+    private async Task WriteCommitAsync(WriteSession session, InstanceCommit commit, CancellationToken cancellationToken)
     {
         var id = commit.Instance.Id;
         try
         {
-            if (commit.TimersRemoved.Count > 0)
+            foreach (var timerId in commit.TimersRemoved)
             {
-                var removed = commit.TimersRemoved.ToArray();
-                await context.PendingTimers
-                    .Where(t => t.InstanceId == id && removed.Contains(t.TimerId))
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await CommitStatements.RemoveTimerAsync(session, id, timerId, cancellationToken).ConfigureAwait(false);
             }
 
-            var row = commit.Instance.ToRow();
             if (commit.ExpectedVersion == 0)
             {
-                context.Instances.Add(row);
+                await CommitStatements.InsertInstanceAsync(session, commit.Instance, cancellationToken).ConfigureAwait(false);
             }
-            else
+            else if (!await CommitStatements.UpdateInstanceAsync(session, commit.Instance, commit.ExpectedVersion, cancellationToken).ConfigureAwait(false))
             {
-                var entry = context.Instances.Attach(row);
-                entry.State = EntityState.Modified;
-                entry.Property(r => r.Version).OriginalValue = commit.ExpectedVersion;
+                throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
             }
 
-            context.JournalEvents.AddRange(commit.Events.Select(e => e.ToRow()));
-            context.PendingTimers.AddRange(commit.TimersArmed.Select(t => t.ToRow()));
-            context.Outbox.AddRange(commit.Outbox.Select(o => o.ToRow()));
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var e in commit.Events)
+            {
+                await CommitStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Rows derived from the commit for readers (read models) are written here: same savepoint.
+            foreach (var t in commit.TimersArmed)
+            {
+                await CommitStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var o in commit.Outbox)
+            {
+                await CommitStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (AfterCommitRowsWritten is { } hook)
+            {
+                await hook(session.Context, commit).ConfigureAwait(false);
+            }
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw Conflict(commit, await StoredVersionAsync(context, transaction, id).ConfigureAwait(false));
-        }
-        catch (DbUpdateException)
+        catch (DbException)
         {
             // Duplicate keys are not told apart by provider error codes (PostgreSQL will
             // follow): after the rollback, a stored version other than the expected one
             // means a racing commit won; anything else is a real error and is rethrown.
-            var stored = await StoredVersionAsync(context, transaction, id).ConfigureAwait(false);
+            var stored = await StoredVersionAsync(session, id).ConfigureAwait(false);
             long? expected = commit.ExpectedVersion == 0 ? null : commit.ExpectedVersion;
             if (stored != expected)
             {
@@ -188,8 +201,9 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     public Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default) =>
         _writes.RunAsync(
-            async (context, _, ct) =>
+            async (session, ct) =>
             {
+                var context = session.Context;
                 // An instance with a message still to deliver is not done with, whatever its age.
                 if (await context.Outbox.AnyAsync(o => o.InstanceId == id && o.DeliveredAt == null, ct).ConfigureAwait(false))
                 {
@@ -225,16 +239,12 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    private static async Task<long?> StoredVersionAsync(ContactCenterDbContext context, IDbContextTransaction transaction, Guid id)
+    private static async Task<long?> StoredVersionAsync(WriteSession session, Guid id)
     {
         // Not cancellable: the caller must learn why its commit failed. Rolled back to this
         // commit's savepoint, the read sees what the racing commit left.
-        await transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
-        context.ChangeTracker.Clear();
-        return await context.Instances.AsNoTracking()
-            .Where(r => r.Id == id)
-            .Select(r => (long?)r.Version)
-            .SingleOrDefaultAsync(CancellationToken.None).ConfigureAwait(false);
+        await session.Transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
+        return await CommitStatements.StoredVersionAsync(session, id, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static ConcurrencyConflictException Conflict(InstanceCommit commit, long? stored)

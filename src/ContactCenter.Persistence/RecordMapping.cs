@@ -64,13 +64,16 @@ internal static class RecordMapping
         Status = r.Status.ToString(),
         Version = r.Version,
         Snapshot = r.Snapshot,
-        // Sorted, so that equal pins are equal text.
-        PinnedVersions = JsonSerializer.Serialize(new SortedDictionary<string, int>(r.PinnedVersions.ToDictionary(), StringComparer.Ordinal)),
+        PinnedVersions = PinnedJson(r.PinnedVersions),
         StartedAt = r.StartedAt,
         UpdatedAt = r.UpdatedAt,
         EndedAt = r.EndedAt,
         ParentInstanceId = r.ParentInstanceId,
     };
+
+    /// <summary>The stored form of an instance's pins: sorted, so that equal pins are equal text.</summary>
+    public static string PinnedJson(IReadOnlyDictionary<string, int> pinned) =>
+        JsonSerializer.Serialize(new SortedDictionary<string, int>(pinned.ToDictionary(), StringComparer.Ordinal));
 
     public static InstanceRecord ToRecord(this InstanceRow r) => new()
     {

@@ -3,7 +3,6 @@ using ContactCenter.Runtime.Storage;
 using FluentAssertions;
 using Xunit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ContactCenter.Persistence.Tests;
 
@@ -220,7 +219,7 @@ public class EfInstanceStoreTests
         var armed = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2, armed: [armed]));
         var failure = new FailAfterRowsWritten();
-        var failing = db.InstanceStoreWith(failure);
+        await using var failing = db.InstanceStoreWith(failure.FailAsync);
         var newId = Guid.NewGuid();
 
         // An update (timer removed and armed, instance updated, events and outbox appended) ...
@@ -259,7 +258,7 @@ public class EfInstanceStoreTests
 
         var act = () => db.Instances.CommitAsync(Build.Commit(id, 0, 2, outbox: [Build.Message(id, 2) with { IdempotencyKey = taken.IdempotencyKey }]));
 
-        await act.Should().ThrowAsync<DbUpdateException>();
+        await act.Should().ThrowAsync<System.Data.Common.DbException>();
         (await db.Instances.GetAsync(id)).Should().BeNull();
         (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
     }
@@ -354,22 +353,21 @@ public class EfInstanceStoreTests
     }
 
     /// <summary>
-    /// Fails after SaveChanges has written every row of the commit inside its transaction, before
+    /// Fails after the store has written every row of the commit inside its transaction, before
     /// the transaction commits; notes what the transaction could see at that moment.
     /// </summary>
-    private sealed class FailAfterRowsWritten : SaveChangesInterceptor
+    private sealed class FailAfterRowsWritten
     {
         public List<(long? Version, int Events, int Timers, int Outbox)> Seen { get; } = [];
 
-        public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+        public async Task FailAsync(ContactCenterDbContext context, InstanceCommit commit)
         {
-            var context = (ContactCenterDbContext)eventData.Context!;
-            var id = context.ChangeTracker.Entries<InstanceRow>().Single().Entity.Id;
+            var id = commit.Instance.Id;
             Seen.Add((
-                await context.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.Version).SingleOrDefaultAsync(cancellationToken),
-                await context.JournalEvents.CountAsync(e => e.InstanceId == id, cancellationToken),
-                await context.PendingTimers.CountAsync(t => t.InstanceId == id, cancellationToken),
-                await context.Outbox.CountAsync(o => o.InstanceId == id, cancellationToken)));
+                await context.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.Version).SingleOrDefaultAsync(),
+                await context.JournalEvents.CountAsync(e => e.InstanceId == id),
+                await context.PendingTimers.CountAsync(t => t.InstanceId == id),
+                await context.Outbox.CountAsync(o => o.InstanceId == id)));
             throw new InvalidOperationException("simulated failure after every row was written, before the commit");
         }
     }

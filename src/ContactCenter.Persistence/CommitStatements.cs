@@ -1,0 +1,145 @@
+using System.Data.Common;
+using ContactCenter.Runtime.Storage;
+
+namespace ContactCenter.Persistence;
+
+/// <summary>
+/// The statements of a commit (instance row, journal, timer and outbox rows) as plain SQL with named
+/// parameters, prepared once per writer connection (<see cref="WriteSession"/>). Column names and
+/// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
+/// these write.
+/// </summary>
+/// <remarks>Standard SQL only; what is SQLite's own is the stored form of values (<see cref="StoredForm"/>).</remarks>
+internal static class CommitStatements
+{
+    private const string InsertInstance = """
+        INSERT INTO instances (id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)
+        """;
+
+    // Optimistic concurrency: the row changes only while its stored version is the one the command was decided on.
+    private const string UpdateInstance = """
+        UPDATE instances SET definition_key = @p1, definition_version = @p2, channel = @p3, customer_ref = @p4, agent = @p5, status = @p6, version = @p7,
+            snapshot = @p8, pinned_versions = @p9, started_at = @p10, updated_at = @p11, ended_at = @p12, parent_instance_id = @p13
+        WHERE id = @p0 AND version = @p14
+        """;
+
+    private const string SelectVersion = "SELECT version FROM instances WHERE id = @p0";
+
+    private const string InsertEvent = """
+        INSERT INTO journal_events (instance_id, sequence, type, "at", actor, json) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
+        """;
+
+    private const string InsertTimer = """
+        INSERT INTO pending_timers (instance_id, timer_id, element_id, due_at, shard, attempts) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
+        """;
+
+    private const string DeleteTimer = "DELETE FROM pending_timers WHERE instance_id = @p0 AND timer_id = @p1";
+
+    private const string InsertOutbox = """
+        INSERT INTO outbox (id, idempotency_key, kind, instance_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error, dead_lettered_at)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
+        """;
+
+    public static async Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken)
+    {
+        var command = session.Command(InsertInstance, 14);
+        SetInstance(command, r);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>False when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
+    public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var command = session.Command(UpdateInstance, 15);
+        SetInstance(command, r);
+        WriteSession.Set(command, 14, expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public static async Task<long?> StoredVersionAsync(WriteSession session, Guid id, CancellationToken cancellationToken)
+    {
+        var command = session.Command(SelectVersion, 1);
+        WriteSession.Set(command, 0, StoredForm.Id(id));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
+            ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    public static async Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken)
+    {
+        var command = session.Command(InsertEvent, 6);
+        WriteSession.Set(command, 0, StoredForm.Id(e.InstanceId));
+        WriteSession.Set(command, 1, e.Sequence);
+        WriteSession.Set(command, 2, e.Type);
+        WriteSession.Set(command, 3, e.At.UtcTicks);
+        WriteSession.Set(command, 4, e.Actor);
+        WriteSession.Set(command, 5, e.Json);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken)
+    {
+        var command = session.Command(InsertTimer, 6);
+        WriteSession.Set(command, 0, StoredForm.Id(t.InstanceId));
+        WriteSession.Set(command, 1, t.TimerId);
+        WriteSession.Set(command, 2, t.ElementId);
+        WriteSession.Set(command, 3, t.DueAt.UtcTicks);
+        WriteSession.Set(command, 4, t.Shard);
+        WriteSession.Set(command, 5, t.Attempts);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken)
+    {
+        var command = session.Command(DeleteTimer, 2);
+        WriteSession.Set(command, 0, StoredForm.Id(instanceId));
+        WriteSession.Set(command, 1, timerId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken)
+    {
+        var command = session.Command(InsertOutbox, 11);
+        WriteSession.Set(command, 0, StoredForm.Id(o.Id));
+        WriteSession.Set(command, 1, o.IdempotencyKey);
+        WriteSession.Set(command, 2, o.Kind);
+        WriteSession.Set(command, 3, StoredForm.Id(o.InstanceId));
+        WriteSession.Set(command, 4, o.Payload);
+        WriteSession.Set(command, 5, o.CreatedAt.UtcTicks);
+        WriteSession.Set(command, 6, o.Attempts);
+        WriteSession.Set(command, 7, o.NextAttemptAt.UtcTicks);
+        WriteSession.Set(command, 8, o.DeliveredAt?.UtcTicks);
+        WriteSession.Set(command, 9, o.LastError);
+        WriteSession.Set(command, 10, o.DeadLetteredAt?.UtcTicks);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void SetInstance(DbCommand command, InstanceRecord r)
+    {
+        WriteSession.Set(command, 0, StoredForm.Id(r.Id));
+        WriteSession.Set(command, 1, r.DefinitionKey);
+        WriteSession.Set(command, 2, r.DefinitionVersion);
+        WriteSession.Set(command, 3, r.Channel);
+        WriteSession.Set(command, 4, r.CustomerRef);
+        WriteSession.Set(command, 5, r.Agent);
+        WriteSession.Set(command, 6, r.Status.ToString());
+        WriteSession.Set(command, 7, r.Version);
+        WriteSession.Set(command, 8, r.Snapshot);
+        WriteSession.Set(command, 9, RecordMapping.PinnedJson(r.PinnedVersions));
+        WriteSession.Set(command, 10, r.StartedAt.UtcTicks);
+        WriteSession.Set(command, 11, r.UpdatedAt.UtcTicks);
+        WriteSession.Set(command, 12, r.EndedAt?.UtcTicks);
+        WriteSession.Set(command, 13, r.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null);
+    }
+}
+
+/// <summary>
+/// How SQLite (through EF Core's mapping) stores values that have no SQL type of their own: the one
+/// provider-specific piece of the commit statements. PostgreSQL would bind a <see cref="Guid"/> as uuid.
+/// </summary>
+internal static class StoredForm
+{
+    /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
+    public static string Id(Guid id) => id.ToString().ToUpperInvariant();
+}
