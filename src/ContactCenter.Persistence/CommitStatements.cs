@@ -24,6 +24,11 @@ internal static class CommitStatements
         WHERE id = @p0 AND version = @p14
         """;
 
+    private const string SelectInstance = """
+        SELECT id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id
+        FROM instances WHERE id = @p0
+        """;
+
     private const string SelectVersion = "SELECT version FROM instances WHERE id = @p0";
 
     private const string InsertEvent = """
@@ -56,6 +61,45 @@ internal static class CommitStatements
         WriteSession.Set(command, 14, expectedVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
+
+    /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
+    public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
+    {
+        command.CommandText = SelectInstance;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p0";
+        parameter.Value = StoredForm.Id(id);
+        command.Parameters.Add(parameter);
+        var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new InstanceRecord
+            {
+                Id = StoredForm.ReadId(reader, 0),
+                DefinitionKey = reader.GetString(1),
+                DefinitionVersion = reader.GetInt32(2),
+                Channel = reader.GetString(3),
+                CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
+                Version = reader.GetInt64(7),
+                Snapshot = reader.GetString(8),
+                PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
+                StartedAt = Instant(reader.GetInt64(10)),
+                UpdatedAt = Instant(reader.GetInt64(11)),
+                EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
+                ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
+            };
+        }
+    }
+
+    /// <summary>An instant as the model stores it (UTC ticks, see <see cref="ContactCenterDbContext.UtcTicksConverter"/>).</summary>
+    private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
 
     public static async Task<long?> StoredVersionAsync(WriteSession session, Guid id, CancellationToken cancellationToken)
     {
@@ -142,4 +186,6 @@ internal static class StoredForm
 {
     /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
     public static string Id(Guid id) => id.ToString().ToUpperInvariant();
+
+    public static Guid ReadId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 }

@@ -19,11 +19,17 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        // Every command starts here: one plain statement instead of an EF Core query (no
+        // expression tree to look up, no materializer), on a pooled context's connection.
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var row = await context.Instances.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
-            return row?.ToRecord();
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var command = context.Database.GetDbConnection().CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                return await CommitStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

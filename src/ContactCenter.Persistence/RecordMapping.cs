@@ -75,6 +75,8 @@ internal static class RecordMapping
     public static string PinnedJson(IReadOnlyDictionary<string, int> pinned) =>
         JsonSerializer.Serialize(new SortedDictionary<string, int>(pinned.ToDictionary(), StringComparer.Ordinal));
 
+    public static IReadOnlyDictionary<string, int> PinnedFromJson(string json) => JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? [];
+
     public static InstanceRecord ToRecord(this InstanceRow r) => new()
     {
         Id = r.Id,
@@ -86,7 +88,7 @@ internal static class RecordMapping
         Status = Enum.Parse<InstanceStatus>(r.Status),
         Version = r.Version,
         Snapshot = r.Snapshot,
-        PinnedVersions = JsonSerializer.Deserialize<Dictionary<string, int>>(r.PinnedVersions) ?? [],
+        PinnedVersions = PinnedFromJson(r.PinnedVersions),
         StartedAt = r.StartedAt,
         UpdatedAt = r.UpdatedAt,
         EndedAt = r.EndedAt,
