@@ -35,6 +35,20 @@ internal static class CommitStatements
         INSERT INTO journal_events (instance_id, sequence, type, "at", actor, json) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
         """;
 
+    private const string SelectSegment = "SELECT events FROM journal_segments WHERE instance_id = @p0";
+
+    private const string SelectEvents = """
+        SELECT sequence, type, "at", actor, json FROM journal_events WHERE instance_id = @p0 ORDER BY sequence
+        """;
+
+    private const string DeleteSegment = "DELETE FROM journal_segments WHERE instance_id = @p0";
+
+    private const string InsertSegment = """
+        INSERT INTO journal_segments (instance_id, first_sequence, last_sequence, events) VALUES (@p0, @p1, @p2, @p3)
+        """;
+
+    private const string DeleteEvents = "DELETE FROM journal_events WHERE instance_id = @p0";
+
     private const string InsertTimer = """
         INSERT INTO pending_timers (instance_id, timer_id, element_id, due_at, shard, attempts) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
         """;
@@ -65,11 +79,7 @@ internal static class CommitStatements
     /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
     public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
     {
-        command.CommandText = SelectInstance;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p0";
-        parameter.Value = StoredForm.Id(id);
-        command.Parameters.Add(parameter);
+        Prepare(command, SelectInstance, StoredForm.Id(id));
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -120,6 +130,76 @@ internal static class CommitStatements
         WriteSession.Set(command, 4, e.Actor);
         WriteSession.Set(command, 5, e.Json);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
+    /// deletes the rows: what an ended instance keeps (see <see cref="JournalSegment"/>).
+    /// </summary>
+    public static async Task CompactJournalAsync(WriteSession session, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var id = StoredForm.Id(instanceId);
+        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var delete = session.Command(DeleteSegment, 1);
+        WriteSession.Set(delete, 0, id);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var insert = session.Command(InsertSegment, 4);
+        WriteSession.Set(insert, 0, id);
+        WriteSession.Set(insert, 1, events[0].Sequence);
+        WriteSession.Set(insert, 2, events[^1].Sequence);
+        WriteSession.Set(insert, 3, JournalSegment.Encode(events));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var rows = session.Command(DeleteEvents, 1);
+        WriteSession.Set(rows, 0, id);
+        await rows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <param name="segment">A command of <see cref="SelectSegment"/> text with its one parameter, or a new command to give it.</param>
+    /// <param name="rows">The same for <see cref="SelectEvents"/>.</param>
+    public static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var id = StoredForm.Id(instanceId);
+        Prepare(segment, SelectSegment, id);
+        var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
+            ? JournalSegment.Decode(instanceId, compressed)
+            : [];
+        Prepare(rows, SelectEvents, id);
+        var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new JournalRecord(
+                    instanceId,
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    Instant(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetString(4)));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Gives a command <paramref name="sql"/> and its one parameter <c>@p0</c> unless it has them.</summary>
+    private static void Prepare(DbCommand command, string sql, object value)
+    {
+        if (command.Parameters.Count == 0)
+        {
+            command.CommandText = sql;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p0";
+            command.Parameters.Add(parameter);
+        }
+
+        command.Parameters[0].Value = value;
     }
 
     public static async Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken)

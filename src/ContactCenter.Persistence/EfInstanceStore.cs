@@ -90,17 +90,23 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    /// <summary>The instance's journal in sequence order; empty for an unknown instance.</summary>
+    /// <summary>The instance's journal in sequence order (from its compressed segment once it ended, see <see cref="JournalSegment"/>); empty for an unknown instance.</summary>
     public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var rows = await context.JournalEvents.AsNoTracking()
-                .Where(r => r.InstanceId == id)
-                .OrderBy(r => r.Sequence)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ConvertAll(r => r.ToRecord());
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = context.Database.GetDbConnection();
+            var segment = connection.CreateCommand();
+            await using (segment.ConfigureAwait(false))
+            {
+                var rows = connection.CreateCommand();
+                await using (rows.ConfigureAwait(false))
+                {
+                    return await CommitStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 
@@ -169,6 +175,12 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await CommitStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
             }
 
+            // An ended instance's journal is read, not appended to: it is kept compressed, in one row.
+            if (commit.Instance.EndedAt is not null)
+            {
+                await CommitStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
+            }
+
             if (AfterCommitRowsWritten is { } hook)
             {
                 await hook(session.Context, commit).ConfigureAwait(false);
@@ -227,6 +239,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 // The journal and timers cascade with the row where foreign keys are on; deleting them
                 // here as well keeps the store whole on a connection without them. The outbox has no foreign key.
                 await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await context.JournalSegments.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 return true;

@@ -248,6 +248,45 @@ public class EfInstanceStoreTests
     }
 
     [Fact]
+    public async Task CommitAsync_EndingAnInstance_KeepsItsJournalAsOneSegment_ReadBackExactly()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var offset = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(7));
+        // Text as the journal holds it: Indonesian, escapes, no actor on some rows.
+        JournalRecord Event(long sequence) => new(id, sequence, sequence % 3 == 0 ? "prompt-sent@1" : "element-entered@1", offset.AddSeconds(sequence),
+            sequence % 2 == 0 ? "agent.sari" : null, $$"""{"type":"x","sequence":{{sequence}},"text":"Apakah saat ini Bapak/Ibu masih terhubung dengan kami? \"ya\" – {{sequence}}"}""");
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 5) with { Events = [.. Enumerable.Range(1, 5).Select(i => Event(i))] });
+        var written = Enumerable.Range(1, 7).Select(i => Event(i)).ToList();
+        var ended = Build.Instance(id, 7, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) };
+
+        await db.Instances.CommitAsync(new InstanceCommit { Instance = ended, ExpectedVersion = 5, Events = [Event(6), Event(7)] });
+
+        var journal = await db.Instances.ReadJournalAsync(id);
+        journal.Should().Equal(written.Select(e => e with { At = e.At.ToUniversalTime() }), "every field reads back; instants in UTC as rows always did");
+        journal.Select(e => e.Json).Should().Equal(written.Select(e => e.Json), "the JSON byte for byte");
+        using (var raw = db.OpenRaw())
+        using (var count = raw.CreateCommand())
+        {
+            count.CommandText = "SELECT (SELECT COUNT(*) FROM journal_events), (SELECT COUNT(*) FROM journal_segments)";
+            using var reader = count.ExecuteReader();
+            reader.Read();
+            (reader.GetInt64(0), reader.GetInt64(1)).Should().Be((0L, 1L));
+        }
+
+        // A commit decided on the version before the end still conflicts.
+        var stale = () => db.Instances.CommitAsync(new InstanceCommit { Instance = Build.Instance(id, 6), ExpectedVersion = 5, Events = [Event(6)] });
+        await stale.Should().ThrowAsync<ConcurrencyConflictException>();
+        // A later commit on the ended instance (a note) is kept with the rest, in order.
+        await db.Instances.CommitAsync(new InstanceCommit { Instance = ended with { Version = 8 }, ExpectedVersion = 7, Events = [Event(8)] });
+        (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 8).Select(i => (long)i));
+
+        // Retention deletes the segment with the instance.
+        (await db.Instances.DeleteAsync(id, 8)).Should().BeTrue();
+        (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task CommitAsync_DuplicateIdempotencyKey_IsAnErrorNotAConflictAndWritesNothing()
     {
         await using var db = await TestDatabase.CreateAsync();
