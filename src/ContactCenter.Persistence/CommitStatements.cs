@@ -60,21 +60,12 @@ internal static class CommitStatements
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
         """;
 
-    public static async Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken)
-    {
-        var command = session.Command(InsertInstance, 14);
-        SetInstance(command, r);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertInstance, cancellationToken, InstanceValues(r));
 
     /// <summary>False when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
-    public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken)
-    {
-        var command = session.Command(UpdateInstance, 15);
-        SetInstance(command, r);
-        WriteSession.Set(command, 14, expectedVersion);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+    public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
+        await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(r), expectedVersion]).ConfigureAwait(false) == 1;
 
     /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
     public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
@@ -114,23 +105,14 @@ internal static class CommitStatements
     public static async Task<long?> StoredVersionAsync(WriteSession session, Guid id, CancellationToken cancellationToken)
     {
         var command = session.Command(SelectVersion, 1);
-        WriteSession.Set(command, 0, StoredForm.Id(id));
+        command.Parameters[0].Value = StoredForm.Id(id);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
             ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
             : null;
     }
 
-    public static async Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken)
-    {
-        var command = session.Command(InsertEvent, 6);
-        WriteSession.Set(command, 0, StoredForm.Id(e.InstanceId));
-        WriteSession.Set(command, 1, e.Sequence);
-        WriteSession.Set(command, 2, e.Type);
-        WriteSession.Set(command, 3, e.At.UtcTicks);
-        WriteSession.Set(command, 4, e.Actor);
-        WriteSession.Set(command, 5, e.Json);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertEvent, cancellationToken, StoredForm.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
 
     /// <summary>
     /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
@@ -145,18 +127,9 @@ internal static class CommitStatements
             return;
         }
 
-        var delete = session.Command(DeleteSegment, 1);
-        WriteSession.Set(delete, 0, id);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var insert = session.Command(InsertSegment, 4);
-        WriteSession.Set(insert, 0, id);
-        WriteSession.Set(insert, 1, events[0].Sequence);
-        WriteSession.Set(insert, 2, events[^1].Sequence);
-        WriteSession.Set(insert, 3, JournalSegment.Encode(events));
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var rows = session.Command(DeleteEvents, 1);
-        WriteSession.Set(rows, 0, id);
-        await rows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(session, DeleteSegment, cancellationToken, id).ConfigureAwait(false);
+        await ExecuteAsync(session, InsertSegment, cancellationToken, id, events[0].Sequence, events[^1].Sequence, JournalSegment.Encode(events)).ConfigureAwait(false);
+        await ExecuteAsync(session, DeleteEvents, cancellationToken, id).ConfigureAwait(false);
     }
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
@@ -202,64 +175,62 @@ internal static class CommitStatements
         command.Parameters[0].Value = value;
     }
 
-    public static async Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken)
+    public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertTimer, cancellationToken, StoredForm.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts);
+
+    public static Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, DeleteTimer, cancellationToken, StoredForm.Id(instanceId), timerId);
+
+    public static Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            session,
+            InsertOutbox,
+            cancellationToken,
+            StoredForm.Id(o.Id),
+            o.IdempotencyKey,
+            o.Kind,
+            StoredForm.Id(o.InstanceId),
+            o.Payload,
+            o.CreatedAt.UtcTicks,
+            o.Attempts,
+            o.NextAttemptAt.UtcTicks,
+            o.DeliveredAt?.UtcTicks,
+            o.LastError,
+            o.DeadLetteredAt?.UtcTicks);
+
+    /// <summary>Runs <paramref name="sql"/>'s prepared command with <paramref name="values"/> as <c>@p0</c>, <c>@p1</c>, …; the rows it changed.</summary>
+    private static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
     {
-        var command = session.Command(InsertTimer, 6);
-        WriteSession.Set(command, 0, StoredForm.Id(t.InstanceId));
-        WriteSession.Set(command, 1, t.TimerId);
-        WriteSession.Set(command, 2, t.ElementId);
-        WriteSession.Set(command, 3, t.DueAt.UtcTicks);
-        WriteSession.Set(command, 4, t.Shard);
-        WriteSession.Set(command, 5, t.Attempts);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var command = session.Command(sql, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken)
-    {
-        var command = session.Command(DeleteTimer, 2);
-        WriteSession.Set(command, 0, StoredForm.Id(instanceId));
-        WriteSession.Set(command, 1, timerId);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public static async Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken)
-    {
-        var command = session.Command(InsertOutbox, 11);
-        WriteSession.Set(command, 0, StoredForm.Id(o.Id));
-        WriteSession.Set(command, 1, o.IdempotencyKey);
-        WriteSession.Set(command, 2, o.Kind);
-        WriteSession.Set(command, 3, StoredForm.Id(o.InstanceId));
-        WriteSession.Set(command, 4, o.Payload);
-        WriteSession.Set(command, 5, o.CreatedAt.UtcTicks);
-        WriteSession.Set(command, 6, o.Attempts);
-        WriteSession.Set(command, 7, o.NextAttemptAt.UtcTicks);
-        WriteSession.Set(command, 8, o.DeliveredAt?.UtcTicks);
-        WriteSession.Set(command, 9, o.LastError);
-        WriteSession.Set(command, 10, o.DeadLetteredAt?.UtcTicks);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void SetInstance(DbCommand command, InstanceRecord r)
-    {
-        WriteSession.Set(command, 0, StoredForm.Id(r.Id));
-        WriteSession.Set(command, 1, r.DefinitionKey);
-        WriteSession.Set(command, 2, r.DefinitionVersion);
-        WriteSession.Set(command, 3, r.Channel);
-        WriteSession.Set(command, 4, r.CustomerRef);
-        WriteSession.Set(command, 5, r.Agent);
-        WriteSession.Set(command, 6, r.Status.ToString());
-        WriteSession.Set(command, 7, r.Version);
-        WriteSession.Set(command, 8, r.Snapshot);
-        WriteSession.Set(command, 9, RecordMapping.PinnedJson(r.PinnedVersions));
-        WriteSession.Set(command, 10, r.StartedAt.UtcTicks);
-        WriteSession.Set(command, 11, r.UpdatedAt.UtcTicks);
-        WriteSession.Set(command, 12, r.EndedAt?.UtcTicks);
-        WriteSession.Set(command, 13, r.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null);
-    }
+    private static object?[] InstanceValues(InstanceRecord r) =>
+    [
+        StoredForm.Id(r.Id),
+        r.DefinitionKey,
+        r.DefinitionVersion,
+        r.Channel,
+        r.CustomerRef,
+        r.Agent,
+        r.Status.ToString(),
+        r.Version,
+        r.Snapshot,
+        RecordMapping.PinnedJson(r.PinnedVersions),
+        r.StartedAt.UtcTicks,
+        r.UpdatedAt.UtcTicks,
+        r.EndedAt?.UtcTicks,
+        r.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null,
+    ];
 }
 
 /// <summary>
-/// How SQLite (through EF Core's mapping) stores values that have no SQL type of their own: the one
+/// How SQLite (through EF Core's mapping) stores valuesthat have no SQL type of their own: the one
 /// provider-specific piece of the commit statements. PostgreSQL would bind a <see cref="Guid"/> as uuid.
 /// </summary>
 internal static class StoredForm

@@ -5,7 +5,8 @@ namespace ContactCenter.Persistence;
 
 /// <summary>
 /// Group commit: every write of the process goes through one writer, which takes what has queued
-/// up (at most <c>maxPerTransaction</c>) and runs it in one transaction, each write in a savepoint
+/// up (at most <c>maxPerTransaction</c>) and runs it in one transaction on the connection it keeps
+/// open (<see cref="WriteSession"/>, with its prepared statements), each write in a savepoint
 /// of its own. A write that fails is rolled back to its savepoint and fails alone; the others
 /// commit together, with one sync of the WAL for all of them. A caller is answered only after the
 /// transaction holding its write committed, so acknowledged means on disk (with synchronous=FULL).

@@ -55,7 +55,7 @@ internal sealed class WriteSession : IAsyncDisposable
 
     /// <summary>
     /// The prepared command for <paramref name="sql"/>, in the open transaction, with parameters
-    /// <c>@p0</c> … <c>@p{parameters - 1}</c> (set them with <see cref="Set"/>). Statements are plain SQL
+    /// <c>@p0</c> … <c>@p{parameters - 1}</c>, to be given values. Statements are plain SQL
     /// with named parameters, which SQLite and PostgreSQL both take.
     /// </summary>
     public DbCommand Command(string sql, int parameters)
@@ -79,9 +79,6 @@ internal sealed class WriteSession : IAsyncDisposable
         command.Transaction = Transaction.GetDbTransaction();
         return command;
     }
-
-    /// <summary>Sets parameter <paramref name="index"/>; null is stored as SQL NULL.</summary>
-    public static void Set(DbCommand command, int index, object? value) => command.Parameters[index].Value = value ?? DBNull.Value;
 
     public async ValueTask DisposeAsync()
     {
