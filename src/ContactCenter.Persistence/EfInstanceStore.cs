@@ -28,7 +28,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
             var command = context.Database.GetDbConnection().CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                return await CommitStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
+                return await InstanceStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -104,7 +104,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 var rows = connection.CreateCommand();
                 await using (rows.ConfigureAwait(false))
                 {
-                    return await CommitStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
+                    return await InstanceStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -137,7 +137,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     /// <summary>One commit inside the queue's transaction, in a savepoint the queue rolls back if this throws.</summary>
     /// <remarks>
-    /// Plain prepared statements on the writer's connection (see <see cref="CommitStatements"/>), not
+    /// Plain prepared statements on the writer's connection (see <see cref="InstanceStatements"/>), not
     /// EF Core's change tracker: this is the hot path of every command.
     /// </remarks>
     private async Task WriteCommitAsync(WriteSession session, InstanceCommit commit, CancellationToken cancellationToken)
@@ -147,38 +147,39 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         {
             foreach (var timerId in commit.TimersRemoved)
             {
-                await CommitStatements.RemoveTimerAsync(session, id, timerId, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.RemoveTimerAsync(session, id, timerId, cancellationToken).ConfigureAwait(false);
             }
 
             if (commit.ExpectedVersion == 0)
             {
-                await CommitStatements.InsertInstanceAsync(session, commit.Instance, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.InsertInstanceAsync(session, commit.Instance, cancellationToken).ConfigureAwait(false);
             }
-            else if (!await CommitStatements.UpdateInstanceAsync(session, commit.Instance, commit.ExpectedVersion, cancellationToken).ConfigureAwait(false))
+            else if (!await InstanceStatements.UpdateInstanceAsync(session, commit.Instance, commit.ExpectedVersion, cancellationToken).ConfigureAwait(false))
             {
                 throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
             }
 
             foreach (var e in commit.Events)
             {
-                await CommitStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
             }
 
-            // Rows derived from the commit for readers (read models) are written here: same savepoint.
+            // Rows derived from the commit for readers (read models) are written here, in the same
+            // savepoint (session.Context is the writer's EF Core context, in its transaction).
             foreach (var t in commit.TimersArmed)
             {
-                await CommitStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var o in commit.Outbox)
             {
-                await CommitStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
             }
 
             // An ended instance's journal is read, not appended to: it is kept compressed, in one row.
             if (commit.Instance.EndedAt is not null)
             {
-                await CommitStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
             }
 
             if (AfterCommitRowsWritten is { } hook)
@@ -263,7 +264,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         // Not cancellable: the caller must learn why its commit failed. Rolled back to this
         // commit's savepoint, the read sees what the racing commit left.
         await session.Transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
-        return await CommitStatements.StoredVersionAsync(session, id, CancellationToken.None).ConfigureAwait(false);
+        return await InstanceStatements.StoredVersionAsync(session, id, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static ConcurrencyConflictException Conflict(InstanceCommit commit, long? stored)

@@ -4,13 +4,14 @@ using ContactCenter.Runtime.Storage;
 namespace ContactCenter.Persistence;
 
 /// <summary>
-/// The statements of a commit (instance row, journal, timer and outbox rows) as plain SQL with named
-/// parameters, prepared once per writer connection (<see cref="WriteSession"/>). Column names and
+/// The instance store's hot statements as plain SQL with named parameters: a commit's rows (instance,
+/// journal, timers, outbox), prepared once per writer connection (<see cref="WriteSession"/>), and
+/// the reads of an instance row and of a journal. Column names and
 /// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
 /// these write.
 /// </summary>
 /// <remarks>Standard SQL only; what is SQLite's own is the stored form of values (<see cref="StoredForm"/>).</remarks>
-internal static class CommitStatements
+internal static class InstanceStatements
 {
     private const string InsertInstance = """
         INSERT INTO instances (id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id)
