@@ -20,6 +20,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<JournalEventRow> JournalEvents => Set<JournalEventRow>();
 
+    internal DbSet<JournalSegmentRow> JournalSegments => Set<JournalSegmentRow>();
+
     internal DbSet<PendingTimerRow> PendingTimers => Set<PendingTimerRow>();
 
     internal DbSet<OutboxRow> Outbox => Set<OutboxRow>();
@@ -85,6 +87,13 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
             e.HasKey(r => new { r.InstanceId, r.Sequence });
             e.Property(r => r.Type).HasMaxLength(100);
             e.Property(r => r.Actor).HasMaxLength(200);
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(r => r.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JournalSegmentRow>(e =>
+        {
+            e.ToTable("journal_segments");
+            e.HasKey(r => r.InstanceId);
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(r => r.InstanceId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -35,6 +35,20 @@ public sealed class EfDefinitionStore(IDbContextFactory<ContactCenterDbContext> 
         }
     }
 
+    public async Task<int?> GetVersionInEffectAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var published = nameof(VersionStatus.Published);
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            return await context.DefinitionVersions.AsNoTracking()
+                .Where(r => r.Key == key && r.Status == published && r.EffectiveFrom <= at)
+                .OrderByDescending(r => r.EffectiveFrom).ThenByDescending(r => r.Version)
+                .Select(r => (int?)r.Version)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <exception cref="InvalidOperationException">
     /// The version is not the next for its key (the highest stored plus one, or 1 for a new key),
     /// including when another add of the same number won a race.

@@ -29,25 +29,37 @@ public sealed partial class EfInstanceStore
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            // Ended instances keep their journal compressed (journal_segments): their scope and
+            // element events are unpacked into a temporary table of this connection, which the
+            // statement reads beside journal_events.
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await UnpackSegmentsAsync(context, key, pinned, from, to, cancellationToken).ConfigureAwait(false);
             var rows = await context.Database.SqlQuery<CountRow>($"""
                 WITH candidates AS (
                     SELECT id FROM instances
                     WHERE started_at >= {from} AND started_at < {to}
                       AND (definition_key = {key} OR instr(pinned_versions, {pinned}) > 0)
                 ),
+                events AS (
+                    SELECT j.instance_id AS instance_id, j.type AS type, j."at" AS "at", j.json AS json
+                    FROM candidates c JOIN journal_events j ON j.instance_id = c.id
+                    WHERE j.type IN ({ScopeStarted}, {ElementEntered})
+                    UNION ALL
+                    SELECT instance_id, type, "at", json FROM temp.segment_events
+                ),
                 scopes AS (
                     SELECT j.instance_id AS instance_id,
                            json_extract(j.json, '$.scopeId') AS scope_id,
                            json_extract(j.json, '$.definitionVersion') AS version
-                    FROM candidates c JOIN journal_events j ON j.instance_id = c.id
+                    FROM events j
                     WHERE j.type = {ScopeStarted} AND json_extract(j.json, '$.definitionKey') = {key}
                 ),
                 entered AS MATERIALIZED (
                     SELECT j.instance_id AS instance_id, s.version AS version,
                            json_extract(j.json, '$.elementId') AS element_id,
                            json_extract(j.json, '$.flowId') AS flow_id
-                    FROM scopes s JOIN journal_events j ON j.instance_id = s.instance_id
-                    WHERE j.type = {ElementEntered} AND j.at < {to}
+                    FROM scopes s JOIN events j ON j.instance_id = s.instance_id
+                    WHERE j.type = {ElementEntered} AND j."at" < {to}
                       AND json_extract(j.json, '$.scopeId') = s.scope_id
                 )
                 SELECT 'v' AS "Kind", version AS "Version", '' AS "Id", COUNT(*) AS "Count", COUNT(DISTINCT instance_id) AS "Instances"
@@ -71,6 +83,79 @@ public sealed partial class EfInstanceStore
                 .ToList();
             return new ElementCounts(key, versions);
         }
+    }
+
+    /// <summary>
+    /// Fills <c>temp.segment_events</c> (created on first use, emptied each time) with the scope and
+    /// element events of the candidate instances whose journal is a segment.
+    /// </summary>
+    private static async Task UnpackSegmentsAsync(ContactCenterDbContext context, string key, string pinned, long from, long to, CancellationToken cancellationToken)
+    {
+        var connection = context.Database.GetDbConnection();
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = """
+                CREATE TEMP TABLE IF NOT EXISTS segment_events (instance_id TEXT NOT NULL, type TEXT NOT NULL, "at" INTEGER NOT NULL, json TEXT NOT NULL);
+                DELETE FROM temp.segment_events;
+                """;
+            await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var segments = new List<(Guid Id, byte[] Events)>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = """
+                SELECT s.instance_id, s.events FROM journal_segments s JOIN instances i ON i.id = s.instance_id
+                WHERE i.started_at >= @from AND i.started_at < @to AND (i.definition_key = @key OR instr(i.pinned_versions, @pinned) > 0)
+                """;
+            AddParameter(select, "@from", from);
+            AddParameter(select, "@to", to);
+            AddParameter(select, "@key", key);
+            AddParameter(select, "@pinned", pinned);
+            var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    segments.Add((StoredForm.ReadId(reader, 0), (byte[])reader.GetValue(1)));
+                }
+            }
+        }
+
+        if (segments.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO temp.segment_events (instance_id, type, \"at\", json) VALUES (@id, @type, @at, @json)";
+        var id = AddParameter(insert, "@id", "");
+        var type = AddParameter(insert, "@type", "");
+        var at = AddParameter(insert, "@at", 0L);
+        var json = AddParameter(insert, "@json", "");
+        foreach (var (instanceId, events) in segments)
+        {
+            id.Value = StoredForm.Id(instanceId);
+            foreach (var e in JournalSegment.Decode(instanceId, events))
+            {
+                if (e.Type is ScopeStarted or ElementEntered)
+                {
+                    type.Value = e.Type;
+                    at.Value = e.At.UtcTicks;
+                    json.Value = e.Json;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static System.Data.Common.DbParameter AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     public async Task<IReadOnlyList<InstanceActivity>> ListActivityAsync(DateTimeOffset startedFrom, DateTimeOffset startedTo, int max, CancellationToken cancellationToken = default)

@@ -119,5 +119,5 @@ public sealed partial class EfInstanceStore : ITimerStore
 
     /// <summary>One write through the store's write queue (group commit).</summary>
     private Task<int> WriteAsync(Func<ContactCenterDbContext, Task<int>> write, CancellationToken cancellationToken) =>
-        _writes.RunAsync((context, _, _) => write(context), cancellationToken);
+        _writes.RunAsync((session, _) => write(session.Context), cancellationToken);
 }

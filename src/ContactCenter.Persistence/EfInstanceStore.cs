@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Diagnostics;
 using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ContactCenter.Persistence;
 
@@ -21,11 +21,17 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
+        // Every command starts here: one plain statement instead of an EF Core query (no
+        // expression tree to look up, no materializer), on a pooled context's connection.
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var row = await context.Instances.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
-            return row?.ToRecord();
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var command = context.Database.GetDbConnection().CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                return await InstanceStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -86,17 +92,23 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    /// <summary>The instance's journal in sequence order; empty for an unknown instance.</summary>
+    /// <summary>The instance's journal in sequence order (from its compressed segment once it ended, see <see cref="JournalSegment"/>); empty for an unknown instance.</summary>
     public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var rows = await context.JournalEvents.AsNoTracking()
-                .Where(r => r.InstanceId == id)
-                .OrderBy(r => r.Sequence)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ConvertAll(r => r.ToRecord());
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = context.Database.GetDbConnection();
+            var segment = connection.CreateCommand();
+            await using (segment.ConfigureAwait(false))
+            {
+                var rows = connection.CreateCommand();
+                await using (rows.ConfigureAwait(false))
+                {
+                    return await InstanceStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 
@@ -127,9 +139,9 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         try
         {
             await _writes.RunAsync(
-                async (context, transaction, ct) =>
+                async (session, ct) =>
                 {
-                    await WriteCommitAsync(context, transaction, commit, ct).ConfigureAwait(false);
+                    await WriteCommitAsync(session, commit, ct).ConfigureAwait(false);
                     return true;
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -144,47 +156,67 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     /// <summary>The operation name of a commit's span.</summary>
     public const string CommitSpan = "contactcenter.commit";
 
+    /// <summary>Test hook: runs after every row of a commit was written, inside its savepoint (a throw rolls the commit back).</summary>
+    internal Func<ContactCenterDbContext, InstanceCommit, Task>? AfterCommitRowsWritten { get; init; }
+
     /// <summary>One commit inside the queue's transaction, in a savepoint the queue rolls back if this throws.</summary>
-    private static async Task WriteCommitAsync(ContactCenterDbContext context, IDbContextTransaction transaction, InstanceCommit commit, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Plain prepared statements on the writer's connection (see <see cref="InstanceStatements"/>), not
+    /// EF Core's change tracker: this is the hot path of every command.
+    /// </remarks>
+    private async Task WriteCommitAsync(WriteSession session, InstanceCommit commit, CancellationToken cancellationToken)
     {
         var id = commit.Instance.Id;
         try
         {
-            if (commit.TimersRemoved.Count > 0)
+            foreach (var timerId in commit.TimersRemoved)
             {
-                var removed = commit.TimersRemoved.ToArray();
-                await context.PendingTimers
-                    .Where(t => t.InstanceId == id && removed.Contains(t.TimerId))
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await InstanceStatements.RemoveTimerAsync(session, id, timerId, cancellationToken).ConfigureAwait(false);
             }
 
-            var row = commit.Instance.ToRow();
             if (commit.ExpectedVersion == 0)
             {
-                context.Instances.Add(row);
+                await InstanceStatements.InsertInstanceAsync(session, commit.Instance, cancellationToken).ConfigureAwait(false);
             }
-            else
+            else if (!await InstanceStatements.UpdateInstanceAsync(session, commit.Instance, commit.ExpectedVersion, cancellationToken).ConfigureAwait(false))
             {
-                var entry = context.Instances.Attach(row);
-                entry.State = EntityState.Modified;
-                entry.Property(r => r.Version).OriginalValue = commit.ExpectedVersion;
+                throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
             }
 
-            context.JournalEvents.AddRange(commit.Events.Select(e => e.ToRow()));
-            context.PendingTimers.AddRange(commit.TimersArmed.Select(t => t.ToRow()));
-            context.Outbox.AddRange(commit.Outbox.Select(o => o.ToRow()));
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var e in commit.Events)
+            {
+                await InstanceStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Rows derived from the commit for readers (read models) are written here, in the same
+            // savepoint (session.Context is the writer's EF Core context, in its transaction).
+            foreach (var t in commit.TimersArmed)
+            {
+                await InstanceStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var o in commit.Outbox)
+            {
+                await InstanceStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
+            }
+
+            // An ended instance's journal is read, not appended to: it is kept compressed, in one row.
+            if (commit.Instance.EndedAt is not null)
+            {
+                await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (AfterCommitRowsWritten is { } hook)
+            {
+                await hook(session.Context, commit).ConfigureAwait(false);
+            }
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw Conflict(commit, await StoredVersionAsync(context, transaction, id).ConfigureAwait(false));
-        }
-        catch (DbUpdateException)
+        catch (DbException)
         {
             // Duplicate keys are not told apart by provider error codes (PostgreSQL will
             // follow): after the rollback, a stored version other than the expected one
             // means a racing commit won; anything else is a real error and is rethrown.
-            var stored = await StoredVersionAsync(context, transaction, id).ConfigureAwait(false);
+            var stored = await StoredVersionAsync(session, id).ConfigureAwait(false);
             long? expected = commit.ExpectedVersion == 0 ? null : commit.ExpectedVersion;
             if (stored != expected)
             {
@@ -212,8 +244,9 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     public Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default) =>
         _writes.RunAsync(
-            async (context, _, ct) =>
+            async (session, ct) =>
             {
+                var context = session.Context;
                 // An instance with a message still to deliver is not done with, whatever its age.
                 if (await context.Outbox.AnyAsync(o => o.InstanceId == id && o.DeliveredAt == null, ct).ConfigureAwait(false))
                 {
@@ -231,6 +264,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 // The journal and timers cascade with the row where foreign keys are on; deleting them
                 // here as well keeps the store whole on a connection without them. The outbox has no foreign key.
                 await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await context.JournalSegments.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 return true;
@@ -249,16 +283,12 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         }
     }
 
-    private static async Task<long?> StoredVersionAsync(ContactCenterDbContext context, IDbContextTransaction transaction, Guid id)
+    private static async Task<long?> StoredVersionAsync(WriteSession session, Guid id)
     {
         // Not cancellable: the caller must learn why its commit failed. Rolled back to this
         // commit's savepoint, the read sees what the racing commit left.
-        await transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
-        context.ChangeTracker.Clear();
-        return await context.Instances.AsNoTracking()
-            .Where(r => r.Id == id)
-            .Select(r => (long?)r.Version)
-            .SingleOrDefaultAsync(CancellationToken.None).ConfigureAwait(false);
+        await session.Transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
+        return await InstanceStatements.StoredVersionAsync(session, id, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static ConcurrencyConflictException Conflict(InstanceCommit commit, long? stored)

@@ -92,6 +92,21 @@ internal sealed class JournalEventRow
     public string Json { get; set; } = "";
 }
 
+/// <summary>
+/// The journal of an ended instance, compressed in one row (see <see cref="JournalSegment"/>): its
+/// events from <see cref="FirstSequence"/> to <see cref="LastSequence"/>, no longer in <c>journal_events</c>.
+/// </summary>
+internal sealed class JournalSegmentRow
+{
+    public Guid InstanceId { get; set; }
+
+    public long FirstSequence { get; set; }
+
+    public long LastSequence { get; set; }
+
+    public byte[] Events { get; set; } = [];
+}
+
 internal sealed class PendingTimerRow
 {
     public Guid InstanceId { get; set; }

@@ -64,13 +64,18 @@ internal static class RecordMapping
         Status = r.Status.ToString(),
         Version = r.Version,
         Snapshot = r.Snapshot,
-        // Sorted, so that equal pins are equal text.
-        PinnedVersions = JsonSerializer.Serialize(new SortedDictionary<string, int>(r.PinnedVersions.ToDictionary(), StringComparer.Ordinal)),
+        PinnedVersions = PinnedJson(r.PinnedVersions),
         StartedAt = r.StartedAt,
         UpdatedAt = r.UpdatedAt,
         EndedAt = r.EndedAt,
         ParentInstanceId = r.ParentInstanceId,
     };
+
+    /// <summary>The stored form of an instance's pins: sorted, so that equal pins are equal text.</summary>
+    public static string PinnedJson(IReadOnlyDictionary<string, int> pinned) =>
+        JsonSerializer.Serialize(new SortedDictionary<string, int>(pinned.ToDictionary(), StringComparer.Ordinal));
+
+    public static IReadOnlyDictionary<string, int> PinnedFromJson(string json) => JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? [];
 
     public static InstanceRecord ToRecord(this InstanceRow r) => new()
     {
@@ -83,7 +88,7 @@ internal static class RecordMapping
         Status = Enum.Parse<InstanceStatus>(r.Status),
         Version = r.Version,
         Snapshot = r.Snapshot,
-        PinnedVersions = JsonSerializer.Deserialize<Dictionary<string, int>>(r.PinnedVersions) ?? [],
+        PinnedVersions = PinnedFromJson(r.PinnedVersions),
         StartedAt = r.StartedAt,
         UpdatedAt = r.UpdatedAt,
         EndedAt = r.EndedAt,

@@ -1,12 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ContactCenter.Persistence;
 
 /// <summary>
 /// Group commit: every write of the process goes through one writer, which takes what has queued
-/// up (at most <c>maxPerTransaction</c>) and runs it in one transaction, each write in a savepoint
+/// up (at most <c>maxPerTransaction</c>) and runs it in one transaction on the connection it keeps
+/// open (<see cref="WriteSession"/>, with its prepared statements), each write in a savepoint
 /// of its own. A write that fails is rolled back to its savepoint and fails alone; the others
 /// commit together, with one sync of the WAL for all of them. A caller is answered only after the
 /// transaction holding its write committed, so acknowledged means on disk (with synchronous=FULL).
@@ -23,6 +23,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly Channel<IWrite> queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
     private long transactions;
+    private WriteSession? session;
 
     public WriteQueue(IDbContextFactory<ContactCenterDbContext> contexts, int maxPerTransaction)
     {
@@ -39,7 +40,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     public long Transactions => Interlocked.Read(ref transactions);
 
     /// <summary>Runs <paramref name="work"/> in the next write transaction; completes once that transaction committed.</summary>
-    public Task<T> RunAsync<T>(Func<ContactCenterDbContext, IDbContextTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(Func<WriteSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var write = new Write<T>(work);
@@ -55,6 +56,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await writer.ConfigureAwait(false);
+        await CloseSessionAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -76,46 +78,45 @@ internal sealed class WriteQueue : IAsyncDisposable
     {
         try
         {
-            var context = await contexts.CreateDbContextAsync().ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
+            session ??= await WriteSession.OpenAsync(contexts).ConfigureAwait(false);
+            var transaction = await session.BeginAsync().ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                // Each write has a savepoint of ours; EF's own around SaveChanges would be a second one.
-                context.Database.AutoSavepointsEnabled = false;
-                var transaction = await context.Database.BeginTransactionAsync().ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                foreach (var write in batch)
                 {
-                    foreach (var write in batch)
+                    await transaction.CreateSavepointAsync("write").ConfigureAwait(false);
+                    try
                     {
-                        await transaction.CreateSavepointAsync("write").ConfigureAwait(false);
-                        try
-                        {
-                            await write.RunAsync(context, transaction).ConfigureAwait(false);
-                            await transaction.ReleaseSavepointAsync("write").ConfigureAwait(false);
-                        }
-                        catch (Exception e)
-                        {
-                            await transaction.RollbackToSavepointAsync("write").ConfigureAwait(false);
-                            write.Fail(e);
-                        }
-                        finally
-                        {
-                            context.ChangeTracker.Clear();
-                        }
+                        await write.RunAsync(session).ConfigureAwait(false);
+                        await transaction.ReleaseSavepointAsync("write").ConfigureAwait(false);
                     }
-
-                    await transaction.CommitAsync().ConfigureAwait(false);
+                    catch (Exception e)
+                    {
+                        await transaction.RollbackToSavepointAsync("write").ConfigureAwait(false);
+                        write.Fail(e);
+                    }
+                    finally
+                    {
+                        session.Context.ChangeTracker.Clear();
+                    }
                 }
+
+                await transaction.CommitAsync().ConfigureAwait(false);
             }
 
+            session.End();
             Interlocked.Increment(ref transactions);
         }
         catch (Exception e)
         {
-            // The transaction itself failed (the disk, the file): nothing of the batch was written.
+            // The transaction itself failed (the disk, the file): nothing of the batch was written,
+            // and the connection is not trusted any more.
             foreach (var write in batch)
             {
                 write.Fail(e);
             }
+
+            await CloseSessionAsync().ConfigureAwait(false);
         }
 
         foreach (var write in batch)
@@ -124,9 +125,28 @@ internal sealed class WriteQueue : IAsyncDisposable
         }
     }
 
+    private async Task CloseSessionAsync()
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A connection that failed may fail again on close; the next batch opens a new one.
+        }
+
+        session = null;
+    }
+
     private interface IWrite
     {
-        Task RunAsync(ContactCenterDbContext context, IDbContextTransaction transaction);
+        Task RunAsync(WriteSession session);
 
         void Fail(Exception error);
 
@@ -134,7 +154,7 @@ internal sealed class WriteQueue : IAsyncDisposable
         void Complete();
     }
 
-    private sealed class Write<T>(Func<ContactCenterDbContext, IDbContextTransaction, CancellationToken, Task<T>> work) : IWrite
+    private sealed class Write<T>(Func<WriteSession, CancellationToken, Task<T>> work) : IWrite
     {
         private readonly TaskCompletionSource<T> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Exception? error;
@@ -142,8 +162,8 @@ internal sealed class WriteQueue : IAsyncDisposable
 
         public Task<T> Result => done.Task;
 
-        public async Task RunAsync(ContactCenterDbContext context, IDbContextTransaction transaction) =>
-            value = await work(context, transaction, CancellationToken.None).ConfigureAwait(false);
+        public async Task RunAsync(WriteSession session) =>
+            value = await work(session, CancellationToken.None).ConfigureAwait(false);
 
         public void Fail(Exception error) => this.error ??= error;
 

@@ -87,6 +87,7 @@ internal static class HttpLoad
                 var dbPerConversation = (db.Total - dbBefore.Total) / (double)Math.Max(1, conversations);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"disk: database +{(db.Main - dbBefore.Main) / (double)(BytesPerKb * BytesPerKb):N1} MB contactcenter.db, +{(db.Quartz - dbBefore.Quartz) / (double)(BytesPerKb * BytesPerKb):N1} MB quartz.db = {dbPerConversation / BytesPerKb:N1} KB per conversation; logs +{logs / (double)(BytesPerKb * BytesPerKb):N1} MB = {logs / (double)Math.Max(1, conversations) / BytesPerKb:N1} KB per conversation"));
+                Console.WriteLine("  where the bytes of contactcenter.db are: " + WhereTheBytesAre(Path.Combine(root, "data", "contactcenter.db"), conversations));
                 Console.WriteLine("machine load average (1, 5, 15 min) at the end: " + LoadAverage() + " (other processes on these cores slow the client and the server alike)");
                 Console.WriteLine(Bar("server CPU per conversation <= 10 ms", cpuPerConversation <= 10));
                 Console.WriteLine(Bar(string.Create(CultureInfo.InvariantCulture, $"p99 < 100 ms at 64 concurrent{(concurrency == 64 ? "" : $"; this run had {concurrency}")}"), concurrency >= 64 && P(all, 0.99) < 100));
@@ -329,6 +330,39 @@ internal static class HttpLoad
         using var reader = command.ExecuteReader();
         reader.Read();
         return reader.GetInt64(0) * reader.GetInt64(1);
+    }
+
+    /// <summary>
+    /// Bytes per conversation of each table with its indexes (pages in use, by SQLite's <c>dbstat</c>),
+    /// largest first; the bundled SQLite has no <c>dbstat</c>, so the system's <c>sqlite3</c> is asked.
+    /// </summary>
+    private static string WhereTheBytesAre(string path, int conversations)
+    {
+        const string Query = "SELECT COALESCE(m.tbl_name, d.name), SUM(d.pgsize - d.unused), SUM(d.pgsize) FROM dbstat d LEFT JOIN sqlite_schema m ON m.name = d.name GROUP BY 1 ORDER BY 3 DESC;";
+        string output;
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("sqlite3", ["-readonly", "-separator", "|", path, Query]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                return "(sqlite3 failed: " + process.StandardError.ReadToEnd().Trim() + ")";
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "(no sqlite3 on this machine)";
+        }
+
+        var parts = new List<string>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('|');
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{f[0]} {long.Parse(f[2], CultureInfo.InvariantCulture) / (double)Math.Max(1, conversations):N0} B ({long.Parse(f[1], CultureInfo.InvariantCulture) / (double)Math.Max(1, conversations):N0} B used)"));
+        }
+
+        return string.Join(", ", parts.Take(8));
     }
 
     private static long LogBytes(string root)

@@ -82,13 +82,17 @@ internal static class RuntimeThroughput
 
         await DriveAsync(runtime, 1, TimeSpan.FromSeconds(2)); // warm-up: JIT, caches, pool
         var transactionsBefore = store.WriteTransactions;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var (commands, events, latencies, elapsed) = await DriveAsync(runtime, workers, TimeSpan.FromSeconds(seconds));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
         var transactions = store.WriteTransactions - transactionsBefore;
         latencies.Sort();
         var p99 = Percentile(latencies, 0.99);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"runtime, synchronous={synchronous.ToString().ToUpperInvariant()} ({workers} workers, {elapsed.TotalSeconds:N1} s): {commands / elapsed.TotalSeconds:N0} commands/s, {events / elapsed.TotalSeconds:N0} events/s, " +
-            $"{(double)commands / Math.Max(1, transactions):N1} commands per transaction; latency p50 {Percentile(latencies, 0.50):N2} ms, p99 {p99:N2} ms, max {latencies[^1]:N2} ms"));
+            $"{(double)commands / Math.Max(1, transactions):N1} commands per transaction, {cpu.TotalMicroseconds / Math.Max(1, commands):N0} CPU-µs and {allocated / 1024.0 / Math.Max(1, commands):N0} KB allocated per command (process, all threads); latency p50 {Percentile(latencies, 0.50):N2} ms, p99 {p99:N2} ms, max {latencies[^1]:N2} ms"));
         await host.StopAsync();
         return (commands / elapsed.TotalSeconds, p99);
     }

@@ -2,6 +2,9 @@ using FluentAssertions;
 using Xunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using ContactCenter.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using ContactCenter.Runtime.Storage;
 
@@ -109,6 +112,31 @@ public class ContactCenterDatabaseTests
         services.GetRequiredService<IDefinitionStore>().Should().BeOfType<EfDefinitionStore>();
         services.GetRequiredService<IOutboxStore>().Should().BeOfType<EfOutboxStore>();
         services.GetRequiredService<ContactCenterDatabase>().Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task MigrateAsync_FromTheSchemaBeforeJournalSegments_KeepsJournalsReadable_AndEndsThemIntoSegments()
+    {
+        // A database of the release before: migrated up to TimerShards, journals written then.
+        await using var db = await TestDatabase.CreateAsync(migrate: false);
+        Directory.CreateDirectory(db.Options.DataFolder);
+        await using (var context = await db.Contexts.CreateDbContextAsync())
+        {
+            await context.GetService<IMigrator>().MigrateAsync("20261207122352_TimerShards");
+        }
+
+        var id = Guid.NewGuid();
+        var written = Build.Commit(id, 0, 3);
+        await db.Instances.CommitAsync(written);
+        var before = written.Events;
+
+        await db.Database.MigrateAsync();
+
+        (await db.Instances.ReadJournalAsync(id)).Should().Equal(before, "rows written before the upgrade read as they did");
+        var end = Build.Commit(id, 3, 1, instance: Build.Instance(id, 4, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) });
+        await db.Instances.CommitAsync(end);
+        (await db.Instances.ReadJournalAsync(id)).Should().Equal([.. before, .. end.Events], "once ended, old and new rows are one segment");
+        Strings(db, "SELECT COUNT(*) FROM journal_events").Should().Equal("0");
     }
 
     private static List<string> TableNames(TestDatabase db) => Strings(db, "SELECT name FROM sqlite_master WHERE type = 'table'");

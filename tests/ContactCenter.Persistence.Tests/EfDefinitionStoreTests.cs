@@ -46,6 +46,25 @@ public class EfDefinitionStoreTests
     }
 
     [Fact]
+    public async Task GetVersionInEffectAsync_IsThePublishedVersionWithTheLatestEffectiveDateNotAfterTheInstant()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await db.Definitions.AddAsync(Build.Definition("chat", 1, VersionStatus.Published) with { EffectiveFrom = Build.T0 });
+        await db.Definitions.AddAsync(Build.Definition("chat", 2, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(2) });
+        await db.Definitions.AddAsync(Build.Definition("chat", 3, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(1) });
+        await db.Definitions.AddAsync(Build.Definition("chat", 4, VersionStatus.Retired) with { EffectiveFrom = Build.T0.AddDays(1) });
+        await db.Definitions.AddAsync(Build.Definition("chat", 5, VersionStatus.Approved));
+        await db.Definitions.AddAsync(Build.Definition("chat", 6, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(1) });
+        await db.Definitions.AddAsync(Build.Definition("mail", 1, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(5) });
+
+        (await db.Definitions.GetVersionInEffectAsync("chat", Build.T0.AddSeconds(-1))).Should().BeNull("nothing is in effect before the first date");
+        (await db.Definitions.GetVersionInEffectAsync("chat", Build.T0)).Should().Be(1, "the effective date itself counts");
+        (await db.Definitions.GetVersionInEffectAsync("chat", Build.T0.AddDays(1).AddHours(1))).Should().Be(6, "same date: the highest number; retired and unpublished ones never");
+        (await db.Definitions.GetVersionInEffectAsync("chat", Build.T0.AddDays(3))).Should().Be(2, "the latest date wins over a higher number");
+        (await db.Definitions.GetVersionInEffectAsync("mail", Build.T0.AddDays(3))).Should().BeNull();
+    }
+
+    [Fact]
     public async Task AddAsync_ExistingOrSkippedNumber_Throws()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -13,10 +13,14 @@ public class EfInstanceStoreStatisticsTests
     private static readonly DateTimeOffset From = Build.T0;
     private static readonly DateTimeOffset To = Build.T0.AddDays(1);
 
-    [Fact]
-    public async Task CountElementsAsync_CountsEntriesPerVersionScopeAndFlow_WithinThePeriod()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // ended: their journals are compressed segments, counted all the same
+    public async Task CountElementsAsync_CountsEntriesPerVersionScopeAndFlow_WithinThePeriod(bool ended)
     {
         await using var db = await TestDatabase.CreateAsync();
+        DateTimeOffset? endedAt = ended ? To.AddDays(1) : null;
+        var status = ended ? InstanceStatus.Completed : InstanceStatus.Running;
 
         // chat v3: greets, waits twice in the called "still" flow (its own scopes), ends.
         await WriteAsync(db, "chat", 3, Build.T0.AddHours(1), j => j
@@ -24,14 +28,14 @@ public class EfInstanceStoreStatisticsTests
             .Scope(2, "still", 1).Enter(2, "S_Start").Enter(2, "S_Timer", "s1")
             .Enter(1, "Wait", "f5")
             .Scope(3, "still", 1).Enter(3, "S_Start").Enter(3, "S_Reply", "s2")
-            .Enter(1, "End", "f3"));
+            .Enter(1, "End", "f3"), status, endedAt);
         // chat v4 (another pinned version): greets once.
-        await WriteAsync(db, "chat", 4, Build.T0.AddHours(2), j => j.Scope(1, "chat", 4).Enter(1, "Start").Enter(1, "Greet", "f1"));
+        await WriteAsync(db, "chat", 4, Build.T0.AddHours(2), j => j.Scope(1, "chat", 4).Enter(1, "Start").Enter(1, "Greet", "f1"), status, endedAt);
         // chat v3 again, greeting twice (a loop).
-        await WriteAsync(db, "chat", 3, Build.T0.AddHours(3), j => j.Scope(1, "chat", 3).Enter(1, "Start").Enter(1, "Greet", "f1").Enter(1, "Greet", "f4"));
+        await WriteAsync(db, "chat", 3, Build.T0.AddHours(3), j => j.Scope(1, "chat", 3).Enter(1, "Start").Enter(1, "Greet", "f1").Enter(1, "Greet", "f4"), status, endedAt);
         // Outside the period, and another flow: not counted.
-        await WriteAsync(db, "chat", 3, Build.T0.AddDays(-1), j => j.Scope(1, "chat", 3).Enter(1, "Start"));
-        await WriteAsync(db, "mail", 1, Build.T0.AddHours(1), j => j.Scope(1, "mail", 1).Enter(1, "Start"));
+        await WriteAsync(db, "chat", 3, Build.T0.AddDays(-1), j => j.Scope(1, "chat", 3).Enter(1, "Start"), status, endedAt);
+        await WriteAsync(db, "mail", 1, Build.T0.AddHours(1), j => j.Scope(1, "mail", 1).Enter(1, "Start"), status, endedAt);
 
         var chat = await db.Instances.CountElementsAsync(new ElementCountQuery { DefinitionKey = "chat", StartedFrom = From, StartedTo = To });
 

@@ -3,7 +3,6 @@ using ContactCenter.Runtime.Storage;
 using FluentAssertions;
 using Xunit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ContactCenter.Persistence.Tests;
 
@@ -220,7 +219,7 @@ public class EfInstanceStoreTests
         var armed = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2, armed: [armed]));
         var failure = new FailAfterRowsWritten();
-        var failing = db.InstanceStoreWith(failure);
+        await using var failing = db.InstanceStoreWith(failure.FailAsync);
         var newId = Guid.NewGuid();
 
         // An update (timer removed and armed, instance updated, events and outbox appended) ...
@@ -249,6 +248,45 @@ public class EfInstanceStoreTests
     }
 
     [Fact]
+    public async Task CommitAsync_EndingAnInstance_KeepsItsJournalAsOneSegment_ReadBackExactly()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        var offset = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(7));
+        // Text as the journal holds it: Indonesian, escapes, no actor on some rows.
+        JournalRecord Event(long sequence) => new(id, sequence, sequence % 3 == 0 ? "prompt-sent@1" : "element-entered@1", offset.AddSeconds(sequence),
+            sequence % 2 == 0 ? "agent.sari" : null, $$"""{"type":"x","sequence":{{sequence}},"text":"Apakah saat ini Bapak/Ibu masih terhubung dengan kami? \"ya\" – {{sequence}}"}""");
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 5) with { Events = [.. Enumerable.Range(1, 5).Select(i => Event(i))] });
+        var written = Enumerable.Range(1, 7).Select(i => Event(i)).ToList();
+        var ended = Build.Instance(id, 7, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) };
+
+        await db.Instances.CommitAsync(new InstanceCommit { Instance = ended, ExpectedVersion = 5, Events = [Event(6), Event(7)] });
+
+        var journal = await db.Instances.ReadJournalAsync(id);
+        journal.Should().Equal(written.Select(e => e with { At = e.At.ToUniversalTime() }), "every field reads back; instants in UTC as rows always did");
+        journal.Select(e => e.Json).Should().Equal(written.Select(e => e.Json), "the JSON byte for byte");
+        using (var raw = db.OpenRaw())
+        using (var count = raw.CreateCommand())
+        {
+            count.CommandText = "SELECT (SELECT COUNT(*) FROM journal_events), (SELECT COUNT(*) FROM journal_segments)";
+            using var reader = count.ExecuteReader();
+            reader.Read();
+            (reader.GetInt64(0), reader.GetInt64(1)).Should().Be((0L, 1L));
+        }
+
+        // A commit decided on the version before the end still conflicts.
+        var stale = () => db.Instances.CommitAsync(new InstanceCommit { Instance = Build.Instance(id, 6), ExpectedVersion = 5, Events = [Event(6)] });
+        await stale.Should().ThrowAsync<ConcurrencyConflictException>();
+        // A later commit on the ended instance (a note) is kept with the rest, in order.
+        await db.Instances.CommitAsync(new InstanceCommit { Instance = ended with { Version = 8 }, ExpectedVersion = 7, Events = [Event(8)] });
+        (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 8).Select(i => (long)i));
+
+        // Retention deletes the segment with the instance.
+        (await db.Instances.DeleteAsync(id, 8)).Should().BeTrue();
+        (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task CommitAsync_DuplicateIdempotencyKey_IsAnErrorNotAConflictAndWritesNothing()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -259,7 +297,7 @@ public class EfInstanceStoreTests
 
         var act = () => db.Instances.CommitAsync(Build.Commit(id, 0, 2, outbox: [Build.Message(id, 2) with { IdempotencyKey = taken.IdempotencyKey }]));
 
-        await act.Should().ThrowAsync<DbUpdateException>();
+        await act.Should().ThrowAsync<System.Data.Common.DbException>();
         (await db.Instances.GetAsync(id)).Should().BeNull();
         (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
     }
@@ -354,22 +392,21 @@ public class EfInstanceStoreTests
     }
 
     /// <summary>
-    /// Fails after SaveChanges has written every row of the commit inside its transaction, before
+    /// Fails after the store has written every row of the commit inside its transaction, before
     /// the transaction commits; notes what the transaction could see at that moment.
     /// </summary>
-    private sealed class FailAfterRowsWritten : SaveChangesInterceptor
+    private sealed class FailAfterRowsWritten
     {
         public List<(long? Version, int Events, int Timers, int Outbox)> Seen { get; } = [];
 
-        public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+        public async Task FailAsync(ContactCenterDbContext context, InstanceCommit commit)
         {
-            var context = (ContactCenterDbContext)eventData.Context!;
-            var id = context.ChangeTracker.Entries<InstanceRow>().Single().Entity.Id;
+            var id = commit.Instance.Id;
             Seen.Add((
-                await context.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.Version).SingleOrDefaultAsync(cancellationToken),
-                await context.JournalEvents.CountAsync(e => e.InstanceId == id, cancellationToken),
-                await context.PendingTimers.CountAsync(t => t.InstanceId == id, cancellationToken),
-                await context.Outbox.CountAsync(o => o.InstanceId == id, cancellationToken)));
+                await context.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => (long?)i.Version).SingleOrDefaultAsync(),
+                await context.JournalEvents.CountAsync(e => e.InstanceId == id),
+                await context.PendingTimers.CountAsync(t => t.InstanceId == id),
+                await context.Outbox.CountAsync(o => o.InstanceId == id)));
             throw new InvalidOperationException("simulated failure after every row was written, before the commit");
         }
     }

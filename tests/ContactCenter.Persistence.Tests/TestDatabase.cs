@@ -2,7 +2,6 @@ using ContactCenter.Engine;
 using ContactCenter.Runtime.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ContactCenter.Persistence.Tests;
@@ -47,12 +46,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return db;
     }
 
-    /// <summary>A store over the same file whose contexts also carry <paramref name="interceptors"/>.</summary>
-    public EfInstanceStore InstanceStoreWith(params IInterceptor[] interceptors)
+    /// <summary>A store over the same file that runs <paramref name="afterRowsWritten"/> once a commit's rows are written, inside its savepoint.</summary>
+    public EfInstanceStore InstanceStoreWith(Func<ContactCenterDbContext, InstanceCommit, Task> afterRowsWritten)
     {
         var builder = new DbContextOptionsBuilder<ContactCenterDbContext>();
-        ContactCenterDatabase.ConfigureSqlite(builder, Options).AddInterceptors(interceptors);
-        return new EfInstanceStore(new Factory(builder.Options));
+        ContactCenterDatabase.ConfigureSqlite(builder, Options);
+        return new EfInstanceStore(new Factory(builder.Options)) { AfterCommitRowsWritten = afterRowsWritten };
     }
 
     /// <summary>A raw connection to the file, for what the stores do not show (pragmas, schema).</summary>

@@ -240,6 +240,30 @@ namespace ContactCenter.Persistence.Migrations
                     b.ToTable("journal_events", (string)null);
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.JournalSegmentRow", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<byte[]>("Events")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("events");
+
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_sequence");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("journal_segments", (string)null);
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.OutboxRow", b =>
                 {
                     b.Property<long>("Position")
@@ -416,6 +440,15 @@ namespace ContactCenter.Persistence.Migrations
                 });
 
             modelBuilder.Entity("ContactCenter.Persistence.JournalEventRow", b =>
+                {
+                    b.HasOne("ContactCenter.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ContactCenter.Persistence.JournalSegmentRow", b =>
                 {
                     b.HasOne("ContactCenter.Persistence.InstanceRow", null)
                         .WithMany()

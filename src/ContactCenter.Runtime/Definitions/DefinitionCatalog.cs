@@ -284,8 +284,11 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
             .OrderByDescending(v => v.EffectiveFrom)
             .ThenByDescending(v => v.Version)
             .FirstOrDefault()
-            ?? throw new CatalogException(CatalogError.NotFound, $"no published version of '{key}' is in effect at {at:O}");
+            ?? throw NoneInEffect(key, at);
     }
+
+    private static CatalogException NoneInEffect(string key, DateTimeOffset at) =>
+        new(CatalogError.NotFound, $"no published version of '{key}' is in effect at {at:O}");
 
     /// <summary>The parsed definition of a version (cached: versions never change once created).</summary>
     public async Task<WorkflowDefinition> LoadAsync(string key, int version, CancellationToken cancellationToken = default)
@@ -316,7 +319,8 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
                 continue;
             }
 
-            var version = (await GetInEffectAsync(next, at, cancellationToken).ConfigureAwait(false)).Version;
+            // The number only: listing the versions would read every one's BPMN at every start.
+            var version = await store.GetVersionInEffectAsync(next, at, cancellationToken).ConfigureAwait(false) ?? throw NoneInEffect(next, at);
             pinned[next] = version;
             var definition = await LoadAsync(next, version, cancellationToken).ConfigureAwait(false);
             foreach (var call in definition.Nodes.Values.OfType<CallActivity>())

@@ -16,6 +16,13 @@ public interface IDefinitionStore
 
     Task<DefinitionVersionRecord?> GetAsync(string key, int version, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The number of the published version of <paramref name="key"/> in effect at <paramref name="at"/>
+    /// (the latest effective date not after it, then the highest number); null when there is none.
+    /// Reads no BPMN: every new instance asks this.
+    /// </summary>
+    Task<int?> GetVersionInEffectAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Adds a new version; its number must be the next for its key.</summary>
     Task AddAsync(DefinitionVersionRecord record, CancellationToken cancellationToken = default);
 

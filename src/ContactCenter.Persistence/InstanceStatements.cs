@@ -1,0 +1,243 @@
+using System.Data.Common;
+using ContactCenter.Runtime.Storage;
+
+namespace ContactCenter.Persistence;
+
+/// <summary>
+/// The instance store's hot statements as plain SQL with named parameters: a commit's rows (instance,
+/// journal, timers, outbox), prepared once per writer connection (<see cref="WriteSession"/>), and
+/// the reads of an instance row and of a journal. Column names and
+/// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
+/// these write.
+/// </summary>
+/// <remarks>Standard SQL only; what is SQLite's own is the stored form of values (<see cref="StoredForm"/>).</remarks>
+internal static class InstanceStatements
+{
+    private const string InsertInstance = """
+        INSERT INTO instances (id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13)
+        """;
+
+    // Optimistic concurrency: the row changes only while its stored version is the one the command was decided on.
+    private const string UpdateInstance = """
+        UPDATE instances SET definition_key = @p1, definition_version = @p2, channel = @p3, customer_ref = @p4, agent = @p5, status = @p6, version = @p7,
+            snapshot = @p8, pinned_versions = @p9, started_at = @p10, updated_at = @p11, ended_at = @p12, parent_instance_id = @p13
+        WHERE id = @p0 AND version = @p14
+        """;
+
+    private const string SelectInstance = """
+        SELECT id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id
+        FROM instances WHERE id = @p0
+        """;
+
+    private const string SelectVersion = "SELECT version FROM instances WHERE id = @p0";
+
+    private const string InsertEvent = """
+        INSERT INTO journal_events (instance_id, sequence, type, "at", actor, json) VALUES (@p0, @p1, @p2, @p3, @p4, @p5)
+        """;
+
+    private const string SelectSegment = "SELECT events FROM journal_segments WHERE instance_id = @p0";
+
+    private const string SelectEvents = """
+        SELECT sequence, type, "at", actor, json FROM journal_events WHERE instance_id = @p0 ORDER BY sequence
+        """;
+
+    private const string DeleteSegment = "DELETE FROM journal_segments WHERE instance_id = @p0";
+
+    private const string InsertSegment = """
+        INSERT INTO journal_segments (instance_id, first_sequence, last_sequence, events) VALUES (@p0, @p1, @p2, @p3)
+        """;
+
+    private const string DeleteEvents = "DELETE FROM journal_events WHERE instance_id = @p0";
+
+    private const string InsertTimer = """
+        INSERT INTO pending_timers (instance_id, timer_id, element_id, due_at, shard, attempts, trace_parent) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)
+        """;
+
+    private const string DeleteTimer = "DELETE FROM pending_timers WHERE instance_id = @p0 AND timer_id = @p1";
+
+    private const string InsertOutbox = """
+        INSERT INTO outbox (id, idempotency_key, kind, instance_id, payload, created_at, attempts, next_attempt_at, delivered_at, last_error, dead_lettered_at)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
+        """;
+
+    public static Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertInstance, cancellationToken, InstanceValues(r));
+
+    /// <summary>False when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
+    public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
+        await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(r), expectedVersion]).ConfigureAwait(false) == 1;
+
+    /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
+    public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
+    {
+        Prepare(command, SelectInstance, StoredForm.Id(id));
+        var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return new InstanceRecord
+            {
+                Id = StoredForm.ReadId(reader, 0),
+                DefinitionKey = reader.GetString(1),
+                DefinitionVersion = reader.GetInt32(2),
+                Channel = reader.GetString(3),
+                CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
+                Version = reader.GetInt64(7),
+                Snapshot = reader.GetString(8),
+                PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
+                StartedAt = Instant(reader.GetInt64(10)),
+                UpdatedAt = Instant(reader.GetInt64(11)),
+                EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
+                ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
+            };
+        }
+    }
+
+    /// <summary>An instant as the model stores it (UTC ticks, see <see cref="ContactCenterDbContext.UtcTicksConverter"/>).</summary>
+    private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    public static async Task<long?> StoredVersionAsync(WriteSession session, Guid id, CancellationToken cancellationToken)
+    {
+        var command = session.Command(SelectVersion, 1);
+        command.Parameters[0].Value = StoredForm.Id(id);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
+            ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    public static Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertEvent, cancellationToken, StoredForm.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
+
+    /// <summary>
+    /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
+    /// deletes the rows: what an ended instance keeps (see <see cref="JournalSegment"/>).
+    /// </summary>
+    public static async Task CompactJournalAsync(WriteSession session, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var id = StoredForm.Id(instanceId);
+        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await ExecuteAsync(session, DeleteSegment, cancellationToken, id).ConfigureAwait(false);
+        await ExecuteAsync(session, InsertSegment, cancellationToken, id, events[0].Sequence, events[^1].Sequence, JournalSegment.Encode(events)).ConfigureAwait(false);
+        await ExecuteAsync(session, DeleteEvents, cancellationToken, id).ConfigureAwait(false);
+    }
+
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <param name="segment">A command of <see cref="SelectSegment"/> text with its one parameter, or a new command to give it.</param>
+    /// <param name="rows">The same for <see cref="SelectEvents"/>.</param>
+    public static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var id = StoredForm.Id(instanceId);
+        Prepare(segment, SelectSegment, id);
+        var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
+            ? JournalSegment.Decode(instanceId, compressed)
+            : [];
+        Prepare(rows, SelectEvents, id);
+        var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new JournalRecord(
+                    instanceId,
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    Instant(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetString(4)));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Gives a command <paramref name="sql"/> and its one parameter <c>@p0</c> unless it has them.</summary>
+    private static void Prepare(DbCommand command, string sql, object value)
+    {
+        if (command.Parameters.Count == 0)
+        {
+            command.CommandText = sql;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p0";
+            command.Parameters.Add(parameter);
+        }
+
+        command.Parameters[0].Value = value;
+    }
+
+    public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, InsertTimer, cancellationToken, StoredForm.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts, t.TraceParent);
+
+    public static Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken) =>
+        ExecuteAsync(session, DeleteTimer, cancellationToken, StoredForm.Id(instanceId), timerId);
+
+    public static Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            session,
+            InsertOutbox,
+            cancellationToken,
+            StoredForm.Id(o.Id),
+            o.IdempotencyKey,
+            o.Kind,
+            StoredForm.Id(o.InstanceId),
+            o.Payload,
+            o.CreatedAt.UtcTicks,
+            o.Attempts,
+            o.NextAttemptAt.UtcTicks,
+            o.DeliveredAt?.UtcTicks,
+            o.LastError,
+            o.DeadLetteredAt?.UtcTicks);
+
+    /// <summary>Runs <paramref name="sql"/>'s prepared command with <paramref name="values"/> as <c>@p0</c>, <c>@p1</c>, …; the rows it changed.</summary>
+    private static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        var command = session.Command(sql, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static object?[] InstanceValues(InstanceRecord r) =>
+    [
+        StoredForm.Id(r.Id),
+        r.DefinitionKey,
+        r.DefinitionVersion,
+        r.Channel,
+        r.CustomerRef,
+        r.Agent,
+        r.Status.ToString(),
+        r.Version,
+        r.Snapshot,
+        RecordMapping.PinnedJson(r.PinnedVersions),
+        r.StartedAt.UtcTicks,
+        r.UpdatedAt.UtcTicks,
+        r.EndedAt?.UtcTicks,
+        r.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null,
+    ];
+}
+
+/// <summary>
+/// How SQLite (through EF Core's mapping) stores valuesthat have no SQL type of their own: the one
+/// provider-specific piece of the commit statements. PostgreSQL would bind a <see cref="Guid"/> as uuid.
+/// </summary>
+internal static class StoredForm
+{
+    /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
+    public static string Id(Guid id) => id.ToString().ToUpperInvariant();
+
+    public static Guid ReadId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
+}

@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ContactCenter.Persistence;
+
+/// <summary>
+/// What a write of the <see cref="WriteQueue"/> runs with: the writer's context, the batch's open
+/// transaction, and plain ADO.NET commands prepared once on the writer's connection and reused by
+/// every write after (the hot path of a commit: no change tracker, no SQL generated per write).
+/// </summary>
+/// <remarks>
+/// The writer keeps one connection open for as long as it works; a batch that fails as a whole
+/// (the disk, the file) throws the session away, and the next batch opens a new one.
+/// </remarks>
+internal sealed class WriteSession : IAsyncDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private IDbContextTransaction? _transaction;
+
+    private WriteSession(ContactCenterDbContext context) => Context = context;
+
+    public ContactCenterDbContext Context { get; }
+
+    /// <summary>The batch's transaction; writes run inside their own savepoint of it.</summary>
+    public IDbContextTransaction Transaction => _transaction ?? throw new InvalidOperationException("no write transaction is open");
+
+    public static async Task<WriteSession> OpenAsync(IDbContextFactory<ContactCenterDbContext> contexts)
+    {
+        var context = await contexts.CreateDbContextAsync().ConfigureAwait(false);
+        try
+        {
+            // Each write has a savepoint of ours; EF's own around SaveChanges would be a second one.
+            context.Database.AutoSavepointsEnabled = false;
+            await context.Database.OpenConnectionAsync().ConfigureAwait(false);
+            return new WriteSession(context);
+        }
+        catch
+        {
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<IDbContextTransaction> BeginAsync()
+    {
+        _transaction = await Context.Database.BeginTransactionAsync().ConfigureAwait(false);
+        return _transaction;
+    }
+
+    public void End()
+    {
+        _transaction = null;
+    }
+
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/>, in the open transaction, with parameters
+    /// <c>@p0</c> … <c>@p{parameters - 1}</c>, to be given values. Statements are plain SQL
+    /// with named parameters, which SQLite and PostgreSQL both take.
+    /// </summary>
+    public DbCommand Command(string sql, int parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Context.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < parameters; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                command.Parameters.Add(parameter);
+            }
+
+            command.Transaction = Transaction.GetDbTransaction();
+            command.Prepare();
+            _commands.Add(sql, command);
+        }
+
+        command.Transaction = Transaction.GetDbTransaction();
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _commands.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _commands.Clear();
+        await Context.DisposeAsync().ConfigureAwait(false);
+    }
+}
