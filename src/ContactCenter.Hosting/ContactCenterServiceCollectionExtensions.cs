@@ -61,8 +61,18 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<ILogger<InstanceRuntime>>(),
             sp.GetRequiredService<IDeadlineCalculator>(),
             sp.GetRequiredService<IContextVariables>(),
-            sp.GetServices<IInstanceObserver>()));
+            sp.GetServices<IInstanceObserver>(),
+            sp.GetServices<ICommitProjection>(),
+            sp.GetRequiredService<IReadModelStore>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
+
+        // The read models kept in each commit's transaction (issue 11 item 4).
+        services.AddSingleton(sp =>
+        {
+            var calendar = sp.GetRequiredService<CalendarData>();
+            return new TicketQueueProjection(calendar.Calendar, calendar.Policies, sp.GetRequiredService<IInstanceStore>());
+        });
+        services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<TicketQueueProjection>());
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
         services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
@@ -72,7 +82,12 @@ public static class ContactCenterServiceCollectionExtensions
             var calendar = sp.GetRequiredService<CalendarData>();
             return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
         });
-        services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TicketDesk(
+            sp.GetRequiredService<InstanceRuntime>(),
+            sp.GetRequiredService<TicketSla>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IReadModelStore>(),
+            sp.GetRequiredService<TicketQueueProjection>()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));

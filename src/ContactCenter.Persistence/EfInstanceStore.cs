@@ -150,6 +150,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
             context.PendingTimers.AddRange(commit.TimersArmed.Select(t => t.ToRow()));
             context.Outbox.AddRange(commit.Outbox.Select(o => o.ToRow()));
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await WriteReadModelsAsync(context, commit.ReadModels, cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -209,6 +210,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await context.JournalEvents.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await DeleteReadModelRowsAsync(context, id, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken);

@@ -95,26 +95,30 @@ public sealed class TeamDashboard(IInstanceStore store, DefinitionCatalog catalo
         return new RunningConversations(conversations.Count, conversations.Count(c => c.WaitingOnCustomer), truncated, channels, agents, conversations);
     }
 
+    /// <summary>Open tickets per lane by SLA status at the desk's clock, counted in the ticket queue's read model; the most urgent listed from it.</summary>
     private async Task<TicketOverview> TicketsAsync(CancellationToken cancellationToken)
     {
+        var counts = await desk.CountAsync(cancellationToken).ConfigureAwait(false);
         var lanes = new List<LaneTickets>();
-        var all = new List<TicketSummary>();
         foreach (var lane in new[] { TicketQueue.Tier2, TicketQueue.RelatedTeam })
         {
-            var queue = await desk.QueueAsync(lane, cancellationToken: cancellationToken).ConfigureAwait(false);
-            all.AddRange(queue);
-            lanes.Add(new LaneTickets(lane, queue.Count, Count(queue, SlaStatus.OnTrack), Count(queue, SlaStatus.AtRisk), Count(queue, SlaStatus.Breached)));
+            var count = counts.FirstOrDefault(c => c.Queue == TicketQueueProjection.QueueName(lane)) ?? new ReadModelQueueCount(string.Empty, 0, 0, 0, 0, 0);
+            lanes.Add(new LaneTickets(lane, count.Rows, count.Running, count.Warned, count.Lapsed));
         }
 
-        // Breached first (the earliest breach), then at risk, then the rest by their breach due.
-        var urgent = all
-            .OrderBy(t => t.Sla?.Snapshot.Status switch { SlaStatus.Breached => 0, SlaStatus.AtRisk => 1, SlaStatus.OnTrack => 2, _ => 3 })
-            .ThenBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt)
-            .Take(MostUrgentTickets)
-            .ToList();
-        return new TicketOverview(all.Count, Count(all, SlaStatus.OnTrack), Count(all, SlaStatus.AtRisk), Count(all, SlaStatus.Breached), all.Count(t => t.Sla is null), lanes, urgent);
+        // Breached first (the earliest breach), then at risk, then the rest by their breach due,
+        // then those without a policy.
+        var urgent = new List<TicketSummary>();
+        foreach (var band in new[] { DeadlineBand.Lapsed, DeadlineBand.Warned, DeadlineBand.Running, DeadlineBand.None })
+        {
+            if (urgent.Count < MostUrgentTickets)
+            {
+                urgent.AddRange(await desk.InBandAsync(band, MostUrgentTickets - urgent.Count, cancellationToken).ConfigureAwait(false));
+            }
+        }
 
-        static int Count(IEnumerable<TicketSummary> tickets, SlaStatus status) => tickets.Count(t => t.Sla?.Snapshot.Status == status);
+        return new TicketOverview(
+            counts.Sum(c => c.Rows), counts.Sum(c => c.Running), counts.Sum(c => c.Warned), counts.Sum(c => c.Lapsed), counts.Sum(c => c.NoDeadline), lanes, urgent);
     }
 
     private async Task<DayActivity> DayAsync(LocalDate date, CancellationToken cancellationToken)

@@ -69,9 +69,15 @@ public sealed class InstanceRuntime(
     ILogger<InstanceRuntime> logger,
     IDeadlineCalculator? deadlines = null,
     IContextVariables? context = null,
-    IEnumerable<IInstanceObserver>? observers = null) : ITimerSink
+    IEnumerable<IInstanceObserver>? observers = null,
+    IEnumerable<ICommitProjection>? projections = null,
+    IReadModelRowReader? readModels = null) : ITimerSink
 {
     private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
+
+    private readonly ICommitProjection[] _projections = projections?.ToArray() ?? [];
+
+    private readonly IReadModelRowReader _rows = readModels ?? NoReadModelRows.Instance;
 
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
@@ -276,6 +282,18 @@ public sealed class InstanceRuntime(
             EndedAt = state.EndedAt,
         };
 
+        // The read models change in the same transaction as the instance, so a screen that reads
+        // them is never behind it.
+        var readModels = ReadModelChanges.None;
+        if (_projections.Length > 0)
+        {
+            var projected = new ProjectedCommit(before, oldState, after, state, decision.Events, _rows);
+            foreach (var projection in _projections)
+            {
+                readModels = readModels.Then(await projection.ProjectAsync(projected, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         await store.CommitAsync(
             new InstanceCommit
             {
@@ -285,6 +303,7 @@ public sealed class InstanceRuntime(
                 TimersArmed = armed,
                 TimersRemoved = removed,
                 Outbox = OutboxFor(after, decision.Events, now),
+                ReadModels = readModels,
             },
             cancellationToken).ConfigureAwait(false);
 

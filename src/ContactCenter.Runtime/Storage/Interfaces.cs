@@ -46,7 +46,7 @@ public interface IInstanceStore
     Task<IReadOnlyList<InstanceRecord>> ListEndedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes an ended instance whole (row, journal, timers and delivered outbox rows) in one
+    /// Deletes an ended instance whole (row, journal, timers, delivered outbox rows and read-model rows; counters stay) in one
     /// transaction, provided it is still at <paramref name="expectedVersion"/> and has no
     /// undelivered outbox row; false when it was not deleted.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Tests.Tickets;
 using FluentAssertions;
@@ -21,7 +22,7 @@ public sealed class DashboardServerFixture : ServerFixture
     public FakeTimeProvider TicketClock { get; } = new(DateTimeOffset.UtcNow);
 
     public override Task InitializeAsync() => RestartAsync(services => services.AddSingleton(sp =>
-        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), TicketClock)));
+        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), TicketClock, sp.GetRequiredService<IReadModelStore>(), sp.GetRequiredService<TicketQueueProjection>())));
 }
 
 public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFixture<DashboardServerFixture>
