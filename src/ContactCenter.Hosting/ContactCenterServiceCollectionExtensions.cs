@@ -1,6 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Calendar;
+using ContactCenter.Runtime.Dashboard;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Greetings;
 using ContactCenter.Runtime.Instances;
@@ -73,6 +74,13 @@ public static class ContactCenterServiceCollectionExtensions
             return new TicketQueueProjection(calendar.Calendar, calendar.Policies, sp.GetRequiredService<IInstanceStore>());
         });
         services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<TicketQueueProjection>());
+        services.AddSingleton(sp => new DashboardCounterProjection(
+            sp.GetRequiredService<DefinitionCatalog>(),
+            sp.GetRequiredService<CalendarData>().Calendar.Zone,
+            new ScorecardOptions().CloseStep,
+            sp.GetRequiredService<IInstanceStore>()));
+        services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<DashboardCounterProjection>());
+        services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
         services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));

@@ -51,19 +51,6 @@ public interface IInstanceStore
     /// undelivered outbox row; false when it was not deleted.
     /// </summary>
     Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Counts, in the journals, how often each element of a definition was entered and each of its
-    /// sequence flows taken, per pinned version (see <see cref="ElementCountQuery"/>). Elements of
-    /// a called definition count for that definition, not for the caller.
-    /// </summary>
-    Task<ElementCounts> CountElementsAsync(ElementCountQuery query, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// The instances started in [<paramref name="startedFrom"/>, <paramref name="startedTo"/>), without
-    /// their snapshots, oldest first, at most <paramref name="max"/>.
-    /// </summary>
-    Task<IReadOnlyList<InstanceActivity>> ListActivityAsync(DateTimeOffset startedFrom, DateTimeOffset startedTo, int max, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outbox's delivery side.</summary>
