@@ -88,7 +88,7 @@ internal static class DashboardLoad
     }
 
     /// <summary>Completes open work ("Tidak" where offered) or answers as the customer, at most <paramref name="steps"/> times; the journal length.</summary>
-    private static async Task<long> DriveAsync(InstanceRuntime runtime, Guid id, int steps, CancellationToken ct)
+    internal static async Task<long> DriveAsync(InstanceRuntime runtime, Guid id, int steps, CancellationToken ct)
     {
         InstanceRecord record = await runtime.GetAsync(id, ct);
         for (var i = 0; i < steps && record.Status == InstanceStatus.Running; i++)
