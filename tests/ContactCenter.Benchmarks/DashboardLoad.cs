@@ -34,16 +34,7 @@ internal static class DashboardLoad
         var root = Directory.CreateTempSubdirectory("cc-dashboard-").FullName;
         try
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.AddContactCenter(o =>
-            {
-                o.DataFolder = Path.Combine(root, "data");
-                o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
-                o.RunOutbox = false;
-            });
-            using var host = builder.Build();
-            await host.StartAsync();
+            using var host = await StartHostAsync(root, scheduler: true);
             var runtime = host.Services.GetRequiredService<InstanceRuntime>();
             var store = host.Services.GetRequiredService<IInstanceStore>();
             var calendar = host.Services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
@@ -85,6 +76,23 @@ internal static class DashboardLoad
             SqliteConnection.ClearAllPools();
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>A host on a fresh data folder under <paramref name="root"/> and the repository's workflows, the outbox loop off.</summary>
+    internal static async Task<IHost> StartHostAsync(string root, bool scheduler)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddContactCenter(o =>
+        {
+            o.DataFolder = Path.Combine(root, "data");
+            o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
+            o.RunOutbox = false;
+            o.RunScheduler = scheduler;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     /// <summary>Completes open work ("Tidak" where offered) or answers as the customer, at most <paramref name="steps"/> times; the journal length.</summary>

@@ -56,7 +56,9 @@ public sealed class TicketQueueProjection(WorkingCalendar calendar, SlaPolicySet
         if (entry.Policy is not null && policies.Policies.FirstOrDefault(p => p.Name == entry.Policy) is { } policy)
         {
             var clock = TicketSla.Replay(new SlaClock(entry.OpenedAt, policy), calendar, entry.SlaFacts);
-            sla = new TicketSlaState(row.InstanceId, policy.Name, clock.Start, clock.Evaluate(calendar, now), clock.Pauses, clock.Extension);
+            // The dues written with the row hold at any later instant; only the counted time is walked.
+            var dues = entry.SlaFacts.Count == 0 || now >= entry.SlaFacts[^1].At ? entry.Dues : null;
+            sla = new TicketSlaState(row.InstanceId, policy.Name, clock.Start, clock.Evaluate(calendar, now, dues), clock.Pauses, clock.Extension);
         }
 
         return new TicketSummary(
@@ -121,7 +123,8 @@ public sealed class TicketQueueProjection(WorkingCalendar calendar, SlaPolicySet
             queue,
             record.StartedAt,
             policy?.Name,
-            facts);
+            facts,
+            null);
         var row = new ReadModelRow
         {
             Model = Model,
@@ -145,6 +148,7 @@ public sealed class TicketQueueProjection(WorkingCalendar calendar, SlaPolicySet
         var snapshot = clock.Evaluate(calendar, record.UpdatedAt);
         return row with
         {
+            Summary = JsonSerializer.Serialize(entry with { Dues = SlaDues.Of(snapshot) }, Json),
             HasDeadline = true,
             DeadlineAt = snapshot.BreachDue ?? DateTimeOffset.MaxValue,
             WarningAt = snapshot.WarningDue ?? DateTimeOffset.MaxValue,
@@ -158,7 +162,7 @@ public sealed class TicketQueueProjection(WorkingCalendar calendar, SlaPolicySet
         return value.IsNull ? null : value.ToString();
     }
 
-    /// <summary>The row's summary: what <see cref="TicketSummary"/> shows, and the SLA clock's facts.</summary>
+    /// <summary>The row's summary: what <see cref="TicketSummary"/> shows, the SLA clock's facts, and its dues as of the commit.</summary>
     private sealed record TicketQueueEntry(
         string? Category,
         string? Priority,
@@ -171,5 +175,6 @@ public sealed class TicketQueueProjection(WorkingCalendar calendar, SlaPolicySet
         TicketQueue? Queue,
         DateTimeOffset OpenedAt,
         string? Policy,
-        IReadOnlyList<SlaFact> SlaFacts);
+        IReadOnlyList<SlaFact> SlaFacts,
+        SlaDues? Dues);
 }

@@ -1,5 +1,4 @@
 using ContactCenter.Engine;
-using ContactCenter.Engine.Expressions;
 using ContactCenter.Hosting;
 using ContactCenter.Runtime.Dashboard;
 using ContactCenter.Runtime.Instances;
@@ -69,7 +68,7 @@ public sealed class ReadModelRebuildTests
         var tickets = new List<Guid>();
         for (var i = 0; i < 4; i++)
         {
-            tickets.Add((await OpenTicketAsync(runtime, i % 2 == 0 ? "Gadai" : "Tabungan Emas", "Rendah")).Id);
+            tickets.Add((await TicketDeskTests.OpenAsync(fixture, i % 2 == 0 ? "Gadai" : "Tabungan Emas", "Rendah")).Id);
             clock.Advance(TimeSpan.FromHours(1));
         }
 
@@ -111,14 +110,4 @@ public sealed class ReadModelRebuildTests
         var item = (await runtime.GetStateAsync(id)).WorkItems[0];
         await runtime.CompleteWorkItemAsync(id, item.Id, null, null, actor);
     }
-
-    private static Task<InstanceRecord> OpenTicketAsync(InstanceRuntime runtime, string category, string priority) =>
-        runtime.StartAsync(new StartRequest
-        {
-            DefinitionKey = TicketDesk.DefinitionKey,
-            Channel = "ticket",
-            CustomerRef = "nasabah-7",
-            Actor = "system",
-            Variables = new Dictionary<string, Value> { ["kategori"] = category, ["prioritas"] = priority, ["deskripsi"] = "Dana pencairan belum masuk", ["kanal"] = "whatsapp" },
-        });
 }

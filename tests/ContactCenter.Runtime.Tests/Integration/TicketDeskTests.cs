@@ -182,7 +182,7 @@ public sealed class TicketDeskTests
         return (fixture.Host!.Services.GetRequiredService<TicketDesk>(), clock);
     }
 
-    private static Task<InstanceRecord> OpenAsync(RuntimeFixture fixture, string category, string priority) =>
+    internal static Task<InstanceRecord> OpenAsync(RuntimeFixture fixture, string category, string priority) =>
         fixture.Runtime.StartAsync(new StartRequest
         {
             DefinitionKey = TicketDesk.DefinitionKey,
