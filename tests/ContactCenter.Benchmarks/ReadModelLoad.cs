@@ -71,12 +71,18 @@ internal static class ReadModelLoad
     private static async Task<bool> MeasureQueueAsync(IServiceProvider services, string database, int tickets, int runs)
     {
         var desk = services.GetRequiredService<TicketDesk>();
-        var tier2 = await desk.QueueAsync(TicketQueue.Tier2); // warm-up
-        var queue = await TimeAsync(runs, () => desk.QueueAsync(TicketQueue.Tier2));
-        var unit = await TimeAsync(runs, () => desk.QueueAsync(TicketQueue.RelatedTeam, "divisi gadai"));
         var readModels = services.GetRequiredService<IReadModelStore>();
-        var rowsOnly = await TimeAsync(runs, () => readModels.ListRowsAsync(new ReadModelRowQuery { Model = TicketQueueProjection.Model, Queues = [TicketQueueProjection.QueueName(TicketQueue.Tier2)], Limit = 500 }));
-        var ceiling = await RawTimeAsync(database, runs, $"SELECT * FROM read_model_rows WHERE model = '{TicketQueueProjection.Model}' AND queue = 'Tier2' ORDER BY deadline_at, enqueued_at, instance_id LIMIT 500");
+        var tier2 = await desk.QueueAsync(TicketQueue.Tier2);
+        var rowsQuery = new ReadModelRowQuery { Model = TicketQueueProjection.Model, Queues = [TicketQueueProjection.QueueName(TicketQueue.Tier2)], Limit = 500 };
+        await using var raw = await RawReader.OpenAsync(database, $"SELECT * FROM read_model_rows WHERE model = '{TicketQueueProjection.Model}' AND queue = 'Tier2' ORDER BY deadline_at, enqueued_at, instance_id LIMIT 500");
+        // Interleaved, so that what else runs on the machine weighs on all four alike.
+        var times = await InterleavedAsync(
+            runs,
+            () => desk.QueueAsync(TicketQueue.Tier2),
+            () => desk.QueueAsync(TicketQueue.RelatedTeam, "divisi gadai"),
+            () => readModels.ListRowsAsync(rowsQuery),
+            raw.ReadAllAsync);
+        var (queue, unit, rowsOnly, ceiling) = (times[0], times[1], times[2], times[3]);
         var summaryBytes = (await readModels.ListRowsAsync(new ReadModelRowQuery { Model = TicketQueueProjection.Model, Queues = [TicketQueueProjection.QueueName(TicketQueue.Tier2)], Limit = 500 })).Sum(r => (long)r.Summary.Length);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Tier 2 queue ({tier2.Count} of the most urgent, SLA evaluated): p50 {P(queue, 0.5):N1} ms, p99 {P(queue, 0.99):N1} ms ({runs} runs)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"related-team queue of one unit: p50 {P(unit, 0.5):N1} ms, p99 {P(unit, 0.99):N1} ms"));
@@ -100,14 +106,13 @@ internal static class ReadModelLoad
 
         var today = dashboard.Today();
         var (from, to) = (dashboard.DayWindow(today.PlusDays(1 - days)).Start, dashboard.DayWindow(today).End);
-        var whatsapp = await dashboard.HeatmapAsync("whatsapp", from, to); // warm-up
-        await dashboard.OverviewAsync();
-        var heatmap = await TimeAsync(runs, () => dashboard.HeatmapAsync("whatsapp", from, to));
-        var overview = await TimeAsync(runs, () => dashboard.OverviewAsync());
+        var whatsapp = await dashboard.HeatmapAsync("whatsapp", from, to);
         var names = new[] { DashboardCounterProjection.VersionInstances("whatsapp"), DashboardCounterProjection.Entered("whatsapp"), DashboardCounterProjection.EnteredBy("whatsapp"), DashboardCounterProjection.FlowTaken("whatsapp") };
-        var ceiling = await RawTimeAsync(database, runs, string.Join(
+        await using var raw = await RawReader.OpenAsync(database, string.Join(
             " UNION ALL ",
             names.Select(n => $"SELECT counter, dimension, SUM(amount) FROM read_model_counters WHERE counter = '{n}' AND bucket >= {from.UtcTicks} AND bucket < {to.UtcTicks} GROUP BY dimension")));
+        var times = await InterleavedAsync(runs, () => dashboard.HeatmapAsync("whatsapp", from, to), () => dashboard.OverviewAsync(), raw.ReadAllAsync);
+        var (heatmap, overview, ceiling) = (times[0], times[1], times[2]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"heatmap whatsapp, {days} days ({whatsapp.Instances:N0} instances, {whatsapp.Versions.Sum(v => v.Elements.Sum(e => (long)e.Entered)):N0} entries): p50 {P(heatmap, 0.5):N1} ms, p99 {P(heatmap, 0.99):N1} ms ({runs} runs)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overview (running, open tickets by lane and SLA, today per hour, closed by silence): p50 {P(overview, 0.5):N1} ms, p99 {P(overview, 0.99):N1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ceiling, raw SQLite GROUP BY of the heatmap's counters: p50 {P(ceiling, 0.5):N2} ms, p99 {P(ceiling, 0.99):N2} ms"));
@@ -213,40 +218,64 @@ internal static class ReadModelLoad
         return (samples * factor * hours, rows * factor * hours, counterRows);
     }
 
-    private static async Task<double[]> TimeAsync<T>(int runs, Func<Task<T>> action)
+    /// <summary>Each action <paramref name="runs"/> times, taking turns after a warm-up; each one's times sorted, in milliseconds.</summary>
+    private static async Task<double[][]> InterleavedAsync(int runs, params Func<Task>[] actions)
     {
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
+        for (var i = 0; i < 10; i++)
         {
-            var clock = Stopwatch.StartNew();
-            await action();
-            times[i] = clock.Elapsed.TotalMilliseconds;
+            foreach (var action in actions)
+            {
+                await action();
+            }
         }
 
-        Array.Sort(times);
+        GC.Collect();
+        var times = actions.Select(_ => new double[runs]).ToArray();
+        for (var i = 0; i < runs; i++)
+        {
+            for (var a = 0; a < actions.Length; a++)
+            {
+                var clock = Stopwatch.StartNew();
+                await actions[a]();
+                times[a][i] = clock.Elapsed.TotalMilliseconds;
+            }
+        }
+
+        foreach (var t in times)
+        {
+            Array.Sort(t);
+        }
+
         return times;
     }
 
-    /// <summary>The same read straight through Microsoft.Data.Sqlite on one open connection, every column of every row read.</summary>
-    private static async Task<double[]> RawTimeAsync(string database, int runs, string sql)
+    /// <summary>The ceiling: the same read straight through Microsoft.Data.Sqlite on one open connection, every column of every row read.</summary>
+    private sealed class RawReader(SqliteConnection connection, SqliteCommand command) : IAsyncDisposable
     {
-        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await TimeAsync(runs, async () =>
+        public static async Task<RawReader> OpenAsync(string database, string sql)
+        {
+            var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+            await connection.OpenAsync();
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return new RawReader(connection, command);
+        }
+
+        public async Task ReadAllAsync()
         {
             await using var reader = await command.ExecuteReaderAsync();
             var values = new object[reader.FieldCount];
-            var count = 0;
             while (await reader.ReadAsync())
             {
                 reader.GetValues(values);
-                count++;
             }
+        }
 
-            return count;
-        });
+        public async ValueTask DisposeAsync()
+        {
+            await command.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     private static double P(double[] sorted, double share) => LoadStats.Percentile(sorted, share);
