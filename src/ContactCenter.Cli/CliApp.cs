@@ -24,7 +24,7 @@ internal static class CliApp
     public const int InternalError = 3;
 
     private const string UsageLine =
-        "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | publish <key> <version> --effective-from <date> --server <url> --user <name>  (--help for more)";
+        "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | rebuild-read-models [--data <folder>] [--workflows <folder>] | publish <key> <version> --effective-from <date> --server <url> --user <name>  (--help for more)";
 
     /// <summary>The synchronous form, for validate and simulate (which never wait on I/O).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string currentDirectory) =>
@@ -35,7 +35,7 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
         var (stdout, stderr, currentDirectory) = (env.Out, env.Error, env.CurrentDirectory);
-        var root = new RootCommand("ContactCenter: validate and simulate the Pegadaian contact-center SOP workflows (BPMN), replay and export stored histories, publish definition versions.");
+        var root = new RootCommand("ContactCenter: validate and simulate the Pegadaian contact-center SOP workflows (BPMN), replay and export stored histories, rebuild the read models, publish definition versions.");
 
         var validatePath = new Argument<string>("path") { Description = "A .bpmn file or a folder of them (all validated together)." };
         var validate = new Command("validate", "Parse and validate BPMN definitions; print each definition or every problem as file:line: elementId: message.");
@@ -63,6 +63,7 @@ internal static class CliApp
         root.Subcommands.Add(validate);
         root.Subcommands.Add(simulate);
         root.Subcommands.Add(ReplayCommand.Create(env));
+        root.Subcommands.Add(RebuildReadModelsCommand.Create(env));
         root.Subcommands.Add(ExportCommand.Create(env));
         root.Subcommands.Add(PublishCommand.Create(env));
 

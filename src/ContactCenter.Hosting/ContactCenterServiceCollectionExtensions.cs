@@ -1,6 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Calendar;
+using ContactCenter.Runtime.Dashboard;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Greetings;
@@ -68,8 +69,25 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<IDeadlineCalculator>(),
             sp.GetRequiredService<IContextVariables>(),
             sp.GetServices<IInstanceObserver>(),
-            sp.GetService<IOutboxWakeUp>()));
+            sp.GetService<IOutboxWakeUp>(),
+            sp.GetServices<ICommitProjection>(),
+            sp.GetRequiredService<IReadModelStore>()));
         services.AddSingleton<ITimerSink>(sp => sp.GetRequiredService<InstanceRuntime>());
+
+        // The read models kept in each commit's transaction (issue 11 item 4).
+        services.AddSingleton(sp =>
+        {
+            var calendar = sp.GetRequiredService<CalendarData>();
+            return new TicketQueueProjection(calendar.Calendar, calendar.Policies, sp.GetRequiredService<IInstanceStore>());
+        });
+        services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<TicketQueueProjection>());
+        services.AddSingleton(sp => new DashboardCounterProjection(
+            sp.GetRequiredService<DefinitionCatalog>(),
+            sp.GetRequiredService<CalendarData>().Calendar.Zone,
+            new ScorecardOptions().CloseStep,
+            sp.GetRequiredService<IInstanceStore>()));
+        services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<DashboardCounterProjection>());
+        services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
         services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
@@ -79,7 +97,12 @@ public static class ContactCenterServiceCollectionExtensions
             var calendar = sp.GetRequiredService<CalendarData>();
             return new TicketSla(sp.GetRequiredService<InstanceRuntime>(), calendar.Calendar, calendar.Policies);
         });
-        services.AddSingleton(sp => new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TicketDesk(
+            sp.GetRequiredService<InstanceRuntime>(),
+            sp.GetRequiredService<TicketSla>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IReadModelStore>(),
+            sp.GetRequiredService<TicketQueueProjection>()));
         services.AddSingleton(options.Outbox);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<RuntimeGauges>();

@@ -30,6 +30,10 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
+    internal DbSet<ReadModelRowEntity> ReadModelRows => Set<ReadModelRowEntity>();
+
+    internal DbSet<ReadModelCounterRow> ReadModelCounters => Set<ReadModelCounterRow>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // DateTimeOffset is stored as UTC ticks (INTEGER / bigint): the SQLite provider cannot
@@ -129,6 +133,33 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
             e.HasKey(r => r.Name);
             e.Property(r => r.Name).HasMaxLength(100);
             e.Property(r => r.Value).HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<ReadModelRowEntity>(e =>
+        {
+            e.ToTable("read_model_rows");
+            e.HasKey(r => new { r.Model, r.InstanceId });
+            e.Property(r => r.Model).HasMaxLength(100);
+            e.Property(r => r.Queue).HasMaxLength(100);
+            e.Property(r => r.Partition).HasMaxLength(200);
+            e.Property(r => r.Priority).HasMaxLength(100);
+            e.Property(r => r.Category).HasMaxLength(200);
+            // A queue lists by deadline then age: one range of either index, with or without a partition.
+            e.HasIndex(r => new { r.Model, r.Queue, r.DeadlineAt, r.EnqueuedAt });
+            e.HasIndex(r => new { r.Model, r.Queue, r.Partition, r.DeadlineAt, r.EnqueuedAt });
+            // "At risk" is counted by the warning instant.
+            e.HasIndex(r => new { r.Model, r.Queue, r.WarningAt });
+            // Retention deletes an instance's rows of every model.
+            e.HasIndex(r => r.InstanceId);
+        });
+
+        modelBuilder.Entity<ReadModelCounterRow>(e =>
+        {
+            e.ToTable("read_model_counters");
+            // A period's totals are one range of the key (counter, bucket), grouped by dimension.
+            e.HasKey(r => new { r.Counter, r.Bucket, r.Dimension });
+            e.Property(r => r.Counter).HasMaxLength(300);
+            e.Property(r => r.Dimension).HasMaxLength(300);
         });
 
         ApplySnakeCaseNames(modelBuilder);

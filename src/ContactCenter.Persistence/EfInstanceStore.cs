@@ -188,8 +188,6 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await InstanceStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
             }
 
-            // Rows derived from the commit for readers (read models) are written here, in the same
-            // savepoint (session.Context is the writer's EF Core context, in its transaction).
             foreach (var t in commit.TimersArmed)
             {
                 await InstanceStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
@@ -205,6 +203,8 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
             {
                 await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
             }
+
+            await WriteReadModelsAsync(session.Context, commit.ReadModels, cancellationToken).ConfigureAwait(false);
 
             if (AfterCommitRowsWritten is { } hook)
             {
@@ -267,6 +267,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await context.JournalSegments.Where(e => e.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.PendingTimers.Where(t => t.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
                 await context.Outbox.Where(o => o.InstanceId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await DeleteReadModelRowsAsync(context, id, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken);

@@ -163,3 +163,45 @@ internal sealed class OutboxRow
 
     public DateTimeOffset? DeadLetteredAt { get; set; }
 }
+
+/// <summary>A row of a read model (see <see cref="Runtime.Storage.ReadModelRow"/>).</summary>
+internal sealed class ReadModelRowEntity
+{
+    public string Model { get; set; } = "";
+
+    public Guid InstanceId { get; set; }
+
+    public long InstanceVersion { get; set; }
+
+    public string? Queue { get; set; }
+
+    public string? Partition { get; set; }
+
+    public string? Priority { get; set; }
+
+    public string? Category { get; set; }
+
+    public bool HasDeadline { get; set; }
+
+    public DateTimeOffset DeadlineAt { get; set; }
+
+    public DateTimeOffset WarningAt { get; set; }
+
+    public DateTimeOffset EnqueuedAt { get; set; }
+
+    public bool Paused { get; set; }
+
+    public string Summary { get; set; } = "";
+}
+
+/// <summary>A counter's amount in one hour bucket (see <see cref="Runtime.Storage.ReadModelCounter"/>).</summary>
+internal sealed class ReadModelCounterRow
+{
+    public string Counter { get; set; } = "";
+
+    public string Dimension { get; set; } = "";
+
+    public DateTimeOffset Bucket { get; set; }
+
+    public long Amount { get; set; }
+}

@@ -25,6 +25,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<EfInstanceStore>();
         services.AddSingleton<IInstanceStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<EfInstanceStore>());
+        services.AddSingleton<IReadModelStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<IOutboxStore, EfOutboxStore>();
         return services;
     }

@@ -17,7 +17,7 @@ namespace ContactCenter.Benchmarks;
 
 /// <summary>
 /// How long the dashboard's queries take over many conversations on the real SQLite store: the
-/// heatmap count (<see cref="IInstanceStore.CountElementsAsync"/>) of the WhatsApp flow and of
+/// heatmap (<see cref="TeamDashboard.HeatmapAsync"/>, from the counters) of the WhatsApp flow and of
 /// the still-connected flow it calls, and the whole overview.
 /// </summary>
 /// <remarks>
@@ -34,20 +34,11 @@ internal static class DashboardLoad
         var root = Directory.CreateTempSubdirectory("cc-dashboard-").FullName;
         try
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.AddContactCenter(o =>
-            {
-                o.DataFolder = Path.Combine(root, "data");
-                o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
-                o.RunOutbox = false;
-            });
-            using var host = builder.Build();
-            await host.StartAsync();
+            using var host = await StartHostAsync(root, scheduler: true);
             var runtime = host.Services.GetRequiredService<InstanceRuntime>();
             var store = host.Services.GetRequiredService<IInstanceStore>();
             var calendar = host.Services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
-            var dashboard = new TeamDashboard(store, host.Services.GetRequiredService<DefinitionCatalog>(), host.Services.GetRequiredService<TicketDesk>(), calendar.Calendar.Zone, TimeProvider.System);
+            var dashboard = new TeamDashboard(store, host.Services.GetRequiredService<IReadModelStore>(), host.Services.GetRequiredService<TicketDesk>(), calendar.Calendar.Zone, TimeProvider.System);
 
             var from = DateTimeOffset.UtcNow.AddMinutes(-1);
             var setup = Stopwatch.StartNew();
@@ -68,9 +59,8 @@ internal static class DashboardLoad
 
             foreach (var key in new[] { "whatsapp", "still-connected" })
             {
-                var query = new ElementCountQuery { DefinitionKey = key, StartedFrom = from, StartedTo = to };
-                var result = await store.CountElementsAsync(query); // warm-up
-                var times = await TimeAsync(runs, () => store.CountElementsAsync(query));
+                var result = await dashboard.HeatmapAsync(key, from, to); // warm-up
+                var times = await TimeAsync(runs, () => dashboard.HeatmapAsync(key, from, to));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"heatmap {key,-16} {result.Versions.Sum(v => v.Instances),6:N0} instances, {result.Versions.Sum(v => v.Elements.Sum(e => e.Entered)),7:N0} entries: median {times[times.Count / 2]:N1} ms, max {times[^1]:N1} ms ({runs} runs)"));
             }
@@ -88,8 +78,25 @@ internal static class DashboardLoad
         }
     }
 
+    /// <summary>A host on a fresh data folder under <paramref name="root"/> and the repository's workflows, the outbox loop off.</summary>
+    internal static async Task<IHost> StartHostAsync(string root, bool scheduler)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddContactCenter(o =>
+        {
+            o.DataFolder = Path.Combine(root, "data");
+            o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
+            o.RunOutbox = false;
+            o.RunScheduler = scheduler;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
     /// <summary>Completes open work ("Tidak" where offered) or answers as the customer, at most <paramref name="steps"/> times; the journal length.</summary>
-    private static async Task<long> DriveAsync(InstanceRuntime runtime, Guid id, int steps, CancellationToken ct)
+    internal static async Task<long> DriveAsync(InstanceRuntime runtime, Guid id, int steps, CancellationToken ct)
     {
         InstanceRecord record = await runtime.GetAsync(id, ct);
         for (var i = 0; i < steps && record.Status == InstanceStatus.Running; i++)

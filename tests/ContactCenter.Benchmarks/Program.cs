@@ -18,6 +18,9 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 4] [--seconds 10]
 // and the dashboard's queries over many conversations (see DashboardLoad.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --dashboard [--conversations 2000] [--runs 20]
+// and the read models (see ReadModelLoad.cs): the ticket queue over 100,000 open tickets, the overview and a 30-day heatmap over 10,000,000 journal rows' counters:
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --queue [--tickets 100000] [--runs 200]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --heatmap [--journal-rows 10000000] [--days 30] [--tickets 100000] [--runs 100]
 // and the whole server over HTTP, as a child process (see HttpLoad.cs; build the server in Release first):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
@@ -30,6 +33,8 @@ using ContactCenter.Engine;
     ("--idle-memory", HttpLoad.IdleMemoryAsync),
     ("--crash", HttpLoad.CrashAsync),
     ("--dashboard", DashboardLoad.RunAsync),
+    ("--queue", ReadModelLoad.QueueAsync),
+    ("--heatmap", ReadModelLoad.HeatmapAsync),
     ("--commands", RuntimeThroughput.RunAsync),
     ("--timers", TimerLateness.RunAsync),
     ("--start-up", StartUpLoad.RunAsync),

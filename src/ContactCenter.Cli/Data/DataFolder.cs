@@ -32,6 +32,12 @@ internal sealed class DataFolder : IAsyncDisposable
 
     public InstanceReplayer Replayer => _services.GetRequiredService<InstanceReplayer>();
 
+    public IReadModelStore ReadModels => _services.GetRequiredService<IReadModelStore>();
+
+    public DefinitionCatalog Catalog => _services.GetRequiredService<DefinitionCatalog>();
+
+    public ContactCenterDatabase Database => _services.GetRequiredService<ContactCenterDatabase>();
+
     /// <summary>Opens the folder's database, or prints why not and returns null when the file does not exist.</summary>
     public static DataFolder? Open(string folder, TextWriter error)
     {

@@ -421,6 +421,104 @@ namespace ContactCenter.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.ReadModelCounterRow", b =>
+                {
+                    b.Property<string>("Counter")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counter");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.HasKey("Counter", "Bucket", "Dimension");
+
+                    b.ToTable("read_model_counters", (string)null);
+                });
+
+            modelBuilder.Entity("ContactCenter.Persistence.ReadModelRowEntity", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<long>("DeadlineAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<long>("EnqueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enqueued_at");
+
+                    b.Property<bool>("HasDeadline")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_deadline");
+
+                    b.Property<long>("InstanceVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("instance_version");
+
+                    b.Property<string>("Partition")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("partition");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paused");
+
+                    b.Property<string>("Priority")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Queue")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queue");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<long>("WarningAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("warning_at");
+
+                    b.HasKey("Model", "InstanceId");
+
+                    b.HasIndex("InstanceId");
+
+                    b.HasIndex("Model", "Queue", "WarningAt");
+
+                    b.HasIndex("Model", "Queue", "DeadlineAt", "EnqueuedAt");
+
+                    b.HasIndex("Model", "Queue", "Partition", "DeadlineAt", "EnqueuedAt");
+
+                    b.ToTable("read_model_rows", (string)null);
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.StoreSettingRow", b =>
                 {
                     b.Property<string>("Name")

@@ -86,6 +86,17 @@ public sealed record SlaSnapshot(
     bool IsPaused,
     bool IsExtended);
 
+/// <summary>A clock's first-response, warning and breach dues (see <see cref="SlaSnapshot"/>); null where an open pause comes first.</summary>
+public sealed record SlaDues(DateTimeOffset? FirstResponse, DateTimeOffset? Warning, DateTimeOffset? Breach)
+{
+    /// <summary>The dues of <paramref name="snapshot"/>, in UTC.</summary>
+    public static SlaDues Of(SlaSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new(snapshot.FirstResponseDue?.ToUniversalTime(), snapshot.WarningDue?.ToUniversalTime(), snapshot.BreachDue?.ToUniversalTime());
+    }
+}
+
 /// <summary>
 /// The SLA clock of one ticket as a value: start, policy, pauses and the (single) extension.
 /// <see cref="Pause"/>, <see cref="Resume"/> and <see cref="Extend"/> return a new clock (the
@@ -244,7 +255,15 @@ public sealed record SlaClock
         Policy.Resolution.ToWorkingTime(calendar) + (Extension?.By.ToWorkingTime(calendar) ?? Duration.Zero);
 
     /// <summary>Dues, counted time and status as they stand at <paramref name="at"/>.</summary>
-    public SlaSnapshot Evaluate(WorkingCalendar calendar, DateTimeOffset at)
+    public SlaSnapshot Evaluate(WorkingCalendar calendar, DateTimeOffset at) => Evaluate(calendar, at, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(WorkingCalendar, DateTimeOffset)"/>, with the dues taken from
+    /// <paramref name="dues"/> (a snapshot of this clock at an instant no pause starts after)
+    /// instead of walking the calendar for each: dues assume no further pause, so they are the
+    /// same at every later instant. Only the counted time is walked.
+    /// </summary>
+    public SlaSnapshot Evaluate(WorkingCalendar calendar, DateTimeOffset at, SlaDues? dues)
     {
         var now = Instant.FromDateTimeOffset(at);
         var start = Instant.FromDateTimeOffset(Start);
@@ -270,9 +289,9 @@ public sealed record SlaClock
             elapsed.ToTimeSpan(),
             target.ToTimeSpan(),
             (target - elapsed).ToTimeSpan(),
-            Due(Policy.FirstResponse.ToWorkingTime(calendar)),
-            Due(warning),
-            Due(target),
+            dues is null ? Due(Policy.FirstResponse.ToWorkingTime(calendar)) : dues.FirstResponse?.ToOffset(at.Offset),
+            dues is null ? Due(warning) : dues.Warning?.ToOffset(at.Offset),
+            dues is null ? Due(target) : dues.Breach?.ToOffset(at.Offset),
             pauses.Count > 0 && pauses[^1].Open,
             IsExtended);
     }

@@ -186,7 +186,11 @@ public sealed class WorkingCalendar
     /// <summary>The working hours of <paramref name="date"/> as instants (whether or not it is a working day).</summary>
     /// <remarks>A local time skipped by a daylight-saving change maps to the instant just after the gap.</remarks>
     public (Instant Start, Instant End) Window(LocalDate date) =>
-        (Zone.AtLeniently(date + Options.WorkdayStart).ToInstant(), Zone.AtLeniently(date + Options.WorkdayEnd).ToInstant());
+        _windows.GetOrAdd(date, static (d, c) => (c.Zone.AtLeniently(d + c.Options.WorkdayStart).ToInstant(), c.Zone.AtLeniently(d + c.Options.WorkdayEnd).ToInstant()), this);
+
+    // The calendar is immutable, so a date's window never changes: walking a ticket's SLA over
+    // weeks (every queue read) looks each day up once instead of mapping two local times.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<LocalDate, (Instant Start, Instant End)> _windows = new();
 
     private static Instant Max(Instant a, Instant b) => a > b ? a : b;
 

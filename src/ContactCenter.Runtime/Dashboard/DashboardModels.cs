@@ -31,7 +31,7 @@ public sealed record LaneTickets(TicketQueue Lane, int Open, int OnTrack, int At
 
 /// <summary>A day's conversations (tickets excluded): started and ended per local hour and channel.</summary>
 /// <param name="ClosedBySilence">Of those started that day, the ones closed because the customer stopped answering (SOP step 2c).</param>
-/// <param name="Truncated">The day had more instances than <see cref="TeamDashboard.MaxDayActivity"/>; the first ones are counted.</param>
+/// <param name="Truncated">Always false: the figures come from counters, which are never cut (kept for the API's shape).</param>
 /// <param name="Channels">The channels that appear, in the dashboard's order.</param>
 public sealed record DayActivity(int Started, int Ended, int ClosedBySilence, bool Truncated, IReadOnlyList<string> Channels, IReadOnlyList<HourActivity> Hours);
 

@@ -6,6 +6,7 @@ using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
+using System.Globalization;
 using NodaTime;
 
 namespace ContactCenter.Runtime.Dashboard;
@@ -13,17 +14,16 @@ namespace ContactCenter.Runtime.Dashboard;
 /// <summary>
 /// The Team Leader's dashboard: the conversations running now per channel and agent, the open
 /// tickets per lane with their SLA, a day's conversations per hour, and how often each element of
-/// a flow ran over a period. Everything is counted from the store; nothing here is cached, so a
-/// reload after a live event shows the new state.
+/// a flow ran over a period. The tickets, the day and the heatmap are read from the read models
+/// kept in each commit's transaction (<see cref="TicketQueueProjection"/>,
+/// <see cref="DashboardCounterProjection"/>); nothing here is cached, so a reload after a live
+/// event shows the new state.
 /// </summary>
 /// <param name="zone">The zone days and hours are read in (the working calendar's, Asia/Jakarta).</param>
-public sealed class TeamDashboard(IInstanceStore store, DefinitionCatalog catalog, TicketDesk desk, DateTimeZone zone, TimeProvider clock, ScorecardOptions? scorecard = null)
+public sealed class TeamDashboard(IInstanceStore store, IReadModelStore readModels, TicketDesk desk, DateTimeZone zone, TimeProvider clock)
 {
     /// <summary>Most running instances (conversations and tickets) read for the live figures.</summary>
     public const int MaxRunning = 5000;
-
-    /// <summary>Most instances started in a day (and the day before) read for the hourly figures.</summary>
-    public const int MaxDayActivity = 50_000;
 
     /// <summary>How many open tickets the overview lists, the most urgent first.</summary>
     public const int MostUrgentTickets = 10;
@@ -33,8 +33,6 @@ public sealed class TeamDashboard(IInstanceStore store, DefinitionCatalog catalo
 
     /// <summary>The channels in the order the dashboard shows them; others follow by name.</summary>
     public static IReadOnlyList<string> ChannelOrder { get; } = ["whatsapp", "live-chat", "social-media", "email", "inbound-call", "outlet-reservation"];
-
-    private readonly string _closeStep = (scorecard ?? new ScorecardOptions()).CloseStep;
 
     public DateTimeZone Zone => zone;
 
@@ -55,11 +53,38 @@ public sealed class TeamDashboard(IInstanceStore store, DefinitionCatalog catalo
         return new DashboardOverview(now, day.ToString("yyyy-MM-dd", null), zone.Id, running, tickets, activity);
     }
 
-    /// <summary>How often each element of <paramref name="definitionKey"/> ran for the instances started in [from, to).</summary>
+    /// <summary>
+    /// How often each element of <paramref name="definitionKey"/> ran for the instances started in
+    /// [from, to), per pinned version: summed from the hour buckets of the counters (an instance's
+    /// events count in the local hour it started). The period is whole hours: <paramref name="from"/>
+    /// is taken back and <paramref name="to"/> on to the hour, and the heatmap says so in its
+    /// <see cref="FlowHeatmap.From"/> and <see cref="FlowHeatmap.To"/>.
+    /// </summary>
     public async Task<FlowHeatmap> HeatmapAsync(string definitionKey, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        var counts = await store.CountElementsAsync(new ElementCountQuery { DefinitionKey = definitionKey, StartedFrom = from, StartedTo = to }, cancellationToken).ConfigureAwait(false);
-        return new FlowHeatmap(definitionKey, from, to, counts.Versions.Sum(v => v.Instances), counts.Versions);
+        from = DashboardCounterProjection.HourOf(zone, from);
+        var hourOfTo = DashboardCounterProjection.HourOf(zone, to);
+        to = hourOfTo == to ? to : hourOfTo.AddHours(1);
+        var instances = await readModels.SumCountersAsync(DashboardCounterProjection.VersionInstances(definitionKey), from, to, cancellationToken).ConfigureAwait(false);
+        var entered = Split(await readModels.SumCountersAsync(DashboardCounterProjection.Entered(definitionKey), from, to, cancellationToken).ConfigureAwait(false));
+        var enteredBy = Split(await readModels.SumCountersAsync(DashboardCounterProjection.EnteredBy(definitionKey), from, to, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(e => (e.Version, e.Id), e => e.Total);
+        var flows = Split(await readModels.SumCountersAsync(DashboardCounterProjection.FlowTaken(definitionKey), from, to, cancellationToken).ConfigureAwait(false));
+        var versions = instances
+            .Select(v => (Version: int.Parse(v.Key, CultureInfo.InvariantCulture), v.Total))
+            .Where(v => v.Total > 0)
+            .OrderBy(v => v.Version)
+            .Select(v => new VersionElementCounts(
+                v.Version,
+                (int)v.Total,
+                [.. entered.Where(e => e.Version == v.Version).OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => new ElementCount(e.Id, (int)e.Total, (int)enteredBy.GetValueOrDefault((e.Version, e.Id))))],
+                [.. flows.Where(f => f.Version == v.Version).OrderBy(f => f.Id, StringComparer.Ordinal).Select(f => new FlowCount(f.Id, (int)f.Total))]))
+            .ToList();
+        return new FlowHeatmap(definitionKey, from, to, versions.Sum(v => v.Instances), versions);
+
+        // Dimensions are "version|id".
+        static List<(int Version, string Id, long Total)> Split(IReadOnlyList<ReadModelCounterTotal> totals) =>
+            [.. totals.Select(t => (Version: int.Parse(t.Key.AsSpan(0, t.Key.IndexOf('|', StringComparison.Ordinal)), CultureInfo.InvariantCulture), Id: t.Key[(t.Key.IndexOf('|', StringComparison.Ordinal) + 1)..], t.Total))];
     }
 
     private async Task<RunningConversations> RunningAsync(CancellationToken cancellationToken)
@@ -95,91 +120,48 @@ public sealed class TeamDashboard(IInstanceStore store, DefinitionCatalog catalo
         return new RunningConversations(conversations.Count, conversations.Count(c => c.WaitingOnCustomer), truncated, channels, agents, conversations);
     }
 
+    /// <summary>Open tickets per lane by SLA status at the desk's clock, counted in the ticket queue's read model; the most urgent listed from it.</summary>
     private async Task<TicketOverview> TicketsAsync(CancellationToken cancellationToken)
     {
+        var counts = await desk.CountAsync(cancellationToken).ConfigureAwait(false);
         var lanes = new List<LaneTickets>();
-        var all = new List<TicketSummary>();
         foreach (var lane in new[] { TicketQueue.Tier2, TicketQueue.RelatedTeam })
         {
-            var queue = await desk.QueueAsync(lane, cancellationToken: cancellationToken).ConfigureAwait(false);
-            all.AddRange(queue);
-            lanes.Add(new LaneTickets(lane, queue.Count, Count(queue, SlaStatus.OnTrack), Count(queue, SlaStatus.AtRisk), Count(queue, SlaStatus.Breached)));
+            var count = counts.FirstOrDefault(c => c.Queue == TicketQueueProjection.QueueName(lane)) ?? new ReadModelQueueCount(string.Empty, 0, 0, 0, 0, 0);
+            lanes.Add(new LaneTickets(lane, count.Rows, count.Running, count.Warned, count.Lapsed));
         }
 
-        // Breached first (the earliest breach), then at risk, then the rest by their breach due.
-        var urgent = all
-            .OrderBy(t => t.Sla?.Snapshot.Status switch { SlaStatus.Breached => 0, SlaStatus.AtRisk => 1, SlaStatus.OnTrack => 2, _ => 3 })
-            .ThenBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt)
-            .Take(MostUrgentTickets)
-            .ToList();
-        return new TicketOverview(all.Count, Count(all, SlaStatus.OnTrack), Count(all, SlaStatus.AtRisk), Count(all, SlaStatus.Breached), all.Count(t => t.Sla is null), lanes, urgent);
+        // Breached first (the earliest breach), then at risk, then the rest by their breach due,
+        // then those without a policy.
+        var urgent = new List<TicketSummary>();
+        foreach (var band in new[] { DeadlineBand.Lapsed, DeadlineBand.Warned, DeadlineBand.Running, DeadlineBand.None })
+        {
+            if (urgent.Count < MostUrgentTickets)
+            {
+                urgent.AddRange(await desk.InBandAsync(band, MostUrgentTickets - urgent.Count, cancellationToken).ConfigureAwait(false));
+            }
+        }
 
-        static int Count(IEnumerable<TicketSummary> tickets, SlaStatus status) => tickets.Count(t => t.Sla?.Snapshot.Status == status);
+        return new TicketOverview(
+            counts.Sum(c => c.Rows), counts.Sum(c => c.Running), counts.Sum(c => c.Warned), counts.Sum(c => c.Lapsed), counts.Sum(c => c.NoDeadline), lanes, urgent);
     }
 
+    /// <summary>A day's conversations per local hour and channel, from the counters' hour buckets.</summary>
     private async Task<DayActivity> DayAsync(LocalDate date, CancellationToken cancellationToken)
     {
         var (start, end) = DayWindow(date);
-        // Conversations that ended on the day may have started the day before (not earlier: a
-        // conversation closes within minutes of silence).
-        var rows = await store.ListActivityAsync(start.AddDays(-1), end, MaxDayActivity + 1, cancellationToken).ConfigureAwait(false);
-        var conversations = rows.Take(MaxDayActivity).Where(r => r.Channel != TicketChannel).ToList();
-        var started = conversations.Where(r => r.StartedAt >= start && r.StartedAt < end).ToList();
-        var ended = conversations.Where(r => r.EndedAt is { } e && e >= start && e < end).ToList();
-        var channels = started.Select(r => r.Channel).Concat(ended.Select(r => r.Channel)).Distinct(StringComparer.Ordinal)
+        var started = await readModels.ListCountersAsync(DashboardCounterProjection.Started, start, end, cancellationToken).ConfigureAwait(false);
+        var ended = await readModels.ListCountersAsync(DashboardCounterProjection.Ended, start, end, cancellationToken).ConfigureAwait(false);
+        var closedBySilence = await readModels.SumCountersAsync(DashboardCounterProjection.ClosedBySilence, start, end, cancellationToken).ConfigureAwait(false);
+        var channels = started.Concat(ended).Where(c => c.Value != 0).Select(c => c.Key).Distinct(StringComparer.Ordinal)
             .OrderBy(ChannelRank).ThenBy(c => c, StringComparer.Ordinal).ToList();
-        var hours = Enumerable.Range(0, 24).Select(hour => new HourActivity(
-            hour,
-            PerChannel(started.Where(r => HourOf(r.StartedAt) == hour)),
-            PerChannel(ended.Where(r => HourOf(r.EndedAt!.Value) == hour)))).ToList();
-        var closedBySilence = await ClosedBySilenceAsync(start, end, cancellationToken).ConfigureAwait(false);
-        return new DayActivity(started.Count, ended.Count, closedBySilence, rows.Count > MaxDayActivity, channels, hours);
+        var hours = Enumerable.Range(0, 24).Select(hour => new HourActivity(hour, PerChannel(started, hour), PerChannel(ended, hour))).ToList();
+        return new DayActivity((int)started.Sum(c => c.Value), (int)ended.Sum(c => c.Value), (int)closedBySilence.Sum(c => c.Total), false, channels, hours);
 
-        int HourOf(DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(zone).Hour;
-
-        static IReadOnlyDictionary<string, int> PerChannel(IEnumerable<InstanceActivity> rows) =>
-            rows.GroupBy(r => r.Channel, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-    }
-
-    /// <summary>
-    /// Conversations started in [from, to) whose wait for the customer was closed at the SOP's
-    /// close step (2c, "tidak ada respon: chat diakhiri"): the instances that entered an end event
-    /// with that <c>cc:step</c>, in every definition that has one.
-    /// </summary>
-    private async Task<int> ClosedBySilenceAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var closes = new Dictionary<string, HashSet<(int Version, string ElementId)>>(StringComparer.Ordinal);
-        foreach (var version in await catalog.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            WorkflowDefinition definition;
-            try
-            {
-                definition = await catalog.LoadAsync(version.Key, version.Version, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CatalogException)
-            {
-                continue; // a draft that does not parse runs nowhere
-            }
-
-            foreach (var node in definition.Nodes.Values.Where(n => n.Kind == NodeKind.EndEvent && n.Step == _closeStep))
-            {
-                if (!closes.TryGetValue(version.Key, out var set))
-                {
-                    closes[version.Key] = set = [];
-                }
-
-                set.Add((version.Version, node.Id));
-            }
-        }
-
-        var total = 0;
-        foreach (var (key, elements) in closes)
-        {
-            var counts = await store.CountElementsAsync(new ElementCountQuery { DefinitionKey = key, StartedFrom = from, StartedTo = to }, cancellationToken).ConfigureAwait(false);
-            total += counts.Versions.Sum(v => v.Elements.Where(e => elements.Contains((v.Version, e.ElementId))).Sum(e => e.Instances));
-        }
-
-        return total;
+        IReadOnlyDictionary<string, int> PerChannel(IReadOnlyList<ReadModelCounterValue> counters, int hour) =>
+            counters.Where(c => c.Value != 0 && Instant.FromDateTimeOffset(c.Bucket).InZone(zone).Hour == hour)
+                .GroupBy(c => c.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (int)g.Sum(c => c.Value), StringComparer.Ordinal);
     }
 
     private static int ChannelRank(string channel)

@@ -73,9 +73,15 @@ public sealed class InstanceRuntime(
     IDeadlineCalculator? deadlines = null,
     IContextVariables? context = null,
     IEnumerable<IInstanceObserver>? observers = null,
-    IOutboxWakeUp? outboxWakeUp = null) : ITimerSink
+    IOutboxWakeUp? outboxWakeUp = null,
+    IEnumerable<ICommitProjection>? projections = null,
+    IReadModelRowReader? readModels = null) : ITimerSink
 {
     private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
+
+    private readonly ICommitProjection[] _projections = projections?.ToArray() ?? [];
+
+    private readonly IReadModelRowReader _rows = readModels ?? NoReadModelRows.Instance;
 
     /// <summary>How often a timer firing retries after losing a race with another command. Default is 5.</summary>
     public int TimerConflictRetries { get; init; } = 5;
@@ -406,6 +412,18 @@ public sealed class InstanceRuntime(
             EndedAt = state.EndedAt,
         };
 
+        // The read models change in the same transaction as the instance, so a screen that reads
+        // them is never behind it.
+        var readModels = ReadModelChanges.None;
+        if (_projections.Length > 0)
+        {
+            var projected = new ProjectedCommit(before, oldState, after, state, decision.Events, _rows);
+            foreach (var projection in _projections)
+            {
+                readModels = readModels.Then(await projection.ProjectAsync(projected, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         var outbox = OutboxFor(after, decision.Events, now);
         var started = Stopwatch.GetTimestamp();
         await store.CommitAsync(
@@ -417,6 +435,7 @@ public sealed class InstanceRuntime(
                 TimersArmed = armed,
                 TimersRemoved = removed,
                 Outbox = outbox,
+                ReadModels = readModels,
             },
             cancellationToken).ConfigureAwait(false);
         Telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);

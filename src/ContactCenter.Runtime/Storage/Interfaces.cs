@@ -53,24 +53,11 @@ public interface IInstanceStore
     Task<IReadOnlyList<InstanceRecord>> ListEndedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes an ended instance whole (row, journal, timers and delivered outbox rows) in one
+    /// Deletes an ended instance whole (row, journal, timers, delivered outbox rows and read-model rows; counters stay) in one
     /// transaction, provided it is still at <paramref name="expectedVersion"/> and has no
     /// undelivered outbox row; false when it was not deleted.
     /// </summary>
     Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Counts, in the journals, how often each element of a definition was entered and each of its
-    /// sequence flows taken, per pinned version (see <see cref="ElementCountQuery"/>). Elements of
-    /// a called definition count for that definition, not for the caller.
-    /// </summary>
-    Task<ElementCounts> CountElementsAsync(ElementCountQuery query, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// The instances started in [<paramref name="startedFrom"/>, <paramref name="startedTo"/>), without
-    /// their snapshots, oldest first, at most <paramref name="max"/>.
-    /// </summary>
-    Task<IReadOnlyList<InstanceActivity>> ListActivityAsync(DateTimeOffset startedFrom, DateTimeOffset startedTo, int max, CancellationToken cancellationToken = default);
 
     /// <summary>How many instances are running, per channel (channels with none are absent); counted, no rows read.</summary>
     Task<IReadOnlyDictionary<string, int>> CountRunningByChannelAsync(CancellationToken cancellationToken = default);

@@ -165,6 +165,9 @@ public sealed record InstanceCommit
     public IReadOnlyList<long> TimersRemoved { get; init; } = [];
 
     public IReadOnlyList<OutboxRecord> Outbox { get; init; } = [];
+
+    /// <summary>The read-model rows and counters the registered projections derived from this commit.</summary>
+    public ReadModelChanges ReadModels { get; init; } = ReadModelChanges.None;
 }
 
 /// <summary>Filters for listing instances; null means any.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
@@ -50,7 +49,7 @@ public sealed class TicketActionException(string message) : InvalidOperationExce
 /// so it is journaled: a note is an <c>annotated@1</c> of kind <see cref="NoteKind"/>; dispatch
 /// and close complete the flow's own work items.
 /// </summary>
-public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvider clock)
+public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvider clock, IReadModelStore readModels, TicketQueueProjection projection)
 {
     public const string DefinitionKey = "ticket-escalation";
 
@@ -74,64 +73,45 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     /// <summary>The Tier 2 closing memo (step 15).</summary>
     private const string CloseTask = "Task_CatatanTier2";
 
-    /// <summary>Open tickets waiting in <paramref name="queue"/>; for a related team, only those dispatched to <paramref name="unit"/> (any unit when null).</summary>
+    /// <summary>
+    /// Open tickets waiting in <paramref name="queue"/>, the earliest breach first, then the oldest;
+    /// for a related team, only those dispatched to <paramref name="unit"/> (any unit when null).
+    /// Read from the ticket queue's read model (<see cref="TicketQueueProjection"/>): one indexed
+    /// query, no journal.
+    /// </summary>
     public async Task<IReadOnlyList<TicketSummary>> QueueAsync(TicketQueue queue, string? unit = null, int limit = 500, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var result = new List<TicketSummary>();
-        await foreach (var record in RunningTicketsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var state = InstanceState.FromJson(record.Snapshot);
-            if (QueueOf(state) != queue || (queue == TicketQueue.RelatedTeam && unit is not null && !IsSameUnit(Text(state, UnitVariable), unit)))
+        var rows = await readModels.ListRowsAsync(
+            new ReadModelRowQuery
             {
-                continue;
-            }
-
-            var journal = await runtime.ReadJournalAsync(record.Id, cancellationToken).ConfigureAwait(false);
-            result.Add(Summarize(record, state, journal, now));
-        }
-
-        // Most urgent first: the earliest breach, then the oldest.
-        return [.. result.OrderBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt).Take(Math.Max(0, limit))];
+                Model = TicketQueueProjection.Model,
+                Queues = [TicketQueueProjection.QueueName(queue)],
+                Partition = queue == TicketQueue.RelatedTeam && unit is not null ? TicketQueueProjection.PartitionOf(unit) : null,
+                Limit = Math.Max(0, limit),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => projection.Summarize(r, now))];
     }
-
-    /// <summary>Running tickets read per query while a queue is built. Default is 500.</summary>
-    public int QueuePageSize { get; init; } = 500;
 
     /// <summary>
-    /// Every running ticket, newest first, page by page. Queries return the newest rows first, so
-    /// one capped query would drop the oldest tickets, the ones nearest their breach; instead the
-    /// next page asks for those started up to the oldest one seen (ties at the boundary are read
-    /// twice and skipped by id).
+    /// Open tickets of both lanes in <paramref name="band"/> now, the earliest breach first, at
+    /// most <paramref name="limit"/> (the dashboard's most urgent).
     /// </summary>
-    private async IAsyncEnumerable<InstanceRecord> RunningTicketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TicketSummary>> InBandAsync(DeadlineBand band, int limit, CancellationToken cancellationToken = default)
     {
-        var pageSize = Math.Max(1, QueuePageSize);
-        var seen = new HashSet<Guid>();
-        DateTimeOffset? before = null;
-        while (true)
-        {
-            var page = await runtime.QueryAsync(new InstanceQuery { DefinitionKey = DefinitionKey, Status = InstanceStatus.Running, StartedTo = before, Limit = pageSize }, cancellationToken).ConfigureAwait(false);
-            var fresh = 0;
-            foreach (var record in page)
-            {
-                if (seen.Add(record.Id))
-                {
-                    fresh++;
-                    yield return record;
-                }
-            }
-
-            // A short page is the last; a page of nothing new means more tickets share one start
-            // instant than a page holds, which no real queue has (instants are 100 ns apart).
-            if (page.Count < pageSize || fresh == 0)
-            {
-                yield break;
-            }
-
-            before = page[^1].StartedAt.AddTicks(1);
-        }
+        var now = clock.GetUtcNow();
+        var rows = await readModels.ListRowsAsync(
+            new ReadModelRowQuery { Model = TicketQueueProjection.Model, Queues = Lanes, Band = band, At = now, Limit = Math.Max(0, limit) },
+            cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => projection.Summarize(r, now))];
     }
+
+    /// <summary>Open tickets per lane by SLA band now, counted by the database.</summary>
+    public Task<IReadOnlyList<ReadModelQueueCount>> CountAsync(CancellationToken cancellationToken = default) =>
+        readModels.CountRowsAsync(TicketQueueProjection.Model, Lanes, clock.GetUtcNow(), cancellationToken);
+
+    private static readonly string[] Lanes = [TicketQueueProjection.QueueName(TicketQueue.Tier2), TicketQueueProjection.QueueName(TicketQueue.RelatedTeam)];
 
     /// <summary>One ticket with its SLA.</summary>
     /// <exception cref="InstanceNotFoundException">No ticket has that id.</exception>

@@ -10,6 +10,9 @@ namespace ContactCenter.Runtime.Tickets;
 /// <summary>A ticket's SLA as it stands: the policy it runs under, the clock's figures, and its pauses and extension.</summary>
 public sealed record TicketSlaState(Guid TicketId, string Policy, DateTimeOffset Start, SlaSnapshot Snapshot, IReadOnlyList<SlaPause> Pauses, SlaExtension? Extension);
 
+/// <summary>A journaled change of a ticket's SLA clock: <see cref="TicketSla.PausedKind"/>, <see cref="TicketSla.ResumedKind"/> or <see cref="TicketSla.ExtendedKind"/>.</summary>
+public sealed record SlaFact(string Kind, DateTimeOffset At, string? Reason);
+
 /// <summary>
 /// The SLA clock of a ticket instance, kept in its journal and its timers. Pausing (the ticket
 /// waits on the customer), resuming and the one extension are journaled as annotations
@@ -73,19 +76,27 @@ public sealed class TicketSla(InstanceRuntime runtime, WorkingCalendar calendar,
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(journal);
-        var clock = new SlaClock(record.StartedAt, Policies.ForTicket(state.Variables));
-        foreach (var e in journal)
-        {
-            if (e.Sequence > state.Version || e is not Annotated annotation)
-            {
-                continue;
-            }
+        return Replay(new SlaClock(record.StartedAt, Policies.ForTicket(state.Variables)), Calendar, FactsOf(journal.Where(e => e.Sequence <= state.Version)));
+    }
 
-            clock = annotation.Kind switch
+    /// <summary>The pauses, resumes and extension journaled among <paramref name="events"/>, in order.</summary>
+    public static IEnumerable<SlaFact> FactsOf(IEnumerable<WorkflowEvent> events) =>
+        events.OfType<Annotated>()
+            .Where(a => a.Kind is PausedKind or ResumedKind or ExtendedKind)
+            .Select(a => new SlaFact(a.Kind, a.At, Reason(a)));
+
+    /// <summary>The clock after <paramref name="facts"/>, in order.</summary>
+    public static SlaClock Replay(SlaClock clock, WorkingCalendar calendar, IEnumerable<SlaFact> facts)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(facts);
+        foreach (var fact in facts)
+        {
+            clock = fact.Kind switch
             {
-                PausedKind => clock.Pause(e.At),
-                ResumedKind => clock.Resume(e.At),
-                ExtendedKind => clock.Extend(Calendar, e.At, Reason(annotation) ?? "(no reason recorded)"),
+                PausedKind => clock.Pause(fact.At),
+                ResumedKind => clock.Resume(fact.At),
+                ExtendedKind => clock.Extend(calendar, fact.At, fact.Reason ?? "(no reason recorded)"),
                 _ => clock,
             };
         }

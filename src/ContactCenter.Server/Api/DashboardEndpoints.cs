@@ -42,12 +42,13 @@ public static partial class DashboardEndpoints
     }
 
 
-    private static TeamDashboard Dashboard(IInstanceStore store, DefinitionCatalog catalog, TicketDesk desk, ContactCenterServiceCollectionExtensions.CalendarData calendar, TimeProvider clock) =>
-        new(store, catalog, desk, calendar.Calendar.Zone, clock);
+    private static TeamDashboard Dashboard(IInstanceStore store, IReadModelStore readModels, TicketDesk desk, ContactCenterServiceCollectionExtensions.CalendarData calendar, TimeProvider clock) =>
+        new(store, readModels, desk, calendar.Calendar.Zone, clock);
 
     private static async Task<Results<Ok<DashboardOverview>, ValidationProblem>> OverviewAsync(
         string? date,
         IInstanceStore store,
+        IReadModelStore readModels,
         DefinitionCatalog catalog,
         TicketDesk desk,
         ContactCenterServiceCollectionExtensions.CalendarData calendar,
@@ -66,7 +67,7 @@ public static partial class DashboardEndpoints
             day = parsed.Value;
         }
 
-        var dashboard = Dashboard(store, catalog, desk, calendar, clock);
+        var dashboard = Dashboard(store, readModels, desk, calendar, clock);
         return TypedResults.Ok(await dashboard.OverviewAsync(day, cancellationToken).ConfigureAwait(false));
     }
 
@@ -76,6 +77,7 @@ public static partial class DashboardEndpoints
         string? from,
         string? to,
         IInstanceStore store,
+        IReadModelStore readModels,
         DefinitionCatalog catalog,
         TicketDesk desk,
         ContactCenterServiceCollectionExtensions.CalendarData calendar,
@@ -101,7 +103,7 @@ public static partial class DashboardEndpoints
             }
         }
 
-        var dashboard = Dashboard(store, catalog, desk, calendar, clock);
+        var dashboard = Dashboard(store, readModels, desk, calendar, clock);
         var today = dashboard.Today();
         DateTimeOffset since = default, until = default;
         if (period is not null && (from is not null || to is not null))

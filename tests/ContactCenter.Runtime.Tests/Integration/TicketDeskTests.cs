@@ -95,10 +95,10 @@ public sealed class TicketDeskTests
     }
 
     [Fact]
-    public async Task Queue_MoreRunningTicketsThanOnePage_ReadsThemAllAndKeepsTheOldestFirst()
+    public async Task Queue_ListsEveryOpenTicketOldestBreachFirst_AndALimitKeepsTheMostUrgent()
     {
         await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
-        var (_, clock) = await StartAsync(fixture);
+        var (desk, clock) = await StartAsync(fixture);
         var opened = new List<Guid>();
         for (var i = 0; i < 5; i++)
         {
@@ -106,11 +106,62 @@ public sealed class TicketDeskTests
             clock.Advance(TimeSpan.FromHours(2));
         }
 
-        var services = fixture.Host!.Services;
-        var desk = new TicketDesk(fixture.Runtime, services.GetRequiredService<TicketSla>(), clock) { QueuePageSize = 2 };
-
-        (await desk.QueueAsync(TicketQueue.Tier2)).Select(t => t.Id).Should().Equal(opened, "the oldest, nearest its breach, must not fall off a page");
+        (await desk.QueueAsync(TicketQueue.Tier2)).Select(t => t.Id).Should().Equal(opened, "the oldest is nearest its breach");
         (await desk.QueueAsync(TicketQueue.Tier2, limit: 3)).Select(t => t.Id).Should().Equal(opened.Take(3), "a limit keeps the most urgent");
+    }
+
+    /// <summary>
+    /// The queues read from the read model show what the journals say: the same scenario read
+    /// through <see cref="TicketDesk.DetailAsync"/> (snapshot and journal, the SLA clock replayed
+    /// from its annotations) gives the same tickets, in the same order, with the same SLA, as the
+    /// clock moves across warnings and breaches, pauses, resumes and an extension.
+    /// </summary>
+    [Fact]
+    public async Task Queue_FromTheReadModel_EqualsTheTicketsAsTheirJournalsSayThem()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var (desk, clock) = await StartAsync(fixture);
+        var sla = fixture.Host!.Services.GetRequiredService<TicketSla>();
+        var tickets = new List<Guid>();
+        string[][] kinds = [["Gadai", "Tinggi"], ["Gadai", "Rendah"], ["Tabungan Emas", "Rendah"], ["Tanpa Kebijakan", "Aneh"]];
+        for (var i = 0; i < 12; i++)
+        {
+            tickets.Add((await OpenAsync(fixture, kinds[i % 4][0], kinds[i % 4][1])).Id);
+            clock.Advance(TimeSpan.FromHours(5));
+        }
+
+        await desk.DispatchAsync(tickets[0], "Divisi Gadai", "cek", "tier2.budi");
+        await desk.DispatchAsync(tickets[4], "divisi gadai ", null, "tier2.budi");
+        await desk.DispatchAsync(tickets[5], "Divisi Emas", null, "tier2.budi");
+        await sla.PauseAsync(tickets[1], "Menunggu dokumen dari nasabah", "tier2.budi");
+        await sla.PauseAsync(tickets[2], "Menunggu dokumen dari nasabah", "tier2.budi");
+        await sla.PauseAsync(tickets[4], "Menunggu dokumen dari nasabah", "terkait.dewi");
+        clock.Advance(TimeSpan.FromDays(2));
+        await sla.ResumeAsync(tickets[2], "tier2.budi");
+        await sla.ExtendAsync(tickets[6], "Menunggu hasil investigasi unit kerja", "tier2.budi");
+        await desk.AddNoteAsync(tickets[7], "Sudah dihubungi", "tier2.budi");
+        await desk.CloseAsync(tickets[9], "Selesai", "tier2.budi");
+
+        foreach (var days in new[] { 0, 3, 8, 20 })
+        {
+            clock.Advance(TimeSpan.FromDays(days));
+            foreach (var (queue, unit) in new (TicketQueue, string?)[] { (TicketQueue.Tier2, null), (TicketQueue.RelatedTeam, null), (TicketQueue.RelatedTeam, "DIVISI GADAI"), (TicketQueue.RelatedTeam, "Divisi Emas") })
+            {
+                var expected = new List<TicketSummary>();
+                foreach (var id in tickets)
+                {
+                    var detail = (await desk.DetailAsync(id)).Ticket;
+                    if (detail.Status == InstanceStatus.Running && detail.Queue == queue && (unit is null || TicketDesk.IsSameUnit(detail.Unit, unit)))
+                    {
+                        expected.Add(detail);
+                    }
+                }
+
+                expected = [.. expected.OrderBy(t => t.Sla?.Snapshot.BreachDue ?? DateTimeOffset.MaxValue).ThenBy(t => t.OpenedAt)];
+                var listed = await desk.QueueAsync(queue, unit);
+                listed.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering(), $"{queue} {unit} after {days} more days");
+            }
+        }
     }
 
     [Fact]
@@ -131,7 +182,7 @@ public sealed class TicketDeskTests
         return (fixture.Host!.Services.GetRequiredService<TicketDesk>(), clock);
     }
 
-    private static Task<InstanceRecord> OpenAsync(RuntimeFixture fixture, string category, string priority) =>
+    internal static Task<InstanceRecord> OpenAsync(RuntimeFixture fixture, string category, string priority) =>
         fixture.Runtime.StartAsync(new StartRequest
         {
             DefinitionKey = TicketDesk.DefinitionKey,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Tests.Tickets;
 using FluentAssertions;
@@ -21,7 +22,7 @@ public sealed class DashboardServerFixture : ServerFixture
     public FakeTimeProvider TicketClock { get; } = new(DateTimeOffset.UtcNow);
 
     public override Task InitializeAsync() => RestartAsync(services => services.AddSingleton(sp =>
-        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), TicketClock)));
+        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), TicketClock, sp.GetRequiredService<IReadModelStore>(), sp.GetRequiredService<TicketQueueProjection>())));
 }
 
 public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFixture<DashboardServerFixture>
@@ -134,7 +135,11 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         foreach (var key in new[] { "whatsapp", "still-connected" })
         {
             var heatmap = await leader.GetJsonAsync($"/api/dashboard/heatmap?definitionKey={key}&from={Q(from)}&to={Q(to)}");
-            var expected = await CountJournalsAsync(leader, key, from, to);
+            // The heatmap counts whole local hours (its counters' buckets) and says which.
+            var (hourFrom, hourTo) = (heatmap.GetProperty("from").GetDateTimeOffset(), heatmap.GetProperty("to").GetDateTimeOffset());
+            hourFrom.Should().BeOnOrBefore(from).And.BeAfter(from.AddHours(-1));
+            hourTo.Should().BeOnOrAfter(to).And.BeBefore(to.AddHours(1));
+            var expected = await CountJournalsAsync(leader, key, hourFrom, hourTo);
             var versions = heatmap.GetProperty("versions").EnumerateArray().ToList();
             versions.Select(v => v.GetProperty("version").GetInt32()).Should().Equal(expected.Keys.Order());
             foreach (var v in versions)
@@ -153,7 +158,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         // Both conversations greeted and waited for the customer once (the call into still-connected).
         var whatsapp = await leader.GetJsonAsync($"/api/dashboard/heatmap?definitionKey=whatsapp&from={Q(from)}&to={Q(to)}");
         var greet = whatsapp.GetProperty("versions")[0].GetProperty("elements").EnumerateArray().Single(x => x.GetProperty("elementId").GetString() == "Task_SalamPembuka");
-        greet.GetProperty("entered").GetInt32().Should().Be(2);
+        greet.GetProperty("entered").GetInt32().Should().BeGreaterThanOrEqualTo(2, "the hour may hold other tests' conversations too");
         whatsapp.GetProperty("name").GetString().Should().NotBeNullOrEmpty();
         whatsapp.GetProperty("versionInEffect").GetInt32().Should().Be(1);
 
