@@ -63,6 +63,94 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
         fresh[("contactcenter.outbox.oldest.age", "")].Should().Be(35);
     }
 
+    [Fact]
+    public async Task TicketGauge_CountsTheTicketQueueRowsPerLaneAndSlaStatus()
+    {
+        var now = fixture.Clock.GetUtcNow();
+        await fixture.Host!.Services.GetRequiredService<IReadModelStore>().ApplyReadModelsAsync(new ReadModelChanges
+        {
+            Upserts =
+            [
+                TicketRow(TicketQueue.Tier2, deadline: now.AddHours(4), warning: now.AddHours(2)),
+                TicketRow(TicketQueue.Tier2, deadline: now.AddHours(1), warning: now.AddMinutes(-5)),
+                TicketRow(TicketQueue.Tier2, deadline: now.AddHours(3), warning: now.AddHours(1)),
+                TicketRow(TicketQueue.RelatedTeam, deadline: now.AddMinutes(-1), warning: now.AddHours(-1)),
+                TicketRow(TicketQueue.RelatedTeam, deadline: null, warning: null),
+            ],
+        });
+        using var gauges = new RuntimeGauges(
+            fixture.Store,
+            fixture.Timers,
+            fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
+            fixture.Host!.Services.GetRequiredService<TicketDesk>(),
+            clock,
+            NullLogger<RuntimeGauges>.Instance);
+
+        var tickets = ObserveTickets(gauges);
+
+        tickets.Should().BeEquivalentTo(new Dictionary<(string, string), long>
+        {
+            [("tier2", "on_track")] = 2,
+            [("tier2", "at_risk")] = 1,
+            [("tier2", "breached")] = 0,
+            [("tier2", "none")] = 0,
+            [("related_team", "on_track")] = 0,
+            [("related_team", "at_risk")] = 0,
+            [("related_team", "breached")] = 1,
+            [("related_team", "none")] = 1,
+        });
+    }
+
+    /// <summary>A ticket-queue row as the ticket projection writes it: the gauge reads only its lane and clock columns.</summary>
+    private static ReadModelRow TicketRow(TicketQueue lane, DateTimeOffset? deadline, DateTimeOffset? warning) => new()
+    {
+        Model = TicketQueueProjection.Model,
+        InstanceId = Guid.CreateVersion7(),
+        InstanceVersion = 1,
+        Queue = TicketQueueProjection.QueueName(lane),
+        HasDeadline = deadline is not null,
+        DeadlineAt = deadline ?? DateTimeOffset.MaxValue,
+        WarningAt = warning ?? DateTimeOffset.MaxValue,
+        EnqueuedAt = T0,
+        Summary = "{}",
+    };
+
+    /// <summary>One observation of <c>contactcenter.tickets.open</c>: (lane, SLA status) → open tickets.</summary>
+    private static Dictionary<(string Lane, string Sla), long> ObserveTickets(RuntimeGauges gauges)
+    {
+        var values = new Dictionary<(string, string), long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, gauges.Meter) && instrument.Name == "contactcenter.tickets.open")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string lane = "", sla = "";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == Telemetry.Tags.Lane)
+                {
+                    lane = (string)tag.Value!;
+                }
+                else
+                {
+                    sla = (string)tag.Value!;
+                }
+            }
+
+            values[(lane, sla)] = value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
+    }
+
     /// <summary>One observation of this host's gauges: (instrument, channel tag or "") → value.</summary>
     private static Dictionary<(string Name, string Channel), double> Observe(RuntimeGauges gauges)
     {
