@@ -44,10 +44,11 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
 
     /// <summary>
     /// What each running instance entered so far, as of its last commit through this process (its
-    /// version and snapshot): a later commit decided on exactly that record builds on it; any other
-    /// (another process wrote, a commit that lost its race, a restart) reads the journal once.
+    /// version, update instant and a hash of its snapshot, not the snapshot: thousands of running
+    /// conversations): a later commit decided on that record builds on it; any other (another
+    /// process wrote, a commit that lost its race, a restart) reads the journal once.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (long Version, string Snapshot, HashSet<string> Visited)> _visited = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (long Version, DateTimeOffset UpdatedAt, int SnapshotHash, HashSet<string> Visited)> _visited = new();
 
     public string Name => "dashboard-counters";
 
@@ -134,7 +135,7 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
             _visited.Clear();
         }
 
-        _visited[record.Id] = (record.Version, record.Snapshot, visited);
+        _visited[record.Id] = (record.Version, record.UpdatedAt, StringComparer.Ordinal.GetHashCode(record.Snapshot), visited);
     }
 
     /// <summary>Counts one entry; whether it was the instance's first of the element (the visited set grew).</summary>
@@ -189,7 +190,8 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
             return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        if (_visited.TryGetValue(commit.Before.Id, out var remembered) && remembered.Version == commit.Before.Version && string.Equals(remembered.Snapshot, commit.Before.Snapshot, StringComparison.Ordinal))
+        if (_visited.TryGetValue(commit.Before.Id, out var remembered) && remembered.Version == commit.Before.Version
+            && remembered.UpdatedAt == commit.Before.UpdatedAt && remembered.SnapshotHash == StringComparer.Ordinal.GetHashCode(commit.Before.Snapshot))
         {
             return remembered.Visited;
         }
