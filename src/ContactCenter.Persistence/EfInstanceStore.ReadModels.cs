@@ -232,7 +232,7 @@ public sealed partial class EfInstanceStore : IReadModelStore
     /// </summary>
     private sealed class StatementBatch(ContactCenterDbContext context)
     {
-        private const int MaxParameters = 30_000;
+        private const int MaxParameters = 2_000; // EF Core composes a command's parameters one by one: large commands cost more than they save
         private readonly StringBuilder _sql = new();
         private readonly List<object?> _parameters = [];
 
