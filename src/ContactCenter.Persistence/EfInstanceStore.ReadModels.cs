@@ -177,22 +177,29 @@ public sealed partial class EfInstanceStore : IReadModelStore
             return;
         }
 
-        foreach (var model in changes.Upserts.Select(r => (r.Model, r.InstanceId)).Concat(changes.Deletes).GroupBy(r => r.Model, StringComparer.Ordinal))
+        // Plain statements, not the change tracker, sent as one command: this runs on the single
+        // writer, once per commit.
+        var batch = new StatementBatch(context);
+        foreach (var (model, instanceId) in changes.Deletes)
         {
-            var ids = model.Select(r => r.InstanceId).Distinct().ToArray();
-            await context.ReadModelRows.Where(r => r.Model == model.Key && ids.Contains(r.InstanceId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await batch.AddAsync("DELETE FROM read_model_rows WHERE model = {0} AND instance_id = {1}", [model, instanceId], cancellationToken).ConfigureAwait(false);
         }
 
-        if (changes.Upserts.Count > 0)
+        // The last row of an instance wins (a rebuild of several commits in one batch).
+        foreach (var r in changes.Upserts.GroupBy(r => (r.Model, r.InstanceId)).Select(g => g.Last()))
         {
-            // The last row of an instance wins (a rebuild of several commits in one batch).
-            var rows = changes.Upserts.GroupBy(r => (r.Model, r.InstanceId)).Select(g => ToRow(g.Last())).ToList();
-            context.ReadModelRows.AddRange(rows);
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                context.Entry(row).State = EntityState.Detached;
-            }
+            await batch.AddAsync(
+                """
+                INSERT INTO read_model_rows (model, instance_id, instance_version, queue, partition, priority, category, has_deadline, deadline_at, warning_at, enqueued_at, paused, summary)
+                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})
+                ON CONFLICT (model, instance_id) DO UPDATE SET
+                    instance_version = excluded.instance_version, queue = excluded.queue, partition = excluded.partition,
+                    priority = excluded.priority, category = excluded.category, has_deadline = excluded.has_deadline,
+                    deadline_at = excluded.deadline_at, warning_at = excluded.warning_at, enqueued_at = excluded.enqueued_at,
+                    paused = excluded.paused, summary = excluded.summary
+                """,
+                [r.Model, r.InstanceId, r.InstanceVersion, r.Queue, r.Partition, r.Priority, r.Category, r.HasDeadline, r.DeadlineAt.UtcTicks, r.WarningAt.UtcTicks, r.EnqueuedAt.UtcTicks, r.Paused, r.Summary],
+                cancellationToken).ConfigureAwait(false);
         }
 
         // Summed per key first: one statement may not touch a row twice on PostgreSQL.
@@ -204,7 +211,7 @@ public sealed partial class EfInstanceStore : IReadModelStore
         foreach (var chunk in counters.Chunk(CountersPerStatement))
         {
             var sql = new StringBuilder("INSERT INTO read_model_counters (counter, dimension, bucket, amount) VALUES ");
-            var parameters = new object[chunk.Length * 4];
+            var parameters = new object?[chunk.Length * 4];
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "" : ", ").Append($"({{{i * 4}}}, {{{(i * 4) + 1}}}, {{{(i * 4) + 2}}}, {{{(i * 4) + 3}}})");
@@ -212,7 +219,49 @@ public sealed partial class EfInstanceStore : IReadModelStore
             }
 
             sql.Append(" ON CONFLICT (counter, bucket, dimension) DO UPDATE SET amount = read_model_counters.amount + excluded.amount");
-            await context.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
+            await batch.AddAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Statements with <c>{n}</c> placeholders, renumbered and sent together as one command (SQLite
+    /// and PostgreSQL both run several statements in one), flushed before the parameters reach
+    /// SQLite's limit.
+    /// </summary>
+    private sealed class StatementBatch(ContactCenterDbContext context)
+    {
+        private const int MaxParameters = 2_000; // EF Core composes a command's parameters one by one: large commands cost more than they save
+        private readonly StringBuilder _sql = new();
+        private readonly List<object?> _parameters = [];
+
+        public async Task AddAsync(string sql, object?[] parameters, CancellationToken cancellationToken)
+        {
+            if (_parameters.Count + parameters.Length > MaxParameters)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var offset = _parameters.Count;
+            var renumbered = sql;
+            for (var i = parameters.Length - 1; i >= 0; i--)
+            {
+                renumbered = renumbered.Replace($"{{{i}}}", $"{{{offset + i}}}", StringComparison.Ordinal);
+            }
+
+            _sql.Append(renumbered).Append(";\n");
+            _parameters.AddRange(parameters);
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_sql.Length > 0)
+            {
+                await context.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters!, cancellationToken).ConfigureAwait(false);
+                _sql.Clear();
+                _parameters.Clear();
+            }
         }
     }
 
@@ -221,23 +270,6 @@ public sealed partial class EfInstanceStore : IReadModelStore
         context.ReadModelRows.Where(r => r.InstanceId == instanceId).ExecuteDeleteAsync(cancellationToken);
 
     private static ReadModelRow ToRecord(ReadModelRowEntity r) => new()
-    {
-        Model = r.Model,
-        InstanceId = r.InstanceId,
-        InstanceVersion = r.InstanceVersion,
-        Queue = r.Queue,
-        Partition = r.Partition,
-        Priority = r.Priority,
-        Category = r.Category,
-        HasDeadline = r.HasDeadline,
-        DeadlineAt = r.DeadlineAt,
-        WarningAt = r.WarningAt,
-        EnqueuedAt = r.EnqueuedAt,
-        Paused = r.Paused,
-        Summary = r.Summary,
-    };
-
-    private static ReadModelRowEntity ToRow(ReadModelRow r) => new()
     {
         Model = r.Model,
         InstanceId = r.InstanceId,

@@ -7,6 +7,7 @@ using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Instances;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -22,8 +23,9 @@ namespace ContactCenter.Benchmarks;
 /// commit rate (synchronous=NORMAL) measured in the same run, as the ceiling it is compared with.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 16] [--seconds 10] [--telemetry]</c>;
-/// <c>--telemetry</c> measures FULL once more with OpenTelemetry listening (docs/operations.md).
+/// <c>dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 16] [--seconds 10] [--telemetry] [--read-models-cost]</c>;
+/// <c>--telemetry</c> measures FULL once more with OpenTelemetry listening (docs/operations.md);
+/// <c>--read-models-cost</c> adds a NORMAL run with no read-model projection registered.
 /// Each worker drives inbound-call conversations (no timers, so every command is a commit) from
 /// start to end, taking "Tidak" at every decision. Bar (issue 11): with FULL and 16 writers, at
 /// least 25 % of the raw rate and p99 at most 10 ms.
@@ -50,6 +52,13 @@ internal static class RuntimeThroughput
                 await MeasureTelemetryAsync(Path.Combine(root, "telemetry-normal"), SqliteSynchronous.Normal, workers, seconds);
             }
 
+            if (args.Contains("--read-models-cost"))
+            {
+                // The same NORMAL run with no projection registered: what the read models cost a commit.
+                var bare = await MeasureAsync(Path.Combine(root, "bare"), SqliteSynchronous.Normal, workers, seconds, readModels: false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NORMAL without read models: {bare.PerSecond:N0} commands/s, p99 {bare.P99:N2} ms; with them {normal.PerSecond / bare.PerSecond:P0} of that"));
+            }
+
             var share = full.PerSecond / ceiling;
             var met = share >= 0.25 && full.P99 <= 10;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,7 +73,7 @@ internal static class RuntimeThroughput
         }
     }
 
-    private static async Task<(double PerSecond, double P99)> MeasureAsync(string folder, SqliteSynchronous synchronous, int workers, int seconds)
+    private static async Task<(double PerSecond, double P99)> MeasureAsync(string folder, SqliteSynchronous synchronous, int workers, int seconds, bool readModels = true)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -75,6 +84,10 @@ internal static class RuntimeThroughput
             o.RunOutbox = false;
             o.Synchronous = synchronous;
         });
+        if (!readModels)
+        {
+            builder.Services.RemoveAll<ContactCenter.Runtime.Storage.ICommitProjection>();
+        }
         using var host = builder.Build();
         await host.StartAsync();
         var runtime = host.Services.GetRequiredService<InstanceRuntime>();

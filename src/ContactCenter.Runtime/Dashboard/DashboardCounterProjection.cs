@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
@@ -20,8 +19,9 @@ namespace ContactCenter.Runtime.Dashboard;
 /// <para>Element, flow and closed-by-silence counts go to the bucket of the hour the instance
 /// started, not of the event: a period's figures are those of the instances started in it, as the
 /// heatmap asks, and "instances" stays exact when summed over buckets. An instance is counted once
-/// per element at its first entry; which elements it entered is kept in a row of
-/// <see cref="VisitsModel"/> until it ends.</para>
+/// per element at its first entry; which elements it entered is remembered in memory per running
+/// instance (as of its last commit here), and read from its journal when not (after a restart,
+/// another process's commit, a lost race): no row is read or written for it.</para>
 /// </remarks>
 public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTimeZone zone, string closeStep, IInstanceStore store) : ICommitProjection
 {
@@ -37,10 +37,18 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
     /// <summary>Instances closed at the close step (2c); dimension the channel, bucket the start hour.</summary>
     public const string ClosedBySilence = "closed-by-silence";
 
-    /// <summary>The per-instance row of elements entered so far (until the instance ends).</summary>
-    public const string VisitsModel = "element-visits";
+    /// <summary>Most running instances whose entered elements are remembered; past it the memory starts again (and each instance's journal is read once more).</summary>
+    public const int MaxRemembered = 100_000;
 
     private static readonly long NanosecondsPerHour = Duration.FromHours(1).ToInt64Nanoseconds();
+
+    /// <summary>
+    /// What each running instance entered so far, as of its last commit through this process (its
+    /// version, update instant and a hash of its snapshot, not the snapshot: thousands of running
+    /// conversations): a later commit decided on that record builds on it; any other (another
+    /// process wrote, a commit that lost its race, a restart) reads the journal once.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (long Version, DateTimeOffset UpdatedAt, int SnapshotHash, HashSet<string> Visited)> _visited = new();
 
     public string Name => "dashboard-counters";
 
@@ -87,13 +95,12 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
             counters.Add(new ReadModelCounter(Ended, record.Channel, HourOf(end), 1));
         }
 
-        var entries = commit.Events.OfType<ElementEntered>().ToList();
-        var upserts = new List<ReadModelRow>();
-        var deletes = new List<(string, Guid)>();
-        if (entries.Count > 0)
+        var entries = commit.Events.OfType<ElementEntered>().Any();
+        var visited = entries || _visited.ContainsKey(record.Id) ? await VisitedBeforeAsync(commit, cancellationToken).ConfigureAwait(false) : null;
+        if (entries)
         {
-            var visited = await VisitedBeforeAsync(commit, cancellationToken).ConfigureAwait(false);
-            long? grewAt = null; // the sequence of the last entry that added to the set: the row's version, inline or rebuilt
+            var before = visited!.Count;
+            var grown = new HashSet<string>(visited, StringComparer.Ordinal); // the remembered set is never changed in place
             var scopes = commit.StateBefore.Scopes.ToDictionary(s => s.Id, s => (s.DefinitionKey, s.DefinitionVersion));
             foreach (var e in commit.Events)
             {
@@ -101,34 +108,34 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
                 {
                     scopes[started.ScopeId] = (started.DefinitionKey, started.DefinitionVersion);
                 }
-                else if (e is ElementEntered entered && scopes.TryGetValue(entered.ScopeId, out var scope)
-                    && await CountEntryAsync(record, startHour, scope.DefinitionKey, scope.DefinitionVersion, entered, visited, counters, cancellationToken).ConfigureAwait(false))
+                else if (e is ElementEntered entered && scopes.TryGetValue(entered.ScopeId, out var scope))
                 {
-                    grewAt = e.Sequence;
+                    await CountEntryAsync(record, startHour, scope.DefinitionKey, scope.DefinitionVersion, entered, grown, counters, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (commit.StateAfter.IsRunning && grewAt is { } version)
-            {
-                upserts.Add(new ReadModelRow
-                {
-                    Model = VisitsModel,
-                    InstanceId = record.Id,
-                    InstanceVersion = version,
-                    EnqueuedAt = record.StartedAt,
-                    Summary = JsonSerializer.Serialize(visited.Order(StringComparer.Ordinal)),
-                });
-            }
+            visited = grown.Count > before ? grown : visited;
         }
 
-        if (!commit.StateAfter.IsRunning && commit.Before.Version > 0)
+        Remember(record, commit.StateAfter.IsRunning ? visited : null);
+        return counters.Count == 0 ? ReadModelChanges.None : new ReadModelChanges { Counters = counters };
+    }
+
+    /// <summary>Remembers what a running instance entered as of <paramref name="record"/>; forgets an ended one.</summary>
+    private void Remember(InstanceRecord record, HashSet<string>? visited)
+    {
+        if (visited is null)
         {
-            deletes.Add((VisitsModel, record.Id));
+            _visited.TryRemove(record.Id, out _);
+            return;
         }
 
-        return counters.Count == 0 && upserts.Count == 0 && deletes.Count == 0
-            ? ReadModelChanges.None
-            : new ReadModelChanges { Counters = counters, Upserts = upserts, Deletes = deletes };
+        if (_visited.Count >= MaxRemembered && !_visited.ContainsKey(record.Id))
+        {
+            _visited.Clear();
+        }
+
+        _visited[record.Id] = (record.Version, record.UpdatedAt, StringComparer.Ordinal.GetHashCode(record.Snapshot), visited);
     }
 
     /// <summary>Counts one entry; whether it was the instance's first of the element (the visited set grew).</summary>
@@ -183,13 +190,13 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
             return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        var row = await commit.Rows.GetRowAsync(VisitsModel, commit.Before.Id, cancellationToken).ConfigureAwait(false);
-        if (row is not null)
+        if (_visited.TryGetValue(commit.Before.Id, out var remembered) && remembered.Version == commit.Before.Version
+            && remembered.UpdatedAt == commit.Before.UpdatedAt && remembered.SnapshotHash == StringComparer.Ordinal.GetHashCode(commit.Before.Snapshot))
         {
-            return new HashSet<string>(JsonSerializer.Deserialize<string[]>(row.Summary) ?? [], StringComparer.Ordinal);
+            return remembered.Visited;
         }
 
-        // No row: an instance from before the read model. Its journal says what it entered.
+        // Not remembered at this version: its journal up to it says what it entered.
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var scopes = new Dictionary<long, (string Key, int Version)>();
         foreach (var e in await ReadableJournal.ReadAsync(store, commit.Before.Id, cancellationToken).ConfigureAwait(false))
