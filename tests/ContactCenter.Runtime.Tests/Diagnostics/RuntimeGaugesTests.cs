@@ -33,13 +33,7 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
         await CommitAsync("whatsapp", timers: 2);
         await CommitAsync("live-chat", timers: 1, outboxCreatedAt: T0.AddSeconds(-30));
         await CommitAsync("ticket", timers: 0);
-        using var gauges = new RuntimeGauges(
-            fixture.Store,
-            fixture.Timers,
-            fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
-            fixture.Host!.Services.GetRequiredService<TicketDesk>(),
-            clock,
-            NullLogger<RuntimeGauges>.Instance);
+        using var gauges = NewGauges();
 
         var first = Observe(gauges);
         first[("contactcenter.timers.armed", "")].Should().Be(3);
@@ -78,13 +72,7 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
                 TicketRow(TicketQueue.RelatedTeam, deadline: null, warning: null),
             ],
         });
-        using var gauges = new RuntimeGauges(
-            fixture.Store,
-            fixture.Timers,
-            fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
-            fixture.Host!.Services.GetRequiredService<TicketDesk>(),
-            clock,
-            NullLogger<RuntimeGauges>.Instance);
+        using var gauges = NewGauges();
 
         var tickets = ObserveTickets(gauges);
 
@@ -100,6 +88,15 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
             [("related_team", "none")] = 1,
         });
     }
+
+    /// <summary>Gauges over the fixture's real store, observed on this test's clock.</summary>
+    private RuntimeGauges NewGauges() => new RuntimeGauges(
+            fixture.Store,
+            fixture.Timers,
+            fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
+            fixture.Host!.Services.GetRequiredService<TicketDesk>(),
+            clock,
+            NullLogger<RuntimeGauges>.Instance);
 
     /// <summary>A ticket-queue row as the ticket projection writes it: the gauge reads only its lane and clock columns.</summary>
     private static ReadModelRow TicketRow(TicketQueue lane, DateTimeOffset? deadline, DateTimeOffset? warning) => new()
