@@ -2,6 +2,7 @@ using System.Text.Json;
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Scheduling;
+using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -83,16 +84,21 @@ public static class HealthEndpoints
         return app;
     }
 
+    /// <remarks>
+    /// Anyone (a load balancer, a monitor) learns the overall status; only a signed-in administrator
+    /// sees each check's description and error, which name files, schedulers and exception texts
+    /// an anonymous caller has no business reading.
+    /// </remarks>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(
-            context.Response.Body,
-            new
+        object body = context.User.IsInRole(Roles.Admin)
+            ? new
             {
                 status = report.Status.ToString(),
                 checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, error = e.Value.Exception?.Message }),
-            },
-            cancellationToken: context.RequestAborted);
+            }
+            : new { status = report.Status.ToString() };
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }
 }

@@ -43,9 +43,10 @@ public sealed class OutboxDeadLetterTests : IAsyncLifetime
         using var anonymous = _server.Anonymous();
         var ready = await anonymous.GetJsonAsync("/health/ready");
         ready.GetProperty("status").GetString().Should().Be("Degraded");
-        ready.GetProperty("checks").GetProperty("outbox").GetProperty("description").GetString().Should().StartWith("1 dead letter(s)");
+        ready.TryGetProperty("checks", out _).Should().BeFalse("the reason is for an administrator");
 
         using var admin = await _server.ClientForAsync("admin");
+        (await admin.GetJsonAsync("/health/ready")).GetProperty("checks").GetProperty("outbox").GetProperty("description").GetString().Should().StartWith("1 dead letter(s)");
         var dead = (await admin.GetJsonAsync("/api/admin/outbox/dead-letters")).EnumerateArray().Single();
         dead.GetProperty("id").GetGuid().Should().Be(messageId);
         dead.GetProperty("kind").GetString().Should().Be("fax");
