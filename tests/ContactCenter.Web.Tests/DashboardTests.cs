@@ -27,6 +27,7 @@ public sealed class DashboardTests(WebAppFixture app)
         var stamp = Guid.NewGuid().ToString("N")[..6];
         var leader = await app.NewPageAsync();
         await leader.SignInAsync(app, "leader.rina");
+        app.Clock.KeepOffLocalMidnight(Jakarta, TimeSpan.FromMinutes(15)); // "today" is read before and after
         var before = await OverviewAsync(leader);
 
         // Sari: a WhatsApp chat waiting for the customer, a live chat, a complaint; Budi: a WhatsApp chat and a call run to its end.

@@ -35,6 +35,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         using var leader = await server.ClientForAsync("leader.rina");
         using var sari = await server.ClientForAsync("agent.sari");
         using var budi = await server.ClientForAsync("agent.budi");
+        StayWithinOneLocalDay();
         var date = Today();
         var before = await leader.GetJsonAsync($"/api/dashboard/overview?date={date}");
 
@@ -99,7 +100,9 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
     {
         using var leader = await server.ClientForAsync("leader.rina");
         using var sari = await server.ClientForAsync("agent.sari");
-        var before = await leader.GetJsonAsync($"/api/dashboard/overview?date={Today()}");
+        StayWithinOneLocalDay();
+        var date = Today();
+        var before = await leader.GetJsonAsync($"/api/dashboard/overview?date={date}");
         var chat = await Conversation.StartAsync(sari, "live-chat", "silent-1");
         await chat.CompleteAsync("Task_SalamPembuka");
 
@@ -111,7 +114,7 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
             await server.FireAtDueAsync(chat.Id, state.Timers.Single(t => t.SlaPolicy is null).Id);
         }
 
-        var after = await leader.GetJsonAsync($"/api/dashboard/overview?date={Today()}");
+        var after = await leader.GetJsonAsync($"/api/dashboard/overview?date={date}");
         Delta(before, after, r => r.GetProperty("today").GetProperty("closedBySilence").GetInt32()).Should().Be(1);
         var journal = (await leader.GetJsonAsync($"{chat.Url}/journal")).EnumerateArray();
         journal.Should().Contain(e => e.GetProperty("type").GetString() == "element-entered@1" && e.GetProperty("elementId").GetString() == "Event_Closed2c");
@@ -301,6 +304,9 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var p) ? p.GetString() : null;
 
     private static string Q(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O"));
+
+    /// <summary>The silence ladder moves the clock three minutes on; a quarter of an hour is ample.</summary>
+    private void StayWithinOneLocalDay() => server.Clock.KeepOffLocalMidnight(Jakarta, TimeSpan.FromMinutes(15));
 
     private string Today() => TimeZoneInfo.ConvertTime(server.Clock.GetUtcNow(), Jakarta).ToString("yyyy-MM-dd");
 
