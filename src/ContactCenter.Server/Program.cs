@@ -22,12 +22,10 @@ builder.Services.AddServerLogging(builder.Configuration, server);
 builder.Services.AddServerTelemetry(builder.Configuration.Configured<TelemetryOptions>(TelemetryOptions.Section)); // Prometheus /metrics, OTLP, as configured
 builder.Services.AddContactCenter(o =>
 {
+    // RunOutbox, RunScheduler, Synchronous, Outbox:*, Timers:*, Retention:*, ImportHeader:* of the same section.
+    builder.Configuration.GetSection(ServerOptions.Section).Bind(o);
     o.DataFolder = server.DataPath;
     o.WorkflowsFolder = server.WorkflowsPath;
-    o.RunOutbox = server.RunOutbox;
-    o.RunScheduler = server.RunScheduler;
-    o.Synchronous = server.Synchronous;
-    builder.Configuration.GetSection(ServerOptions.Section + ":Retention").Bind(o.Retention);
 });
 builder.Services.AddServerSecurity();
 builder.Services.AddServerApi();

@@ -45,9 +45,9 @@ public sealed record RetentionResult(int Archived, int Purged, int Kept);
 /// a replay of what is kept never breaks. Running instances, and ended ones with a message still
 /// to deliver, are kept whatever their age; a ticket and its conversation are judged each on its own end.
 /// </summary>
-public sealed class RetentionPolicy(IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions? options = null)
+public sealed class RetentionPolicy(IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options)
 {
-    public RetentionOptions Options { get; } = options ?? new RetentionOptions();
+    public RetentionOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
     public async Task<RetentionResult> ApplyAsync(CancellationToken cancellationToken = default)
     {

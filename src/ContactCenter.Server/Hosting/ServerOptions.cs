@@ -5,7 +5,9 @@ namespace ContactCenter.Server.Hosting;
 /// <summary>
 /// The server's settings, bound from the <c>ContactCenter</c> configuration section as
 /// <c>IOptions&lt;ServerOptions&gt;</c> and validated at start (data annotations, and
-/// <see cref="DeploymentChecks"/> for what a production installation needs).
+/// <see cref="DeploymentChecks"/> for what a production installation needs). The platform's own
+/// settings of the same section (RunScheduler, Outbox, Timers, Retention, ...) are
+/// <see cref="ContactCenter.Hosting.ContactCenterOptions"/>'s.
 /// </summary>
 public sealed class ServerOptions
 {
@@ -22,21 +24,6 @@ public sealed class ServerOptions
 
     /// <summary>Whether the first start creates a demo user for every role. Default is false; the Development environment (<c>appsettings.Development.json</c>) turns it on, and outside Development the server refuses to start with it.</summary>
     public bool CreateDemoUsers { get; set; }
-
-    /// <summary>Whether the server delivers the outbox in the background. Default is true.</summary>
-    public bool RunOutbox { get; set; } = true;
-
-    /// <summary>
-    /// Whether this server fires due timers (runs the Quartz drain jobs). Default is true; false for
-    /// a node that only answers requests, and for tests that fire timers by hand.
-    /// </summary>
-    public bool RunScheduler { get; set; } = true;
-
-    /// <summary>
-    /// SQLite's <c>synchronous</c>: <c>Full</c> (the default: an acknowledged command survives a power
-    /// cut) or <c>Normal</c> (survives a process crash only).
-    /// </summary>
-    public ContactCenter.Persistence.SqliteSynchronous Synchronous { get; set; } = ContactCenter.Persistence.SqliteSynchronous.Full;
 
     /// <summary>Largest JSON request body, in bytes. Default is 256 KiB.</summary>
     [Range(1, long.MaxValue)]

@@ -18,8 +18,8 @@ public static class ServerOptionsRegistration
         services.AddSingleton<IValidateOptions<ServerOptions>, DeploymentChecks>();
         services.AddOptions<TelemetryOptions>()
             .Bind(configuration.GetSection(TelemetryOptions.Section))
-            .Validate(t => t.OtlpEndpointProblem is null, $"{TelemetryOptions.Section}:OtlpEndpoint is not an absolute http:// or https:// address (e.g. http://127.0.0.1:4317)")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
         return services;
     }
 
@@ -37,4 +37,11 @@ public static class ServerOptionsRegistration
         configuration.GetSection(section).Bind(options);
         return options;
     }
+}
+
+/// <summary>An OTLP endpoint that is not an absolute http(s) address is refused, naming the setting and the value.</summary>
+internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) =>
+        options?.OtlpEndpointProblem is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

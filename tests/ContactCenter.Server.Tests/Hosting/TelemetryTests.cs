@@ -177,7 +177,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     public async Task Otlp_MalformedEndpoint_StopsTheStartWithTheSettingsName()
     {
         var start = async () => await StartedAsync(new Dictionary<string, string?> { ["ContactCenter:Telemetry:OtlpEndpoint"] = "collector:4317" });
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("ContactCenter:Telemetry:OtlpEndpoint").And.Contain("collector:4317");
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Message.Should().Contain("ContactCenter:Telemetry:OtlpEndpoint").And.Contain("collector:4317");
     }
 
     /// <summary>A server of its own with <paramref name="settings"/>, started, on a temporary folder deleted with it.</summary>
