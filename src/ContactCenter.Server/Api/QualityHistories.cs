@@ -1,7 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Definitions;
-using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
