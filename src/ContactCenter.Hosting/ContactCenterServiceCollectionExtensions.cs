@@ -116,6 +116,8 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();
+        services.AddSingleton<QualityHistories>();
+        services.AddSingleton<HistoryReplay>();
         return services;
     }
 

@@ -1,11 +1,14 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
-using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ContactCenter.Server.Api;
+namespace ContactCenter.Modules.Quality;
+
+/// <summary>What Quality Control searches by; empty strings and nulls mean "any".</summary>
+/// <param name="Outcome"><c>silence</c> (closed by silence) or <c>ticket</c> (raised a ticket), or null.</param>
+/// <param name="Limit">How many histories to answer, 1 to 200.</param>
+public sealed record QualityHistoryQuery(string? Agent, string? Channel, InstanceStatus? Status, DateTimeOffset? From, DateTimeOffset? To, string? Outcome, int Limit);
 
 /// <summary>
 /// Quality Control's search over conversation histories: by agent, channel, start date and
@@ -13,7 +16,7 @@ namespace ContactCenter.Server.Api;
 /// its automatic SOP score and the latest manual review. Ticket-escalation instances are left out
 /// unless <c>channel=ticket</c> is asked for.
 /// </summary>
-public static class QualityHistories
+public sealed class QualityHistories(IInstanceStore store, IQualityReviewStore reviews, DefinitionCatalog catalog, ScorecardEvaluator evaluator)
 {
     /// <summary>Outcomes the search filters on beyond the status.</summary>
     public static readonly string[] Outcomes = ["silence", "ticket"];
@@ -45,75 +48,23 @@ public static class QualityHistories
         int? ReviewScore,
         string? Reviewer);
 
-    internal static void MapQualityHistories(this IEndpointRouteBuilder app, string[] readers) =>
-        app.MapGet("/api/quality/histories", SearchAsync)
-            .WithTags("Quality")
-            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(readers))
-            .WithSummary("Conversation histories for QC, newest first: filter by agent, channel, status, start date [from, to) and outcome (silence, ticket); each with end reason, silence close, tickets, automatic score and latest review.")
-            .ProducesValidationProblem().ProducesProblem(403);
-
-    private static async Task<Results<Ok<IReadOnlyList<HistoryRow>>, ValidationProblem>> SearchAsync(
-        string? agent,
-        string? channel,
-        string? status,
-        DateTimeOffset? from,
-        DateTimeOffset? to,
-        string? outcome,
-        int? limit,
-        IInstanceStore store,
-        IQualityReviewStore reviews,
-        DefinitionCatalog catalog,
-        ScorecardEvaluator evaluator,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HistoryRow>> SearchAsync(QualityHistoryQuery query, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        InstanceStatus? parsedStatus = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (Enum.TryParse<InstanceStatus>(status, ignoreCase: true, out var s) && Enum.IsDefined(s) && s != InstanceStatus.NotStarted)
-            {
-                parsedStatus = s;
-            }
-            else
-            {
-                errors["status"] = [$"'{status}' is not one of Running, Completed, Cancelled, Faulted"];
-            }
-        }
-
-        if (!string.IsNullOrEmpty(outcome) && !Outcomes.Contains(outcome, StringComparer.Ordinal))
-        {
-            errors["outcome"] = [$"'{outcome}' is not one of {string.Join(", ", Outcomes)}"];
-        }
-
-        if (limit is < 1 or > 200)
-        {
-            errors["limit"] = ["between 1 and 200"];
-        }
-
-        if (from is not null && to is not null && to < from)
-        {
-            errors["to"] = ["'to' is before 'from'"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var wanted = limit ?? 50;
-        var filtering = !string.IsNullOrEmpty(outcome) || string.IsNullOrEmpty(channel);
+        ArgumentNullException.ThrowIfNull(query);
+        var wanted = query.Limit;
+        var filtering = !string.IsNullOrEmpty(query.Outcome) || string.IsNullOrEmpty(query.Channel);
         var records = await store.QueryAsync(
             new InstanceQuery
             {
-                Status = parsedStatus,
-                Agent = string.IsNullOrEmpty(agent) ? null : agent,
-                Channel = string.IsNullOrEmpty(channel) ? null : channel,
-                StartedFrom = from,
-                StartedTo = to,
+                Status = query.Status,
+                Agent = string.IsNullOrEmpty(query.Agent) ? null : query.Agent,
+                Channel = string.IsNullOrEmpty(query.Channel) ? null : query.Channel,
+                StartedFrom = query.From,
+                StartedTo = query.To,
                 Limit = filtering ? MaxScanned : wanted,
             },
             cancellationToken).ConfigureAwait(false);
-        var candidates = records.Where(r => !string.IsNullOrEmpty(channel) || r.Channel != QualityService.TicketChannel).ToList();
+        var candidates = records.Where(r => !string.IsNullOrEmpty(query.Channel) || r.Channel != QualityService.TicketChannel).ToList();
         var rows = new List<(InstanceRecord Record, IReadOnlyList<WorkflowEvent> Journal, WhatIfOutcome Outcome)>();
         foreach (var record in candidates)
         {
@@ -124,7 +75,7 @@ public static class QualityHistories
 
             var journal = await ReadableJournal.ReadAsync(store, record.Id, cancellationToken).ConfigureAwait(false);
             var result = WhatIfReplay.OutcomeOf(journal);
-            if ((outcome == "silence" && !result.ClosedBySilence) || (outcome == "ticket" && result.TicketsRaised == 0))
+            if ((query.Outcome == "silence" && !result.ClosedBySilence) || (query.Outcome == "ticket" && result.TicketsRaised == 0))
             {
                 continue;
             }
@@ -136,7 +87,7 @@ public static class QualityHistories
         var answer = new List<HistoryRow>(rows.Count);
         foreach (var (record, journal, result) in rows)
         {
-            var scorecard = await ScoreAsync(record, journal, catalog, evaluator, cancellationToken).ConfigureAwait(false);
+            var scorecard = await ScoreAsync(record, journal, cancellationToken).ConfigureAwait(false);
             var review = latest.GetValueOrDefault(record.Id);
             answer.Add(new HistoryRow(
                 record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status,
@@ -144,11 +95,11 @@ public static class QualityHistories
                 scorecard?.Score, scorecard?.Passed, scorecard?.Failed, review?.Score, review?.Reviewer));
         }
 
-        return TypedResults.Ok<IReadOnlyList<HistoryRow>>(answer);
+        return answer;
     }
 
     /// <summary>The scorecard, or null when the history cannot be scored (an unreadable start, a version gone from the catalogue).</summary>
-    private static async Task<Scorecard?> ScoreAsync(InstanceRecord record, IReadOnlyList<WorkflowEvent> journal, DefinitionCatalog catalog, ScorecardEvaluator evaluator, CancellationToken cancellationToken)
+    private async Task<Scorecard?> ScoreAsync(InstanceRecord record, IReadOnlyList<WorkflowEvent> journal, CancellationToken cancellationToken)
     {
         if (journal.Count == 0 || record.Channel == QualityService.TicketChannel)
         {

@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace ContactCenter.Server.Definitions;
+namespace ContactCenter.Runtime.Definitions;
 
 /// <summary>One attribute or nested setting of an element that differs between two versions.</summary>
 public sealed record DiffChange(string Name, string? From, string? To);

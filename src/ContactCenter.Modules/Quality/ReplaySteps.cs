@@ -4,7 +4,7 @@ using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 
-namespace ContactCenter.Server.Api;
+namespace ContactCenter.Modules.Quality;
 
 /// <summary>An element of a flow, with its name from the pinned definition (null when the definition does not have it).</summary>
 public sealed record ElementRef(string DefinitionKey, string ElementId, string? Name);
@@ -48,8 +48,6 @@ public sealed record ReplayStep(long Sequence, string Type, DateTimeOffset At, s
 /// <summary>How often an element was entered (or a sequence flow taken) over the whole history.</summary>
 public sealed record PathCount(string DefinitionKey, string Id, int Count, long FirstSequence);
 
-/// <summary>A line of the conversation: a customer message, an automatic prompt, or a script the agent completed.</summary>
-public sealed record ConversationLine(long Sequence, string Kind, string Text, DateTimeOffset At, string? Step);
 
 /// <summary>Where folding the journal stopped: the event that does not fit the state before it.</summary>
 public sealed record FoldProblem(long Sequence, string Message);
@@ -86,10 +84,9 @@ public static class ReplayStepsBuilder
         var workItems = new Dictionary<long, ElementRef>();
         var timers = new Dictionary<long, ElementRef>();
         var subscriptions = new Dictionary<long, ElementRef>();
-        var created = new Dictionary<long, WorkItemCreated>();
         var visits = new Dictionary<(string, string), (int Count, long First)>();
         var flows = new Dictionary<(string, string), (int Count, long First)>();
-        var conversation = new List<ConversationLine>();
+        var conversation = new ConversationTranscript();
         var steps = new List<ReplayStep>(journal.Count);
         var rootKey = (journal.Count > 0 ? journal[0] as InstanceStarted : null)?.DefinitionKey ?? string.Empty;
         InstanceState? state = InstanceState.Empty;
@@ -99,6 +96,7 @@ public static class ReplayStepsBuilder
 
         foreach (var e in journal)
         {
+            conversation.Add(e);
             ElementRef? element = null;
             string? flowId = null;
             switch (e)
@@ -132,15 +130,9 @@ public static class ReplayStepsBuilder
                 case WorkItemCreated item:
                     element = names.Ref(KeyOfToken(item.TokenId), item.ElementId);
                     workItems[item.WorkItemId] = element;
-                    created[item.WorkItemId] = item;
                     break;
                 case WorkItemCompleted done:
                     element = workItems.GetValueOrDefault(done.WorkItemId);
-                    if (created.TryGetValue(done.WorkItemId, out var item2) && item2.Script is { } script && item2.Outcomes.IsDefaultOrEmpty)
-                    {
-                        conversation.Add(new ConversationLine(e.Sequence, "agent", script, e.At, item2.Step));
-                    }
-
                     break;
                 case WorkItemCancelled cancelled:
                     element = workItems.GetValueOrDefault(cancelled.WorkItemId);
@@ -167,15 +159,9 @@ public static class ReplayStepsBuilder
                     break;
                 case MessageReceived received:
                     element = received.SubscriptionId is { } id ? subscriptions.GetValueOrDefault(id) : null;
-                    if (received.Text is { } text)
-                    {
-                        conversation.Add(new ConversationLine(e.Sequence, "customer", text, e.At, null));
-                    }
-
                     break;
                 case PromptSent prompt:
                     element = names.Ref(KeyOfToken(prompt.TokenId), prompt.ElementId);
-                    conversation.Add(new ConversationLine(e.Sequence, "prompt", prompt.Text, e.At, prompt.Step));
                     break;
                 case ServiceInvoked service:
                     element = names.Ref(KeyOfToken(service.TokenId), service.ElementId);
@@ -213,7 +199,7 @@ public static class ReplayStepsBuilder
             steps,
             [.. visits.Select(v => new PathCount(v.Key.Item1, v.Key.Item2, v.Value.Count, v.Value.First)).OrderBy(v => v.FirstSequence)],
             [.. flows.Select(v => new PathCount(v.Key.Item1, v.Key.Item2, v.Value.Count, v.Value.First)).OrderBy(v => v.FirstSequence)],
-            conversation,
+            conversation.Lines,
             problem);
     }
 
