@@ -1,3 +1,4 @@
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
@@ -78,7 +79,7 @@ public static class ServerTelemetry
                     .AddRuntimeInstrumentation();
                 if (settings.Prometheus)
                 {
-                    // No response cache: what a scrape costs is bounded by RuntimeGauges' own cache.
+                    // No response cache: what a scrape costs is bounded by the gauges' own caches.
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
 
@@ -108,6 +109,7 @@ public static class ServerTelemetry
         // Creating the gauges registers them; their callbacks run only when something observes them
         // (the exporters here, or dotnet-counters without them).
         _ = app.Services.GetRequiredService<RuntimeGauges>();
+        _ = app.Services.GetRequiredService<TicketGauges>();
         if (settings.Prometheus)
         {
             app.MapPrometheusScrapingEndpoint(TelemetryOptions.PrometheusPath).AllowAnonymous().ExcludeFromDescription();
