@@ -142,7 +142,7 @@ internal sealed class DeploymentChecks(
         {
             calendar = services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
         }
-        catch (Exception e) when (e is Runtime.Calendar.CalendarDataException or IOException)
+        catch (Exception e) when (e is Modules.Calendar.CalendarDataException or IOException)
         {
             return $"The calendar data in {workflowsPath} cannot be read: {e.Message}";
         }
