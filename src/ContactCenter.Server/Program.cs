@@ -29,8 +29,8 @@ builder.Services.AddContactCenter(o =>
 });
 builder.Services.AddServerSecurity();
 builder.Services.AddServerApi();
-builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-    .Configure<IOptions<ServerOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxBpmnBodyBytes);
+// Kestrel is made while the host is built, before the options are validated: the configured value.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = server.MaxBpmnBodyBytes);
 
 // Channels: the signed Omni Channel webhook, the outbound prompt connector or the loopback
 // simulator, and notifications; live updates to browsers over server-sent events.
@@ -38,6 +38,12 @@ builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddLiveUpdates();
 
 var app = builder.Build();
+if (StartupRefusal.Check(app) is { } refused)
+{
+    await app.DisposeAsync().ConfigureAwait(false); // flushes the log files
+    return refused; // every configuration problem is logged, one line each
+}
+
 app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value);
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
@@ -70,6 +76,7 @@ app.MapChannels();
 app.MapLiveUpdates();
 
 await app.RunAsync().ConfigureAwait(false);
+return 0;
 
 /// <summary>The server's entry point; public and partial for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;
