@@ -21,7 +21,8 @@ namespace ContactCenter.Server.Hosting;
 internal sealed class DeploymentChecks(
     IHostEnvironment environment,
     TimeProvider clock,
-    ChannelsOptions channels,
+    IEnumerable<IConfigureOptions<ChannelsOptions>> channelsSetups,
+    IEnumerable<IPostConfigureOptions<ChannelsOptions>> channelsPostSetups,
     IServiceProvider services,
     ILogger<DeploymentChecks> logger) : IValidateOptions<ServerOptions>
 {
@@ -72,6 +73,10 @@ internal sealed class DeploymentChecks(
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
+        // The channels' settings as configured, not validated: what is wrong there is reported by
+        // their own validation, beside these problems, rather than hiding them.
+        var channels = new OptionsFactory<ChannelsOptions>(channelsSetups, channelsPostSetups).Create(Options.DefaultName);
+
         if (string.IsNullOrWhiteSpace(channels.Webhook.Secret))
         {
             problems.Add("Channels:Webhook:Secret is not set: the Omni Channel webhook can verify no signature (without it a random secret is made per process and only the simulator can post).");

@@ -106,6 +106,32 @@ public sealed class ProductionConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Production_ABadChannelsSettingBesideAMissingSecret_BothListed()
+    {
+        using var factory = Production(new() { ["Channels:RateLimit:PermitLimit"] = "0" });
+        var start = () => factory.Server;
+
+        // Caught as the AggregateException it is: FluentAssertions would unwrap it.
+        Exception? thrown = null;
+        try
+        {
+            _ = start();
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+
+        thrown.Should().NotBeNull();
+        var refusals = Flatten(thrown!).OfType<OptionsValidationException>().ToList();
+
+        refusals.Select(r => r.OptionsType).Should().BeEquivalentTo([typeof(ServerOptions), typeof(ContactCenter.Channels.ChannelsOptions)]);
+        refusals.SelectMany(r => r.Failures).Should().HaveCount(2)
+            .And.Contain(f => f.StartsWith("Channels:Webhook:Secret is not set", StringComparison.Ordinal))
+            .And.Contain("Channels:RateLimit:PermitLimit and Window must be positive");
+    }
+
+    [Fact]
     public async Task Development_SameProblems_StartsWithAWarningEach()
     {
         var workflows = Directory.CreateDirectory(Path.Combine(_folder.FullName, "empty-workflows")).FullName;
