@@ -7,6 +7,7 @@ using ContactCenter.Channels.Notifications;
 using ContactCenter.Channels.Outbound;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -63,7 +64,7 @@ public static class ChannelsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
-        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
+        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), sp.GetRequiredService<IInstanceQueries>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
         services.AddSingleton(sp => new InboundPipeline(sp.GetRequiredService<InboundRouter>(), sp.GetRequiredService<ChannelSecrets>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InboundPipeline>>()));
         AddNotificationFeed(services);
         services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(sp.GetRequiredService<NotificationFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
@@ -129,14 +130,14 @@ public static class ChannelsExtensions
             // only for a customer with no running conversation on the channel that belongs to
             // someone else (as POST /api/instances/{id}/messages allows only the conversation's agent).
             var simulator = endpoints.MapGroup("/api/simulator").RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole("Agent", "Admin")).WithTags("Simulator");
-            simulator.MapGet("/conversations/{channel}/{customerRef}", async (HttpContext http, string channel, string customerRef, LoopbackSimulator loopback, InstanceRuntime runtime) =>
-                    await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false)
+            simulator.MapGet("/conversations/{channel}/{customerRef}", async (HttpContext http, string channel, string customerRef, LoopbackSimulator loopback, IInstanceQueries queries) =>
+                    await SimulatorAccess.RefusalAsync(http, queries, channel, customerRef).ConfigureAwait(false)
                         ?? TypedResults.Ok(new SimulatedConversation(channel, customerRef, loopback.Conversation(channel, customerRef))) as IResult)
                 .WithName("SimulatorConversation")
                 .WithSummary("The prompts the loopback simulator delivered to a customer");
-            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, InstanceRuntime runtime, TimeProvider clock) =>
+            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, IInstanceQueries queries, TimeProvider clock) =>
                 {
-                    if (await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false) is { } refused)
+                    if (await SimulatorAccess.RefusalAsync(http, queries, channel, customerRef).ConfigureAwait(false) is { } refused)
                     {
                         return refused;
                     }

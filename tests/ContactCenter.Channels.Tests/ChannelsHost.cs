@@ -48,6 +48,8 @@ internal sealed class ChannelsHost : IAsyncDisposable
 
     public InstanceRuntime Runtime => App.Services.GetRequiredService<InstanceRuntime>();
 
+    public IInstanceQueries Queries => App.Services.GetRequiredService<IInstanceQueries>();
+
     public OutboxDispatcher Outbox => App.Services.GetRequiredService<OutboxDispatcher>();
 
     public IOutboxStore OutboxStore => App.Services.GetRequiredService<IOutboxStore>();

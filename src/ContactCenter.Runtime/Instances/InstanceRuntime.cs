@@ -275,9 +275,6 @@ public sealed class InstanceRuntime(
     public async Task<InstanceState> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
         InstanceState.FromJson((await GetAsync(instanceId, cancellationToken).ConfigureAwait(false)).Snapshot);
 
-    public Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default) =>
-        store.QueryAsync(query, cancellationToken);
-
     /// <summary>The journal as engine events, in sequence order.</summary>
     public async Task<IReadOnlyList<WorkflowEvent>> ReadJournalAsync(Guid instanceId, CancellationToken cancellationToken = default)
     {

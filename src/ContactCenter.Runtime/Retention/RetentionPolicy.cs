@@ -45,7 +45,7 @@ public sealed record RetentionResult(int Archived, int Purged, int Kept);
 /// a replay of what is kept never breaks. Running instances, and ended ones with a message still
 /// to deliver, are kept whatever their age; a ticket and its conversation are judged each on its own end.
 /// </summary>
-public sealed class RetentionPolicy(IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options)
+public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options)
 {
     public RetentionOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
@@ -67,7 +67,7 @@ public sealed class RetentionPolicy(IInstanceStore store, TimeProvider clock, IL
         }
 
         var cutoff = clock.GetUtcNow().AddDays(-days);
-        var due = await store.ListEndedBeforeAsync(cutoff, Options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var due = await retention.ListEndedBeforeAsync(cutoff, Options.BatchSize, cancellationToken).ConfigureAwait(false);
         int archived = 0, purged = 0, kept = 0;
         foreach (var instance in due)
         {
@@ -76,7 +76,7 @@ public sealed class RetentionPolicy(IInstanceStore store, TimeProvider clock, IL
                 await ArchiveAsync(instance, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await store.DeleteAsync(instance.Id, instance.Version, cancellationToken).ConfigureAwait(false))
+            if (await retention.DeleteAsync(instance.Id, instance.Version, cancellationToken).ConfigureAwait(false))
             {
                 _ = Options.Mode == RetentionMode.Archive ? archived++ : purged++;
             }

@@ -101,7 +101,7 @@ public sealed class RetentionPolicyTests
     }
 
     private static RetentionPolicy Policy(RuntimeFixture fixture, TimeProvider clock, RetentionOptions options) =>
-        new(fixture.Store, clock, NullLogger<RetentionPolicy>.Instance, options);
+        new(fixture.Host!.Services.GetRequiredService<IRetentionStore>(), fixture.Store, clock, NullLogger<RetentionPolicy>.Instance, options);
 
     /// <summary>An inbound call worked to its end (no prompts, so nothing waits in the outbox).</summary>
     private static async Task<InstanceRecord> EndedConversationAsync(RuntimeFixture fixture)
