@@ -92,6 +92,11 @@ internal sealed class DeploymentChecks(
             problems.Add($"{ServerOptions.Section}:CreateDemoUsers is true: demo users of every role, Admin included, would be created with their passwords in {options.DemoUsersFile} (demo users belong to the Development environment).");
         }
 
+        if (options.DataPath.Length == 0 || options.WorkflowsPath.Length == 0)
+        {
+            return problems; // the empty setting itself is refused by its [Required]
+        }
+
         if (DataFolderProblem(options.DataPath) is { } data)
         {
             problems.Add(data);

@@ -38,14 +38,17 @@ public sealed class ServerOptions
     public int SignInAttemptsPerMinute { get; set; } = 20;
 
     /// <summary>The data folder as a full path.</summary>
-    public string DataPath => Path.GetFullPath(DataFolder);
+    public string DataPath => FullPath(DataFolder);
 
     /// <summary>The workflows folder as a full path.</summary>
-    public string WorkflowsPath => Path.GetFullPath(WorkflowsFolder);
+    public string WorkflowsPath => FullPath(WorkflowsFolder);
 
     /// <summary>Where the demo users' names and passwords are written on first start.</summary>
     public string DemoUsersFile => Path.Combine(DataPath, "demo-users.json");
 
     /// <summary>The folder of the rolling log files.</summary>
     public string LogsPath => Path.Combine(DataPath, "logs");
+
+    /// <summary>Empty stays empty, for the validation to name the setting instead of a path error at registration.</summary>
+    private static string FullPath(string folder) => string.IsNullOrWhiteSpace(folder) ? "" : Path.GetFullPath(folder);
 }

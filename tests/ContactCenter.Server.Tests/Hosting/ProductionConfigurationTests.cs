@@ -109,26 +109,22 @@ public sealed class ProductionConfigurationTests : IDisposable
     public void Production_ABadChannelsSettingBesideAMissingSecret_BothListed()
     {
         using var factory = Production(new() { ["Channels:RateLimit:PermitLimit"] = "0" });
-        var start = () => factory.Server;
 
-        // Caught as the AggregateException it is: FluentAssertions would unwrap it.
-        Exception? thrown = null;
-        try
-        {
-            _ = start();
-        }
-        catch (Exception e)
-        {
-            thrown = e;
-        }
-
-        thrown.Should().NotBeNull();
-        var refusals = Flatten(thrown!).OfType<OptionsValidationException>().ToList();
+        var refusals = Flatten(StartFailure(factory)).OfType<OptionsValidationException>().ToList();
 
         refusals.Select(r => r.OptionsType).Should().BeEquivalentTo([typeof(ServerOptions), typeof(ContactCenter.Channels.ChannelsOptions)]);
         refusals.SelectMany(r => r.Failures).Should().HaveCount(2)
             .And.Contain(f => f.StartsWith("Channels:Webhook:Secret is not set", StringComparison.Ordinal))
             .And.Contain("Channels:RateLimit:PermitLimit and Window must be positive");
+    }
+
+    [Fact]
+    public void Production_EmptyDataFolder_NamesTheSetting_NotAPathError()
+    {
+        using var factory = Production(new() { ["Channels:Webhook:Secret"] = Secret, ["ContactCenter:DataFolder"] = "" });
+
+        Flatten(StartFailure(factory)).OfType<OptionsValidationException>().SelectMany(r => r.Failures)
+            .Should().Contain("ContactCenter:DataFolder is empty.");
     }
 
     [Fact]
@@ -193,6 +189,24 @@ public sealed class ProductionConfigurationTests : IDisposable
             refusal.OptionsType.Should().Be<ServerOptions>();
             return [.. refusal.Failures];
         }
+    }
+
+    /// <summary>
+    /// What starting the server threw, caught as it is: FluentAssertions' Throw would unwrap an
+    /// AggregateException (the problems of several option types) and refuse to pick one.
+    /// </summary>
+    private static Exception StartFailure(ServerFactory factory)
+    {
+        try
+        {
+            _ = factory.Server;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        throw new Xunit.Sdk.XunitException("the server started");
     }
 
     private static IEnumerable<Exception> Flatten(Exception e) =>
