@@ -204,7 +204,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteReadModelsAsync(session.Context, commit.ReadModels, cancellationToken).ConfigureAwait(false);
+            await ReadModelStatements.WriteAsync(session, commit.ReadModels, cancellationToken).ConfigureAwait(false);
 
             if (AfterCommitRowsWritten is { } hook)
             {

@@ -200,7 +200,7 @@ internal static class InstanceStatements
             o.DeadLetteredAt?.UtcTicks);
 
     /// <summary>Runs <paramref name="sql"/>'s prepared command with <paramref name="values"/> as <c>@p0</c>, <c>@p1</c>, …; the rows it changed.</summary>
-    private static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
+    internal static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
     {
         var command = session.Command(sql, values.Length);
         for (var i = 0; i < values.Length; i++)
