@@ -37,16 +37,37 @@ public sealed class EfDefinitionStore(IDbContextFactory<ContactCenterDbContext> 
 
     public async Task<int?> GetVersionInEffectAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var published = nameof(VersionStatus.Published);
+        // Asked at every start: one plain statement (the EF model's columns and stored forms), not an EF Core query.
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            return await context.DefinitionVersions.AsNoTracking()
-                .Where(r => r.Key == key && r.Status == published && r.EffectiveFrom <= at)
-                .OrderByDescending(r => r.EffectiveFrom).ThenByDescending(r => r.Version)
-                .Select(r => (int?)r.Version)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var command = context.Database.GetDbConnection().CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = SelectVersionInEffect;
+                AddParameter(command, "@p0", key);
+                AddParameter(command, "@p1", nameof(VersionStatus.Published));
+                AddParameter(command, "@p2", at.UtcTicks);
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
+                    ? Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
+            }
         }
+    }
+
+    private const string SelectVersionInEffect = """
+        SELECT version FROM definition_versions
+        WHERE "key" = @p0 AND status = @p1 AND effective_from <= @p2
+        ORDER BY effective_from DESC, version DESC LIMIT 1
+        """;
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <exception cref="InvalidOperationException">

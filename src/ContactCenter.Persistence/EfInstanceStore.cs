@@ -17,23 +17,19 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     /// <summary>How many write transactions have committed so far (writes per transaction = commits / this).</summary>
     public long WriteTransactions => _writes.Transactions;
 
-    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+    // The hot reads (an instance row, a journal) on connections kept open with their statements prepared.
+    private readonly ReadSessions _reads = new(contexts);
 
-    public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    public async ValueTask DisposeAsync()
     {
-        // Every command starts here: one plain statement instead of an EF Core query (no
-        // expression tree to look up, no materializer), on a pooled context's connection.
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var command = context.Database.GetDbConnection().CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                return await InstanceStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _reads.DisposeAsync().ConfigureAwait(false);
     }
+
+    public Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        // Every command starts here: one statement prepared once on a connection kept open (see
+        // ReadSessions), not an EF Core query or a context opened and closed per read.
+        _reads.RunAsync((session, ct) => InstanceStatements.ReadInstanceAsync(session, id, ct), cancellationToken);
 
     /// <summary>Instances matching every given filter, newest start first (then by id), at most <see cref="InstanceQuery.Limit"/>.</summary>
     /// <remarks><see cref="InstanceQuery.StartedFrom"/> is inclusive, <see cref="InstanceQuery.StartedTo"/> exclusive.</remarks>
@@ -93,24 +89,8 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     }
 
     /// <summary>The instance's journal in sequence order (from its compressed segment once it ended, see <see cref="JournalSegment"/>); empty for an unknown instance.</summary>
-    public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var connection = context.Database.GetDbConnection();
-            var segment = connection.CreateCommand();
-            await using (segment.ConfigureAwait(false))
-            {
-                var rows = connection.CreateCommand();
-                await using (rows.ConfigureAwait(false))
-                {
-                    return await InstanceStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
+    public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await _reads.RunAsync((session, ct) => InstanceStatements.ReadJournalAsync(session, id, ct), cancellationToken).ConfigureAwait(false);
 
     /// <remarks>
     /// One transaction: timers removed, instance row inserted (expected version 0) or updated only

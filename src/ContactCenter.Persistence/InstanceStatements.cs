@@ -6,7 +6,8 @@ namespace ContactCenter.Persistence;
 /// <summary>
 /// The instance store's hot statements as plain SQL with named parameters: a commit's rows (instance,
 /// journal, timers, outbox), prepared once per writer connection (<see cref="WriteSession"/>), and
-/// the reads of an instance row and of a journal. Column names and
+/// the reads of an instance row and of a journal, prepared once per kept-open read connection
+/// (<see cref="ReadSession"/>). Column names and
 /// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
 /// these write.
 /// </summary>
@@ -68,10 +69,11 @@ internal static class InstanceStatements
     public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
         await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(r), expectedVersion]).ConfigureAwait(false) == 1;
 
-    /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
-    public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
+    /// <summary>The instance row; null when there is none.</summary>
+    public static async Task<InstanceRecord?> ReadInstanceAsync(ReadSession session, Guid id, CancellationToken cancellationToken)
     {
-        Prepare(command, SelectInstance, StoredForm.Id(id));
+        var command = session.Command(SelectInstance, 1);
+        command.Parameters[0].Value = StoredForm.Id(id);
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -134,16 +136,20 @@ internal static class InstanceStatements
     }
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
-    /// <param name="segment">A command of <see cref="SelectSegment"/> text with its one parameter, or a new command to give it.</param>
-    /// <param name="rows">The same for <see cref="SelectEvents"/>.</param>
-    public static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
+    public static Task<List<JournalRecord>> ReadJournalAsync(ReadSession session, Guid instanceId, CancellationToken cancellationToken) =>
+        ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken);
+
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <param name="segment">The prepared command of <see cref="SelectSegment"/>.</param>
+    /// <param name="rows">The prepared command of <see cref="SelectEvents"/>.</param>
+    private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
     {
         var id = StoredForm.Id(instanceId);
-        Prepare(segment, SelectSegment, id);
+        segment.Parameters[0].Value = id;
         var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
             ? JournalSegment.Decode(instanceId, compressed)
             : [];
-        Prepare(rows, SelectEvents, id);
+        rows.Parameters[0].Value = id;
         var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -160,20 +166,6 @@ internal static class InstanceStatements
         }
 
         return events;
-    }
-
-    /// <summary>Gives a command <paramref name="sql"/> and its one parameter <c>@p0</c> unless it has them.</summary>
-    private static void Prepare(DbCommand command, string sql, object value)
-    {
-        if (command.Parameters.Count == 0)
-        {
-            command.CommandText = sql;
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p0";
-            command.Parameters.Add(parameter);
-        }
-
-        command.Parameters[0].Value = value;
     }
 
     public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>

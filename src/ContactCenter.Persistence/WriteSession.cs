@@ -62,17 +62,7 @@ internal sealed class WriteSession : IAsyncDisposable
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = Context.Database.GetDbConnection().CreateCommand();
-            command.CommandText = sql;
-            for (var i = 0; i < parameters; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.Add(parameter);
-            }
-
-            command.Transaction = Transaction.GetDbTransaction();
-            command.Prepare();
+            command = PreparedCommands.Create(Context.Database.GetDbConnection(), sql, parameters, Transaction.GetDbTransaction());
             _commands.Add(sql, command);
         }
 
