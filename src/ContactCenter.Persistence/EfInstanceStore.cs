@@ -35,57 +35,9 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     /// <remarks><see cref="InstanceQuery.StartedFrom"/> is inclusive, <see cref="InstanceQuery.StartedTo"/> exclusive.</remarks>
     public async Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default)
     {
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            var rows = context.Instances.AsNoTracking();
-            if (query.Status is { } status)
-            {
-                var name = status.ToString();
-                rows = rows.Where(r => r.Status == name);
-            }
-
-            if (query.Agent is { } agent)
-            {
-                rows = rows.Where(r => r.Agent == agent);
-            }
-
-            if (query.Channel is { } channel)
-            {
-                rows = rows.Where(r => r.Channel == channel);
-            }
-
-            if (query.CustomerRef is { } customer)
-            {
-                rows = rows.Where(r => r.CustomerRef == customer);
-            }
-
-            if (query.ParentInstanceId is { } parent)
-            {
-                rows = rows.Where(r => r.ParentInstanceId == parent);
-            }
-
-            if (query.DefinitionKey is { } key)
-            {
-                rows = rows.Where(r => r.DefinitionKey == key);
-            }
-
-            if (query.StartedFrom is { } from)
-            {
-                rows = rows.Where(r => r.StartedAt >= from);
-            }
-
-            if (query.StartedTo is { } to)
-            {
-                rows = rows.Where(r => r.StartedAt < to);
-            }
-
-            var list = await rows
-                .OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id)
-                .Take(Math.Max(0, query.Limit))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return list.ConvertAll(r => r.ToRecord());
-        }
+        ArgumentNullException.ThrowIfNull(query);
+        // A webhook message asks for its customer's running conversations: plain SQL, not an EF Core query.
+        return await _reads.RunAsync((session, ct) => InstanceStatements.QueryInstancesAsync(session, query, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The instance's journal in sequence order (from its compressed segment once it ended, see <see cref="JournalSegment"/>); empty for an unknown instance.</summary>

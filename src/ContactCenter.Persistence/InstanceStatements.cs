@@ -26,10 +26,12 @@ internal static class InstanceStatements
         WHERE id = @p0 AND version = @p14
         """;
 
-    private const string SelectInstance = """
+    private const string SelectInstances = """
         SELECT id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id
-        FROM instances WHERE id = @p0
+        FROM instances
         """;
+
+    private const string SelectInstance = SelectInstances + " WHERE id = @p0";
 
     private const string SelectVersion = "SELECT version FROM instances WHERE id = @p0";
 
@@ -77,30 +79,75 @@ internal static class InstanceStatements
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            return new InstanceRecord
-            {
-                Id = StoredForm.ReadId(reader, 0),
-                DefinitionKey = reader.GetString(1),
-                DefinitionVersion = reader.GetInt32(2),
-                Channel = reader.GetString(3),
-                CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
-                Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
-                Version = reader.GetInt64(7),
-                Snapshot = reader.GetString(8),
-                PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
-                StartedAt = Instant(reader.GetInt64(10)),
-                UpdatedAt = Instant(reader.GetInt64(11)),
-                EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
-                ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
-            };
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? InstanceRow(reader) : null;
         }
     }
+
+    /// <summary>
+    /// Instances matching every given filter, newest start first (then by id), at most the query's limit:
+    /// one statement per combination of filters, prepared once per read connection.
+    /// </summary>
+    public static async Task<List<InstanceRecord>> QueryInstancesAsync(ReadSession session, InstanceQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new System.Text.StringBuilder(SelectInstances).Append(" WHERE 1 = 1");
+        var values = new List<object>(8);
+        void Filter(string condition, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition).Append(" @p").Append(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                values.Add(value);
+            }
+        }
+
+        Filter("status =", query.Status?.ToString());
+        Filter("agent =", query.Agent);
+        Filter("channel =", query.Channel);
+        Filter("customer_ref =", query.CustomerRef);
+        Filter("parent_instance_id =", query.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null);
+        Filter("definition_key =", query.DefinitionKey);
+        Filter("started_at >=", query.StartedFrom?.UtcTicks);
+        Filter("started_at <", query.StartedTo?.UtcTicks);
+        sql.Append(" ORDER BY started_at DESC, id LIMIT @p").Append(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        values.Add(Math.Max(0, query.Limit));
+
+        var command = session.Command(sql.ToString(), values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        var found = new List<InstanceRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(InstanceRow(reader));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The instance row the reader is on (the columns of <see cref="SelectInstances"/>).</summary>
+    private static InstanceRecord InstanceRow(DbDataReader reader) => new()
+    {
+        Id = StoredForm.ReadId(reader, 0),
+        DefinitionKey = reader.GetString(1),
+        DefinitionVersion = reader.GetInt32(2),
+        Channel = reader.GetString(3),
+        CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
+        Version = reader.GetInt64(7),
+        Snapshot = reader.GetString(8),
+        PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
+        StartedAt = Instant(reader.GetInt64(10)),
+        UpdatedAt = Instant(reader.GetInt64(11)),
+        EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
+        ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
+    };
 
     /// <summary>An instant as the model stores it (UTC ticks, see <see cref="ContactCenterDbContext.UtcTicksConverter"/>).</summary>
     private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
