@@ -185,7 +185,7 @@ public static class ChannelsExtensions
         live.MapGet("/notifications", (HttpContext http, NotificationFeed feed) =>
             {
                 var audience = LiveAudience.For(http.User);
-                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent, n.Data.TryGetValue(Runtime.Tickets.TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null)).ToList());
+                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent, n.Data.TryGetValue(Modules.Tickets.TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null)).ToList());
             })
             .WithName("Notifications")
             .WithSummary("The recent notifications the user may see, newest first");

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using ContactCenter.Runtime.Tickets;
+using ContactCenter.Modules.Tickets;
 
 namespace ContactCenter.Channels.Live;
 
