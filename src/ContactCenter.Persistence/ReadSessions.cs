@@ -101,16 +101,7 @@ internal sealed class ReadSession : IAsyncDisposable
         return command;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var command in _commands.Values)
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _commands.Clear();
-        await _context.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => PreparedCommands.DisposeAsync(_commands, _context);
 }
 
 /// <summary>Plain SQL commands with parameters <c>@p0</c> … prepared on an open connection.</summary>
@@ -130,5 +121,17 @@ internal static class PreparedCommands
         command.Transaction = transaction;
         command.Prepare();
         return command;
+    }
+
+    /// <summary>Disposes the prepared commands, then the context whose connection they were on.</summary>
+    public static async ValueTask DisposeAsync(Dictionary<string, DbCommand> commands, ContactCenterDbContext context)
+    {
+        foreach (var command in commands.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+
+        commands.Clear();
+        await context.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -70,14 +70,5 @@ internal sealed class WriteSession : IAsyncDisposable
         return command;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var command in _commands.Values)
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _commands.Clear();
-        await Context.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => PreparedCommands.DisposeAsync(_commands, Context);
 }
