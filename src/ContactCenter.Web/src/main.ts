@@ -9,6 +9,7 @@ import { renderTicketQueue, renderTicket } from './views/tickets';
 import { renderDesigner } from './views/designer';
 import { renderQuality } from './views/quality';
 import { renderDashboard } from './views/dashboard';
+import { renderNotifications } from './views/notifications';
 
 export interface Screen { title: Key; cleanup?: () => void }
 export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
@@ -21,6 +22,8 @@ const menu: MenuItem[] = [
   { path: '/designer', label: 'menuDesigner', roles: ['ProcessOwner', 'Reviewer', 'Approver', 'Admin'] },
   { path: '/quality', label: 'menuQuality', roles: ['QualityControl', 'TeamLeader', 'Admin'] },
   { path: '/dashboard', label: 'menuDashboard', roles: ['TeamLeader', 'Admin'] },
+  // The roles notifications are addressed to (the Team Leader, a task's lane, a ticket's unit, an agent).
+  { path: '/notifications', label: 'menuNotifications', roles: ['TeamLeader', 'Tier2', 'RelatedTeam', 'Agent'] },
 ];
 
 /** A screen per path pattern: the menu item whose roles may open it, and how to draw it from the pattern's groups. */
@@ -34,6 +37,7 @@ const routes: Route[] = [
   { pattern: /^\/designer(?:\/([a-z0-9-]+)(?:\/(\d+))?)?$/, menu: '/designer', render: (c, g) => renderDesigner(c, g[0] ?? null, g[1] ? Number(g[1]) : null) },
   { pattern: new RegExp(`^/quality(?:/${uuid})?$`), menu: '/quality', render: (c, g) => renderQuality(c, g[0] ?? null) },
   { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
+  { pattern: /^\/notifications$/, menu: '/notifications', render: c => renderNotifications(c) },
 ];
 
 const app = document.getElementById('app')!;
