@@ -1,16 +1,16 @@
 using ContactCenter.Engine;
+using ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Dashboard;
+using ContactCenter.Modules.Greetings;
+using ContactCenter.Modules.Quality;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Persistence;
-using ContactCenter.Runtime.Calendar;
-using ContactCenter.Runtime.Dashboard;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Diagnostics;
-using ContactCenter.Runtime.Greetings;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
-using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using ContactCenter.Runtime.Timers;
 using ContactCenter.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -105,11 +105,20 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<TicketQueueProjection>()));
         services.AddSingleton(options.Outbox);
         services.AddSingleton<OutboxDispatcher>();
-        services.AddSingleton<RuntimeGauges>();
+        services.AddSingleton(sp => new RuntimeGauges(
+            sp.GetRequiredService<IInstanceStore>(),
+            sp.GetRequiredService<ITimerStore>(),
+            sp.GetRequiredService<IOutboxStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RuntimeGauges>>(),
+            new HashSet<string>(StringComparer.Ordinal) { QualityService.TicketChannel }));
+        services.AddSingleton<TicketGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton<INotificationStore, EfNotificationStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();
+        services.AddSingleton<QualityHistories>();
+        services.AddSingleton<HistoryReplay>();
         return services;
     }
 

@@ -67,7 +67,7 @@ public class DependencyTests
         // The ports (Storage) are the platform's: flows, instances, rows and counters, never tickets
         // or dashboards. The other platform folders still reach into modules in places (docs/architecture.md,
         // "where it still differs"); the ports must not start to.
-        string[] modules = ["ContactCenter.Runtime.Tickets", "ContactCenter.Runtime.Dashboard", "ContactCenter.Runtime.Quality", "ContactCenter.Runtime.Calendar", "ContactCenter.Runtime.Greetings", "ContactCenter.Runtime.Documents"];
+        string[] modules = ["ContactCenter.Modules.Tickets", "ContactCenter.Modules.Dashboard", "ContactCenter.Modules.Quality", "ContactCenter.Modules.Calendar", "ContactCenter.Modules.Greetings", "ContactCenter.Modules.Documents"];
 
         var result = Types.InAssembly(Runtime).That().ResideInNamespace("ContactCenter.Runtime.Storage")
             .ShouldNot().HaveDependencyOnAny(modules).GetResult();

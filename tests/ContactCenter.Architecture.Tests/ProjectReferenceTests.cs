@@ -14,12 +14,13 @@ public class ProjectReferenceTests
     {
         ["ContactCenter.Engine"] = [],
         ["ContactCenter.Runtime"] = ["ContactCenter.Engine"],
-        ["ContactCenter.Persistence"] = ["ContactCenter.Runtime"],
+        ["ContactCenter.Modules"] = ["ContactCenter.Runtime"],
+        ["ContactCenter.Persistence"] = ["ContactCenter.Modules", "ContactCenter.Runtime"],
         ["ContactCenter.Scheduling"] = ["ContactCenter.Runtime"],
-        ["ContactCenter.Channels"] = ["ContactCenter.Runtime"],
-        ["ContactCenter.Hosting"] = ["ContactCenter.Persistence", "ContactCenter.Runtime", "ContactCenter.Scheduling"],
+        ["ContactCenter.Channels"] = ["ContactCenter.Modules", "ContactCenter.Runtime"],
+        ["ContactCenter.Hosting"] = ["ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Runtime", "ContactCenter.Scheduling"],
         ["ContactCenter.Server"] = ["ContactCenter.Channels", "ContactCenter.Hosting"],
-        ["ContactCenter.Cli"] = ["ContactCenter.Engine", "ContactCenter.Persistence", "ContactCenter.Runtime"],
+        ["ContactCenter.Cli"] = ["ContactCenter.Engine", "ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Runtime"],
     };
 
     [Fact]

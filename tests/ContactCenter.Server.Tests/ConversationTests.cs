@@ -63,13 +63,25 @@ public sealed class ConversationTests(ServerFixture server)
         export.StatusCode.Should().Be(HttpStatusCode.OK);
         export.Content.Headers.ContentType!.MediaType.Should().Be("application/jsonl");
         export.Content.Headers.ContentDisposition!.DispositionType.Should().Be("attachment");
-        var lines = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(events.Count);
-        lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()).Should().Equal(events.Select(e => e.GetProperty("sequence").GetInt64()));
+        var exported = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        exported.Should().HaveCount(events.Count);
+        exported.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()).Should().Equal(events.Select(e => e.GetProperty("sequence").GetInt64()));
 
         // Quality control reads the whole history and changes nothing.
         using var qc = await server.ClientForAsync("qc.agus");
         (await qc.GetJsonAsync($"{chat.Url}/journal")).GetArrayLength().Should().Be(events.Count);
+
+        // What was said: the agent's console and QC's replay read one projection and agree line for line.
+        var said = await sari.GetJsonAsync($"{chat.Url}/conversation");
+        said.GetProperty("lastSequence").GetInt64().Should().Be(events[^1].GetProperty("sequence").GetInt64());
+        var lines = said.GetProperty("lines").EnumerateArray().ToList();
+        lines.Where(l => l.GetProperty("kind").GetString() == "customer").Select(l => l.GetProperty("text").GetString())
+            .Should().Equal("Halo, saya mau tanya cara gadai emas", "Tidak, sudah cukup. Terima kasih");
+        lines.Should().Contain(l => l.GetProperty("kind").GetString() == "agent" && l.GetProperty("step").GetString() == "6"
+            && l.GetProperty("text").GetString()!.StartsWith("Terima kasih telah menghubungi Contact Center Pegadaian.", StringComparison.Ordinal),
+            "the closing script the agent read out is a line, with its SOP step");
+        var replayed = (await qc.GetJsonAsync($"{chat.Url}/replay/steps")).GetProperty("replay").GetProperty("conversation");
+        replayed.GetRawText().Should().Be(said.GetProperty("lines").GetRawText());
     }
 
     [Fact]

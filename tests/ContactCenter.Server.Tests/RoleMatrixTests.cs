@@ -62,6 +62,7 @@ public sealed class RoleMatrixTests(ServerFixture server)
         ["POST /api/instances/{instanceId:guid}/tasks/{taskId:long}/complete"] = ("/api/instances/{sari}/tasks/999999/complete", "{}", ["agent.sari"], "the conversation's agent, on Agent-lane tasks only (LaneEnforcementTests)"),
         ["POST /api/instances/{instanceId:guid}/messages"] = ("/api/instances/{sari}/messages", "{\"text\":\"" + new string('x', 4001) + "\"}", ["agent.sari"], "the conversation's agent"),
         ["POST /api/instances/{instanceId:guid}/cancel"] = ("/api/instances/{sari}/cancel", "{\"reason\":\"\"}", ["agent.sari", "leader.rina", "admin"], "the conversation's agent, a team leader, an admin"),
+        ["GET /api/instances/{instanceId:guid}/conversation"] = ("/api/instances/{sari}/conversation", null, ["agent.sari", .. ReadAll], "an agent reads only their own"),
         ["GET /api/instances/{instanceId:guid}/journal"] = ("/api/instances/{sari}/journal", null, ["agent.sari", .. ReadAll], "an agent reads only their own"),
         ["GET /api/instances/{instanceId:guid}/journal/export"] = ("/api/instances/{sari}/journal/export", null, ["agent.sari", .. ReadAll], "an agent reads only their own"),
         ["GET /api/instances/{instanceId:guid}/replay"] = ("/api/instances/{sari}/replay", null, QualityReaders, "-"),

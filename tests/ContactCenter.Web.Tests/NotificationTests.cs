@@ -1,6 +1,6 @@
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Runtime.Instances;
-using ContactCenter.Runtime.Tickets;
+using ContactCenter.Modules.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

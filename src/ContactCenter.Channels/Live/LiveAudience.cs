@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using ContactCenter.Channels.Notifications;
-using ContactCenter.Runtime.Tickets;
+using ContactCenter.Modules.Tickets;
 
 namespace ContactCenter.Channels.Live;
 

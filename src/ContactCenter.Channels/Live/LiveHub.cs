@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using ContactCenter.Channels.Notifications;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Channels.Live;

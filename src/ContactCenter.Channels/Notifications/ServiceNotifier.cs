@@ -3,7 +3,7 @@ using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
+using ContactCenter.Modules.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Channels.Notifications;

@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Diagnostics;
 using ContactCenter.Cli.Data;
-using ContactCenter.Runtime.Calendar;
-using ContactCenter.Runtime.Dashboard;
-using ContactCenter.Runtime.Quality;
+using ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Dashboard;
+using ContactCenter.Modules.Quality;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 
 namespace ContactCenter.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ContactCenter.Hosting;
-using ContactCenter.Runtime.Greetings;
+using ContactCenter.Modules.Greetings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 

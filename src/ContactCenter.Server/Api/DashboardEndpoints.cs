@@ -1,10 +1,10 @@
 using System.Globalization;
 using ContactCenter.Engine.Model;
 using ContactCenter.Hosting;
-using ContactCenter.Runtime.Dashboard;
+using ContactCenter.Modules.Dashboard;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;

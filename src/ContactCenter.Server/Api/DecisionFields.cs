@@ -1,7 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Model;
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
 using ContactCenter.Runtime.Definitions;
 
 namespace ContactCenter.Server.Api;

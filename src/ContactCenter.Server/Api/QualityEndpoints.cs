@@ -1,4 +1,4 @@
-using ContactCenter.Runtime.Quality;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

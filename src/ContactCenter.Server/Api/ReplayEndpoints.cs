@@ -1,5 +1,6 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
@@ -18,35 +19,6 @@ namespace ContactCenter.Server.Api;
 public static class ReplayEndpoints
 {
     private static readonly string[] Readers = [Roles.QualityControl, Roles.TeamLeader, Roles.Admin];
-
-    /// <summary>A definition the instance is pinned to, with its title.</summary>
-    public sealed record PinnedDefinition(string Key, int Version, string? Name);
-
-    /// <summary>A ticket (escalation instance) the conversation raised.</summary>
-    public sealed record RaisedTicket(Guid Id, InstanceStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt);
-
-    /// <summary>What the history came to: the what-if outcome reading of its journal.</summary>
-    public sealed record HistoryOutcome(bool ClosedBySilence, DateTimeOffset? SilenceClosedAt, int TicketsRaised, int PromptsSent);
-
-    /// <summary>The facts of the instance a QC officer reviews.</summary>
-    public sealed record InstanceFacts(
-        Guid Id,
-        string DefinitionKey,
-        int DefinitionVersion,
-        string Channel,
-        string? CustomerRef,
-        string? Agent,
-        InstanceStatus Status,
-        DateTimeOffset StartedAt,
-        DateTimeOffset? EndedAt,
-        string? EndReason,
-        Guid? ParentInstanceId,
-        IReadOnlyList<PinnedDefinition> Definitions,
-        IReadOnlyList<RaisedTicket> Tickets,
-        HistoryOutcome Outcome);
-
-    /// <summary>The answer of <c>GET /api/instances/{id}/replay/steps</c>.</summary>
-    public sealed record InstanceReplaySteps(InstanceFacts Instance, ReplayStepsView Replay);
 
     public static IEndpointRouteBuilder MapReplayEndpoints(this IEndpointRouteBuilder app)
     {
@@ -67,37 +39,6 @@ public static class ReplayEndpoints
     private static async Task<Ok<InstanceReplayReport>> VerifyAsync(Guid instanceId, InstanceReplayer replayer, CancellationToken cancellationToken) =>
         TypedResults.Ok(await replayer.VerifyAsync(instanceId, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<Ok<InstanceReplaySteps>> StepsAsync(Guid instanceId, IInstanceStore store, DefinitionCatalog catalog, CancellationToken cancellationToken)
-    {
-        var record = await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
-        // The steps stop where the journal stops being readable; the replay verdict names the row.
-        var journal = await ReadableJournal.ReadAsync(store, instanceId, cancellationToken).ConfigureAwait(false);
-
-        var definitions = new DefinitionSet();
-        var pinned = new List<PinnedDefinition>();
-        foreach (var (key, version) in record.PinnedVersions.OrderBy(p => p.Key == record.DefinitionKey ? 0 : 1).ThenBy(p => p.Key, StringComparer.Ordinal))
-        {
-            try
-            {
-                var definition = await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false);
-                definitions.Add(definition, version);
-                pinned.Add(new PinnedDefinition(key, version, definition.Name));
-            }
-            catch (CatalogException)
-            {
-                // A version no longer in the catalogue: its elements go without names, the replay verdict says why.
-                pinned.Add(new PinnedDefinition(key, version, null));
-            }
-        }
-
-        var tickets = await store.QueryAsync(new InstanceQuery { ParentInstanceId = instanceId, Limit = 50 }, cancellationToken).ConfigureAwait(false);
-        var outcome = WhatIfReplay.OutcomeOf(journal);
-        var snapshot = InstanceState.FromJson(record.Snapshot);
-        var facts = new InstanceFacts(
-            record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status,
-            record.StartedAt, record.EndedAt, snapshot.EndReason, record.ParentInstanceId, pinned,
-            [.. tickets.OrderBy(t => t.StartedAt).Select(t => new RaisedTicket(t.Id, t.Status, t.StartedAt, t.EndedAt))],
-            new HistoryOutcome(outcome.ClosedBySilence, outcome.SilenceClosedAt, outcome.TicketsRaised, outcome.PromptsSent));
-        return TypedResults.Ok(new InstanceReplaySteps(facts, ReplayStepsBuilder.Build(journal, definitions)));
-    }
+    private static async Task<Ok<HistoryReplay.InstanceReplaySteps>> StepsAsync(Guid instanceId, HistoryReplay replay, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await replay.StepsAsync(instanceId, cancellationToken).ConfigureAwait(false));
 }

@@ -1,5 +1,5 @@
+using ContactCenter.Modules.Documents;
 using ContactCenter.Runtime.Definitions;
-using ContactCenter.Runtime.Documents;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactCenter.Server.Api;

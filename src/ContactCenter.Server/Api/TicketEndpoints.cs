@@ -1,9 +1,9 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
-using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,6 @@
 using ContactCenter.Engine.Journal;
+using ContactCenter.Modules.Quality.WhatIf;
 using ContactCenter.Runtime.Definitions;
-using ContactCenter.Runtime.Quality.WhatIf;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -57,7 +57,7 @@ public static class WorkItemAccess
     /// the role itself, and for a related team also the unit the ticket went to.
     /// </summary>
     public static bool Works(CurrentUser user, string performer, string? unit) =>
-        user.IsInRole(performer) && (performer != Roles.RelatedTeam || Runtime.Tickets.TicketDesk.IsSameUnit(unit, user.Unit));
+        user.IsInRole(performer) && (performer != Roles.RelatedTeam || Modules.Tickets.TicketDesk.IsSameUnit(unit, user.Unit));
 
     /// <summary>Whether <paramref name="user"/> may start the definition in effect for <paramref name="key"/> by hand (its <c>cc:startableBy</c>).</summary>
     public static async Task<(bool Allowed, IReadOnlyList<string> StartableBy)> CanStartAsync(DefinitionCatalog catalog, CurrentUser user, string key, DateTimeOffset at, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Diagnostics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -77,7 +78,7 @@ public static class ServerTelemetry
                     .AddRuntimeInstrumentation();
                 if (settings.Prometheus)
                 {
-                    // No response cache: what a scrape costs is bounded by RuntimeGauges' own cache.
+                    // No response cache: what a scrape costs is bounded by the gauges' own caches.
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 }
 
@@ -107,6 +108,7 @@ public static class ServerTelemetry
         // Creating the gauges registers them; their callbacks run only when something observes them
         // (the exporters here, or dotnet-counters without them).
         _ = app.Services.GetRequiredService<RuntimeGauges>();
+        _ = app.Services.GetRequiredService<TicketGauges>();
         if (settings.Prometheus)
         {
             app.MapPrometheusScrapingEndpoint(TelemetrySettings.PrometheusPath).AllowAnonymous().ExcludeFromDescription();

@@ -28,6 +28,9 @@ export interface InstanceView extends InstanceSummary {
 }
 
 export interface JournalEvent { type: string; sequence: number; at: string; actor: string | null; [field: string]: unknown }
+/** A line of what was said, as the server projects it from the journal (one projection for the console and QC's replay). */
+export interface ConversationLine { sequence: number; kind: 'customer' | 'agent' | 'prompt'; text: string; at: string; step: string | null }
+export interface ConversationView { lastSequence: number; lines: ConversationLine[] }
 
 export interface SlaSnapshot {
   at: string; status: 'OnTrack' | 'AtRisk' | 'Breached'; remaining: string; firstResponseDue: string | null;
@@ -106,6 +109,7 @@ export const api = {
   },
   instance: (id: string) => get<InstanceView>(`/api/instances/${enc(id)}`),
   journal: (id: string) => get<JournalEvent[]>(`/api/instances/${enc(id)}/journal`),
+  conversation: (id: string) => get<ConversationView>(`/api/instances/${enc(id)}/conversation`),
   start: (channel: string, customerRef: string) => post<InstanceView>('/api/instances', { channel, customerRef }),
   complete: (id: string, taskId: number, outcome: string | null, data: Record<string, string> | null, expectedVersion: number) =>
     post<InstanceView>(`/api/instances/${enc(id)}/tasks/${taskId}/complete`, { outcome, data, expectedVersion }),

@@ -1,5 +1,5 @@
 using System.Text;
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
 using FluentAssertions;
 using NodaTime;
 

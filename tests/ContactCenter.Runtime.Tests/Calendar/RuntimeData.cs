@@ -1,4 +1,4 @@
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
 
 namespace ContactCenter.Runtime.Tests.Calendar;
 

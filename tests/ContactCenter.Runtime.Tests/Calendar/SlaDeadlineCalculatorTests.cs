@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Parsing;
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
 using FluentAssertions;
 using static ContactCenter.Runtime.Tests.Calendar.RuntimeData;
 

@@ -1,4 +1,4 @@
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
 using FluentAssertions;
 using NodaTime;
 using static ContactCenter.Runtime.Tests.Calendar.RuntimeData;

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using ContactCenter.Engine;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Tests.Integration;
-using ContactCenter.Runtime.Tickets;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -72,7 +72,7 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
                 TicketRow(TicketQueue.RelatedTeam, deadline: null, warning: null),
             ],
         });
-        using var gauges = NewGauges();
+        using var gauges = NewTicketGauges();
 
         var tickets = ObserveTickets(gauges);
 
@@ -94,9 +94,15 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
             fixture.Store,
             fixture.Timers,
             fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
+            clock,
+            NullLogger<RuntimeGauges>.Instance,
+            new HashSet<string> { "ticket" });
+
+    /// <summary>The ticket desk's gauge over the fixture's real store, observed on this test's clock.</summary>
+    private TicketGauges NewTicketGauges() => new TicketGauges(
             fixture.Host!.Services.GetRequiredService<TicketDesk>(),
             clock,
-            NullLogger<RuntimeGauges>.Instance);
+            NullLogger<TicketGauges>.Instance);
 
     /// <summary>A ticket-queue row as the ticket projection writes it: the gauge reads only its lane and clock columns.</summary>
     private static ReadModelRow TicketRow(TicketQueue lane, DateTimeOffset? deadline, DateTimeOffset? warning) => new()
@@ -113,7 +119,7 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
     };
 
     /// <summary>One observation of <c>contactcenter.tickets.open</c>: (lane, SLA status) → open tickets.</summary>
-    private static Dictionary<(string Lane, string Sla), long> ObserveTickets(RuntimeGauges gauges)
+    private static Dictionary<(string Lane, string Sla), long> ObserveTickets(TicketGauges gauges)
     {
         var values = new Dictionary<(string, string), long>();
         using var listener = new MeterListener

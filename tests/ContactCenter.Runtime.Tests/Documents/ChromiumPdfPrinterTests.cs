@@ -1,5 +1,5 @@
 using System.Text;
-using ContactCenter.Runtime.Documents;
+using ContactCenter.Modules.Documents;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ContactCenter.Engine.Parsing;
-using ContactCenter.Runtime.Documents;
+using ContactCenter.Modules.Documents;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;

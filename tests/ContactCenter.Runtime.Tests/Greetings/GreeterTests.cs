@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ContactCenter.Engine.Expressions;
-using ContactCenter.Runtime.Greetings;
+using ContactCenter.Modules.Greetings;
 using ContactCenter.Runtime.Tests.Calendar;
 using FluentAssertions;
 using Microsoft.Extensions.Time.Testing;

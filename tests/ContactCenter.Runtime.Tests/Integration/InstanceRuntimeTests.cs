@@ -199,7 +199,7 @@ public class InstanceRuntimeTests
         ticketState.WorkItems.Should().ContainSingle().Which.Lane.Should().Be("Tier 2");
 
         // A second delivery of the same message (a crash after delivery, before marking it) opens nothing new.
-        var handler = new Tickets.TicketOpener(fixture.Runtime, Microsoft.Extensions.Logging.Abstractions.NullLogger<Tickets.TicketOpener>.Instance);
+        var handler = new Modules.Tickets.TicketOpener(fixture.Runtime, Microsoft.Extensions.Logging.Abstractions.NullLogger<Modules.Tickets.TicketOpener>.Instance);
         var message = new OutboxRecord
         {
             Id = Guid.CreateVersion7(),

@@ -1,9 +1,9 @@
 using ContactCenter.Engine;
 using ContactCenter.Hosting;
-using ContactCenter.Runtime.Dashboard;
+using ContactCenter.Modules.Dashboard;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

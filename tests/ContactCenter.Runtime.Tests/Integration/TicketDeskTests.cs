@@ -1,10 +1,10 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
-using ContactCenter.Runtime.Calendar;
+using ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Parsing;
-using ContactCenter.Runtime.Greetings;
-using ContactCenter.Runtime.Quality;
+using ContactCenter.Modules.Greetings;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Tests.Calendar;
 
 namespace ContactCenter.Runtime.Tests.Quality;

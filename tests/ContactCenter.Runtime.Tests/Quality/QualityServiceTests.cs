@@ -1,6 +1,6 @@
 using ContactCenter.Engine.Expressions;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Instances;
-using ContactCenter.Runtime.Quality;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;

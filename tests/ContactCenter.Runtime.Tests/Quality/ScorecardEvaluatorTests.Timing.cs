@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ContactCenter.Runtime.Quality;
+using ContactCenter.Modules.Quality;
 using FluentAssertions;
 
 namespace ContactCenter.Runtime.Tests.Quality;

@@ -1,4 +1,4 @@
-using ContactCenter.Runtime.Quality;
+using ContactCenter.Modules.Quality;
 using FluentAssertions;
 
 namespace ContactCenter.Runtime.Tests.Quality;

@@ -1,8 +1,8 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
+using ContactCenter.Modules.Quality.WhatIf;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
-using ContactCenter.Runtime.Quality.WhatIf;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
-using ContactCenter.Runtime.Tickets;
 using ContactCenter.Server.Tests.Tickets;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;

@@ -34,7 +34,8 @@ export interface ReplayStep {
 }
 
 export interface PathCount { definitionKey: string; id: string; count: number; firstSequence: number }
-export interface ConversationLine { sequence: number; kind: 'customer' | 'agent' | 'prompt'; text: string; at: string; step: string | null }
+import type { ConversationLine } from '../api';
+export type { ConversationLine };
 
 export interface InstanceFacts {
   id: string; definitionKey: string; definitionVersion: number; channel: string; customerRef: string | null; agent: string | null;

@@ -1,4 +1,4 @@
-import { api, ApiError, type InstanceSummary, type InstanceView, type JournalEvent, type TaskView } from '../api';
+import { api, ApiError, type InstanceSummary, type ConversationLine, type InstanceView, type TaskView } from '../api';
 import type { Context, Screen } from '../main';
 import { formValues, h, mount } from '../dom';
 import { formatDateTime, formatDuration, formatTime, t } from '../i18n';
@@ -15,7 +15,6 @@ const isComplaintDecision = (task: TaskView): boolean => Object.keys(task.outcom
 const categories = ['Transaksi', 'Layanan', 'Produk', 'Aplikasi', 'Lainnya'];
 const priorities = ['Rendah', 'Sedang', 'Tinggi'];
 
-interface Line { kind: 'customer' | 'agent' | 'prompt'; text: string; at: string; step?: string | null }
 
 export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   const filter = { status: sessionStorage.getItem('cc.filter.status') ?? '', channel: sessionStorage.getItem('cc.filter.channel') ?? '' };
@@ -102,21 +101,20 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       mount(detail, h('div.panel.empty', null, h('p', null, t('chooseConversation'))));
       return;
     }
-    const [instance, journal] = await Promise.all([api.instance(selectedId), api.journal(selectedId)]);
+    const [instance, said] = await Promise.all([api.instance(selectedId), api.conversation(selectedId)]);
     if (disposed) return;
     // Reads run concurrently (a completion, live events, the minute refresh) and the network may
     // answer them in any order: an older answer landing last would put a completed step back on
     // screen. Only an answer at least as new as what is shown is drawn.
-    const journalEnd = journal.length > 0 ? journal[journal.length - 1].sequence : 0;
+    const journalEnd = said.lastSequence;
     if (view && (instance.version < view.version || journalEnd < shownJournal)) return;
     view = instance;
     shownJournal = journalEnd;
-    renderDetail(instance, journal);
+    renderDetail(instance, said.lines);
   }
 
-  function renderDetail(instance: InstanceView, journal: JournalEvent[]): void {
+  function renderDetail(instance: InstanceView, lines: ConversationLine[]): void {
     const running = instance.status === 'Running';
-    const lines = conversation(journal);
     const log = h('ol.messages', { 'data-testid': 'conversation' },
       lines.length === 0 ? h('li.empty', null, t('noMessages')) : lines.map(line =>
         h('li', { class: `msg ${line.kind}` },
@@ -323,32 +321,4 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       diagram?.destroy();
     },
   };
-}
-
-/** What was said: the customer's messages, the automatic prompts, and the scripts the agent read out. */
-function conversation(journal: JournalEvent[]): Line[] {
-  const created = new Map<number, JournalEvent>();
-  const lines: Line[] = [];
-  for (const e of journal) {
-    switch (e.type) {
-      case 'work-item-created@1':
-        created.set(e.workItemId as number, e);
-        break;
-      case 'work-item-completed@1': {
-        const item = created.get(e.workItemId as number);
-        const outcomes = (item?.outcomes as string[] | undefined) ?? [];
-        if (item && typeof item.script === 'string' && outcomes.length === 0) {
-          lines.push({ kind: 'agent', text: item.script, at: e.at, step: item.step as string | null });
-        }
-        break;
-      }
-      case 'message-received@1':
-        if (typeof e.text === 'string') lines.push({ kind: 'customer', text: e.text, at: e.at });
-        break;
-      case 'prompt-sent@1':
-        if (typeof e.text === 'string') lines.push({ kind: 'prompt', text: e.text, at: e.at, step: e.step as string | null });
-        break;
-    }
-  }
-  return lines;
 }
