@@ -41,8 +41,21 @@ public sealed class NotificationTests(WebAppFixture app)
         await team.SignInAsync(app, "team.gadai");
         await team.GotoAsync("/notifications");
         var atTeam = team.GetByTestId("notification").Filter(new() { HasText = "+6281299990077" });
+        await Expect(atTeam.GetByTestId("acknowledge")).ToBeVisibleAsync();
+        var badge = team.GetByTestId("notification-count");
+        await Expect(badge).ToBeVisibleAsync();
+        var waitingBefore = int.Parse(await badge.TextContentAsync() ?? "", System.Globalization.CultureInfo.InvariantCulture);
         await atTeam.GetByTestId("acknowledge").ClickAsync();
         await Expect(atTeam.GetByTestId("acknowledged")).ToContainTextAsync("Diterima oleh team.gadai");
+        if (waitingBefore == 1)
+        {
+            await Expect(badge).ToBeHiddenAsync();
+        }
+        else
+        {
+            await Expect(badge).ToHaveTextAsync((waitingBefore - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 5_000 });
+        }
+
         await app.ScreenshotAsync(team, "40-notifications-acknowledged");
 
         // The Team Leader sees who took it and when; an agent sees nothing of it.

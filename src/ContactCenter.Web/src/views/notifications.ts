@@ -29,6 +29,9 @@ const w = words({
   },
 });
 
+/** Sent on window when the user acknowledged one, so the header's count follows. */
+export const notificationsChanged = 'notifications-changed';
+
 /**
  * The user's notifications, newest first: those still waiting with an acknowledge button, and
  * those acknowledged in the last day with who did it and when. A new one arrives on the live
@@ -77,6 +80,7 @@ export function renderNotifications(ctx: Context): Screen {
       message.textContent = e instanceof ApiError && e.status === 409 ? `${w('already')} ${e.detail ?? ''}` : `${t('error')}: ${e instanceof Error ? e.message : String(e)}`;
       message.hidden = false;
     }
+    window.dispatchEvent(new Event(notificationsChanged));
     await load();
   }
 
