@@ -7,6 +7,7 @@ using ContactCenter.Channels.Notifications;
 using ContactCenter.Channels.Outbound;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -59,10 +60,10 @@ public static class ChannelsExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
-        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
+        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), sp.GetRequiredService<IInstanceQueries>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
         services.AddSingleton(sp => new InboundPipeline(sp.GetRequiredService<InboundRouter>(), sp.GetRequiredService<ChannelSecrets>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InboundPipeline>>()));
-        AddNotificationFeed(services);
-        services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(sp.GetRequiredService<NotificationFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
+        services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(
+            sp.GetRequiredService<Runtime.Storage.INotificationStore>(), sp.GetServices<INotificationListener>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
 
         if (options.Outbound.Url is not null)
         {
@@ -125,14 +126,14 @@ public static class ChannelsExtensions
             // only for a customer with no running conversation on the channel that belongs to
             // someone else (as POST /api/instances/{id}/messages allows only the conversation's agent).
             var simulator = endpoints.MapGroup("/api/simulator").RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole("Agent", "Admin")).WithTags("Simulator");
-            simulator.MapGet("/conversations/{channel}/{customerRef}", async (HttpContext http, string channel, string customerRef, LoopbackSimulator loopback, InstanceRuntime runtime) =>
-                    await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false)
+            simulator.MapGet("/conversations/{channel}/{customerRef}", async (HttpContext http, string channel, string customerRef, LoopbackSimulator loopback, IInstanceQueries queries) =>
+                    await SimulatorAccess.RefusalAsync(http, queries, channel, customerRef).ConfigureAwait(false)
                         ?? TypedResults.Ok(new SimulatedConversation(channel, customerRef, loopback.Conversation(channel, customerRef))) as IResult)
                 .WithName("SimulatorConversation")
                 .WithSummary("The prompts the loopback simulator delivered to a customer");
-            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, InstanceRuntime runtime, TimeProvider clock) =>
+            simulator.MapPost("/{channel}/{customerRef}/messages", async (HttpContext http, string channel, string customerRef, SimulatedMessage message, InboundPipeline pipeline, IInstanceQueries queries, TimeProvider clock) =>
                 {
-                    if (await SimulatorAccess.RefusalAsync(http, runtime, channel, customerRef).ConfigureAwait(false) is { } refused)
+                    if (await SimulatorAccess.RefusalAsync(http, queries, channel, customerRef).ConfigureAwait(false) is { } refused)
                     {
                         return refused;
                     }
@@ -166,13 +167,12 @@ public static class ChannelsExtensions
         services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>()));
         services.AddSingleton<Runtime.Instances.IInstanceObserver>(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<INotificationListener>(sp => sp.GetRequiredService<LiveHub>());
-        AddNotificationFeed(services);
         return services;
     }
 
     /// <summary>
-    /// Maps <c>GET /api/live</c> (server-sent events) and <c>GET /api/live/notifications</c>, both
-    /// for signed-in users and filtered by their roles.
+    /// Maps <c>GET /api/live</c> (server-sent events) for signed-in users, filtered by their roles
+    /// (notifications by their audience; the server lists and acknowledges them at <c>/api/notifications</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapLiveUpdates(this IEndpointRouteBuilder endpoints)
     {
@@ -182,18 +182,8 @@ public static class ChannelsExtensions
             .WithName("LiveUpdates")
             .WithSummary("Server-sent events: prompts, timers, tasks, tickets, SLA and notifications the user may see")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        live.MapGet("/notifications", (HttpContext http, NotificationFeed feed) =>
-            {
-                var audience = LiveAudience.For(http.User);
-                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent, n.Data.TryGetValue(Modules.Tickets.TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null)).ToList());
-            })
-            .WithName("Notifications")
-            .WithSummary("The recent notifications the user may see, newest first");
         return endpoints;
     }
-
-    private static void AddNotificationFeed(IServiceCollection services) =>
-        services.TryAddSingleton(sp => new NotificationFeed(sp.GetRequiredService<ChannelsOptions>(), sp.GetServices<INotificationListener>()));
 
     private static void Validate(ChannelsOptions options)
     {

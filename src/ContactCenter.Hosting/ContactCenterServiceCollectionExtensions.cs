@@ -1,10 +1,12 @@
 using ContactCenter.Engine;
 using ContactCenter.Modules.Calendar;
 using ContactCenter.Modules.Dashboard;
+using ContactCenter.Modules.Documents;
 using ContactCenter.Modules.Greetings;
 using ContactCenter.Modules.Quality;
 using ContactCenter.Modules.Tickets;
 using ContactCenter.Persistence;
+using ContactCenter.Rendering;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Instances;
@@ -90,7 +92,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
-        services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
+        services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IRetentionStore>(), sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention, sp.GetRequiredService<INotificationStore>()));
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton(sp =>
         {
@@ -106,7 +108,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(options.Outbox);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton(sp => new RuntimeGauges(
-            sp.GetRequiredService<IInstanceStore>(),
+            sp.GetRequiredService<IInstanceQueries>(),
             sp.GetRequiredService<ITimerStore>(),
             sp.GetRequiredService<IOutboxStore>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -114,10 +116,14 @@ public static class ContactCenterServiceCollectionExtensions
             new HashSet<string>(StringComparer.Ordinal) { QualityService.TicketChannel }));
         services.AddSingleton<TicketGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
+        services.AddSingleton<INotificationStore, EfNotificationStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();
         services.AddSingleton<QualityHistories>();
         services.AddSingleton<HistoryReplay>();
+        services.AddSingleton<IDiagramRenderer, SvgDiagramRenderer>();
+        services.AddSingleton<IPdfPrinter>(sp => new ChromiumPdfPrinter(logger: sp.GetRequiredService<ILogger<ChromiumPdfPrinter>>()));
+        services.AddSingleton(sp => new SopDocumentGenerator(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDiagramRenderer>()));
         return services;
     }
 

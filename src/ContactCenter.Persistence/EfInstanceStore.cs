@@ -8,7 +8,7 @@ namespace ContactCenter.Persistence;
 
 /// <summary>Instances, their journals, pending timers and outbox rows, committed together.</summary>
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions? options = null) : IInstanceStore, IAsyncDisposable
+public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions? options = null) : IInstanceStore, IInstanceQueries, IRetentionStore, IAsyncDisposable
 {
     // SQLite lets one writer in at a time: every write of this store goes through one queue, and
     // what has queued up commits in one transaction (group commit; see WriteQueue).

@@ -24,6 +24,8 @@ public static class PersistenceServiceCollectionExtensions
         // One store behind both ports: they share its write gate.
         services.AddSingleton<EfInstanceStore>();
         services.AddSingleton<IInstanceStore>(sp => sp.GetRequiredService<EfInstanceStore>());
+        services.AddSingleton<IInstanceQueries>(sp => sp.GetRequiredService<EfInstanceStore>());
+        services.AddSingleton<IRetentionStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<IReadModelStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<IOutboxStore, EfOutboxStore>();

@@ -18,9 +18,10 @@ public class ProjectReferenceTests
         ["ContactCenter.Persistence"] = ["ContactCenter.Modules", "ContactCenter.Runtime"],
         ["ContactCenter.Scheduling"] = ["ContactCenter.Runtime"],
         ["ContactCenter.Channels"] = ["ContactCenter.Modules", "ContactCenter.Runtime"],
-        ["ContactCenter.Hosting"] = ["ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Runtime", "ContactCenter.Scheduling"],
+        ["ContactCenter.Rendering"] = ["ContactCenter.Modules"],
+        ["ContactCenter.Hosting"] = ["ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Rendering", "ContactCenter.Runtime", "ContactCenter.Scheduling"],
         ["ContactCenter.Server"] = ["ContactCenter.Channels", "ContactCenter.Hosting"],
-        ["ContactCenter.Cli"] = ["ContactCenter.Engine", "ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Runtime"],
+        ["ContactCenter.Cli"] = ["ContactCenter.Engine", "ContactCenter.Hosting", "ContactCenter.Modules", "ContactCenter.Persistence", "ContactCenter.Runtime"],
     };
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class DashboardLoad
         {
             using var host = await StartHostAsync(root, scheduler: true);
             var runtime = host.Services.GetRequiredService<InstanceRuntime>();
-            var store = host.Services.GetRequiredService<IInstanceStore>();
+            var store = host.Services.GetRequiredService<IInstanceQueries>();
             var calendar = host.Services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
             var dashboard = new TeamDashboard(store, host.Services.GetRequiredService<IReadModelStore>(), host.Services.GetRequiredService<TicketDesk>(), calendar.Calendar.Zone, TimeProvider.System);
 

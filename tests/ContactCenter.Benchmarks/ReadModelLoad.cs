@@ -99,7 +99,7 @@ internal static class ReadModelLoad
         var days = LoadArgs.Int(args, "--days", 30);
         var calendar = services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
         var readModels = services.GetRequiredService<IReadModelStore>();
-        var dashboard = new TeamDashboard(services.GetRequiredService<IInstanceStore>(), readModels, services.GetRequiredService<TicketDesk>(), calendar.Calendar.Zone, TimeProvider.System);
+        var dashboard = new TeamDashboard(services.GetRequiredService<IInstanceQueries>(), readModels, services.GetRequiredService<TicketDesk>(), calendar.Calendar.Zone, TimeProvider.System);
         var seed = Stopwatch.StartNew();
         var (conversations, represented, counterRows) = await SeedCountersAsync(services, journalRows, days);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"counters of {conversations:N0} conversations ({represented:N0} journal rows) over {days} days: {counterRows:N0} counter rows, seeded in {seed.Elapsed.TotalSeconds:N1} s"));

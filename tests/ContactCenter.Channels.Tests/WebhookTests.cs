@@ -66,7 +66,7 @@ public class WebhookTests
         repeat.Started.Should().BeFalse();
         repeat.InstanceId.Should().Be(started.InstanceId);
         (await host.Runtime.GetAsync(started.InstanceId)).Version.Should().Be(before.Version);
-        (await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000002" })).Should().ContainSingle("a repeated message starts no second conversation");
+        (await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000002" })).Should().ContainSingle("a repeated message starts no second conversation");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class WebhookTests
         var theirs = await ChannelsHost.ResultOf(other);
         theirs.Duplicate.Should().BeFalse("the same id from another sender is another message");
         theirs.InstanceId.Should().NotBe(mine.InstanceId, "it must not be answered with someone else's conversation");
-        (await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000012" })).Should().ContainSingle().Which.Id.Should().Be(theirs.InstanceId);
+        (await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000012" })).Should().ContainSingle().Which.Id.Should().Be(theirs.InstanceId);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class WebhookTests
 
                 (await ChannelsHost.ResultOf(again)).Should().Be(new Inbound.InboundResult("wamid.restart", "whatsapp", conversation, Started: false, Duplicate: true));
                 (await restarted.Runtime.GetAsync(conversation)).Version.Should().Be(before.Version);
-                (await restarted.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000003" })).Should().ContainSingle();
+                (await restarted.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000003" })).Should().ContainSingle();
             }
         }
         finally
@@ -121,7 +121,7 @@ public class WebhookTests
         var responses = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => host.PostSignedAsync("whatsapp", new { messageId = $"burst-{i}", customerRef = "6281100000004", text = $"pesan {i}" })));
 
         responses.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.Accepted);
-        var conversations = await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000004" });
+        var conversations = await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000004" });
         var conversation = conversations.Should().ContainSingle().Subject;
         (await host.Runtime.ReadJournalAsync(conversation.Id)).OfType<MessageReceived>().Select(m => m.MessageId).Should().BeEquivalentTo(Enumerable.Range(1, 5).Select(i => $"burst-{i}"));
         foreach (var response in responses)
@@ -143,7 +143,7 @@ public class WebhookTests
         (await Problem(wrong)).GetProperty("detail").GetString().Should().Contain("does not match");
         unsigned.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await Problem(unsigned)).GetProperty("detail").GetString().Should().Contain("X-CC-Signature");
-        (await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000005" })).Should().BeEmpty();
+        (await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000005" })).Should().BeEmpty();
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class WebhookTests
 
         codes.Should().Equal(HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests);
         other.StatusCode.Should().Be(HttpStatusCode.Accepted, "the limit is per customer");
-        var conversation = (await host.Runtime.QueryAsync(new InstanceQuery { CustomerRef = "6281100000008" })).Single();
+        var conversation = (await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000008" })).Single();
         (await host.Runtime.ReadJournalAsync(conversation.Id)).OfType<MessageReceived>().Should().HaveCount(3);
     }
 
@@ -233,7 +233,7 @@ public class WebhookTests
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Problem(response)).GetProperty("errors").TryGetProperty("text", out _).Should().BeTrue();
-        (await host.Runtime.QueryAsync(new Runtime.Storage.InstanceQuery { CustomerRef = "6281100000099" })).Should().BeEmpty();
+        (await host.Queries.QueryAsync(new Runtime.Storage.InstanceQuery { CustomerRef = "6281100000099" })).Should().BeEmpty();
     }
 
     [Fact]

@@ -31,7 +31,7 @@ using var host = builder.Build();
 await host.StartAsync();
 
 var runtime = host.Services.GetRequiredService<InstanceRuntime>();
-var existing = await runtime.QueryAsync(new InstanceQuery { DefinitionKey = key, Limit = 100_000 });
+var existing = await host.Services.GetRequiredService<IInstanceQueries>().QueryAsync(new InstanceQuery { DefinitionKey = key, Limit = 100_000 });
 if (existing.Count == 0)
 {
     for (var i = 0; i < count; i++)
@@ -50,7 +50,7 @@ var outbox = host.Services.GetRequiredService<IOutboxStore>();
 var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
 while (DateTimeOffset.UtcNow < deadline)
 {
-    var running = await runtime.QueryAsync(new InstanceQuery { DefinitionKey = key, Status = InstanceStatus.Running, Limit = 1 });
+    var running = await host.Services.GetRequiredService<IInstanceQueries>().QueryAsync(new InstanceQuery { DefinitionKey = key, Status = InstanceStatus.Running, Limit = 1 });
     var undelivered = await outbox.ListDueAsync(DateTimeOffset.UtcNow.AddYears(1), 1);
     if (running.Count == 0 && undelivered.Count == 0)
     {

@@ -26,7 +26,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public IDbContextFactory<ContactCenterDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>();
 
-    public IInstanceStore Instances => _services.GetRequiredService<IInstanceStore>();
+    /// <summary>The adapter itself: the write path, the queries and retention in one class.</summary>
+    public EfInstanceStore Instances => _services.GetRequiredService<EfInstanceStore>();
 
     public IOutboxStore Outbox => _services.GetRequiredService<IOutboxStore>();
 

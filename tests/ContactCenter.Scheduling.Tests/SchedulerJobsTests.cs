@@ -77,6 +77,6 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
         executed = (await scheduler.GetMetadata()).JobsExecuted;
         (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= executed + 12)).Should().BeTrue();
         (await runtime.ReadJournalAsync(instance.Id)).OfType<TimerFired>().Should().ContainSingle();
-        (await host.Services.GetRequiredService<IInstanceStore>().ListPendingTimersAsync()).Should().BeEmpty("the row went with the firing's commit");
+        (await host.Services.GetRequiredService<IInstanceQueries>().ListPendingTimersAsync()).Should().BeEmpty("the row went with the firing's commit");
     }
 }

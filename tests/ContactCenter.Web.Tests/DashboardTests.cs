@@ -182,7 +182,7 @@ public sealed class DashboardTests(WebAppFixture app)
     {
         var store = app.Services.GetRequiredService<IInstanceStore>();
         var count = 0;
-        foreach (var instance in await store.QueryAsync(new InstanceQuery { StartedFrom = from, StartedTo = to, Limit = 10_000 }))
+        foreach (var instance in await app.Services.GetRequiredService<IInstanceQueries>().QueryAsync(new InstanceQuery { StartedFrom = from, StartedTo = to, Limit = 10_000 }))
         {
             var scopes = new Dictionary<long, string>();
             foreach (var row in await store.ReadJournalAsync(instance.Id))

@@ -18,7 +18,7 @@ namespace ContactCenter.Channels.Inbound;
 /// Messages of one customer on one channel are handled one at a time in this process, so two
 /// first messages arriving together start one conversation, not two.
 /// </remarks>
-internal sealed class InboundRouter(InstanceRuntime runtime, ChannelsOptions options, ILogger<InboundRouter> logger)
+internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries queries, ChannelsOptions options, ILogger<InboundRouter> logger)
 {
     private const int Attempts = 4;
 
@@ -77,7 +77,7 @@ internal sealed class InboundRouter(InstanceRuntime runtime, ChannelsOptions opt
                     return new InboundResult(messageId, channel, started.Id, Started: false, Duplicate: duplicate);
                 }
 
-                var running = await runtime.QueryAsync(new InstanceQuery { Channel = channel, CustomerRef = customer, Status = InstanceStatus.Running, Limit = 20 }, cancellationToken).ConfigureAwait(false);
+                var running = await queries.QueryAsync(new InstanceQuery { Channel = channel, CustomerRef = customer, Status = InstanceStatus.Running, Limit = 20 }, cancellationToken).ConfigureAwait(false);
                 var target = running.Where(r => r.DefinitionKey == options.Routing.Definitions[channel]).OrderByDescending(r => r.StartedAt).FirstOrDefault()
                     ?? running.OrderByDescending(r => r.StartedAt).FirstOrDefault();
                 if (target is not null)

@@ -14,10 +14,10 @@ namespace ContactCenter.Channels.Outbound;
 /// </summary>
 internal static class SimulatorAccess
 {
-    public static async Task<IResult?> RefusalAsync(HttpContext http, InstanceRuntime runtime, string channel, string customerRef)
+    public static async Task<IResult?> RefusalAsync(HttpContext http, IInstanceQueries queries, string channel, string customerRef)
     {
         var user = http.User.Identity?.Name ?? string.Empty;
-        var running = await runtime.QueryAsync(new InstanceQuery { Channel = channel, CustomerRef = customerRef, Status = InstanceStatus.Running, Limit = 20 }, http.RequestAborted).ConfigureAwait(false);
+        var running = await queries.QueryAsync(new InstanceQuery { Channel = channel, CustomerRef = customerRef, Status = InstanceStatus.Running, Limit = 20 }, http.RequestAborted).ConfigureAwait(false);
         if (running.FirstOrDefault(r => !string.Equals(r.Agent, user, StringComparison.OrdinalIgnoreCase)) is not { } other)
         {
             return null;

@@ -99,7 +99,7 @@ internal static class ExportCommand
     private static async Task<int> AllAsync(DataFolder data, string format, string folder, CliEnvironment env, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var records = await data.Instances.QueryAsync(new InstanceQuery { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        var records = await data.Queries.QueryAsync(new InstanceQuery { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
         long events = 0;
         foreach (var record in records.OrderBy(r => r.StartedAt).ThenBy(r => r.Id))
         {

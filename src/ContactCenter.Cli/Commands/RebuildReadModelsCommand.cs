@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Diagnostics;
 using ContactCenter.Cli.Data;
+using ContactCenter.Hosting;
 using ContactCenter.Modules.Calendar;
 using ContactCenter.Modules.Dashboard;
 using ContactCenter.Modules.Quality;

@@ -121,7 +121,7 @@ internal static class ReplayCommand
     private static async Task<int> AllAsync(DataFolder data, CliEnvironment env, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var records = await data.Instances.QueryAsync(new InstanceQuery { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        var records = await data.Queries.QueryAsync(new InstanceQuery { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
         int ok = 0, failed = 0;
         long events = 0;
         foreach (var record in records.OrderBy(r => r.StartedAt).ThenBy(r => r.Id))

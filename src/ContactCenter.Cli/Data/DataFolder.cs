@@ -30,6 +30,8 @@ internal sealed class DataFolder : IAsyncDisposable
 
     public IInstanceStore Instances => _services.GetRequiredService<IInstanceStore>();
 
+    public IInstanceQueries Queries => _services.GetRequiredService<IInstanceQueries>();
+
     public InstanceReplayer Replayer => _services.GetRequiredService<InstanceReplayer>();
 
     public IReadModelStore ReadModels => _services.GetRequiredService<IReadModelStore>();

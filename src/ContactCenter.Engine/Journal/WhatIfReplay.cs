@@ -6,13 +6,14 @@ namespace ContactCenter.Engine.Journal;
 public sealed record WhatIfOptions
 {
     /// <summary>
-    /// The variable the "masih terhubung?" ladder sets to false when it closes a chat for silence.
-    /// Default is <c>terhubung</c> (still-connected.bpmn's <c>Event_Closed2c</c>).
+    /// The variable a flow sets to false when it closes a conversation for the customer's silence.
+    /// The engine knows no flow's words: the product's modules say which (the quality module's
+    /// <c>ConversationOutcomes</c>).
     /// </summary>
-    public string SilenceVariable { get; init; } = "terhubung";
+    public required string SilenceVariable { get; init; }
 
-    /// <summary>The <c>cc:serviceKind</c> that raises a ticket. Default is <c>createTicket</c>.</summary>
-    public string TicketServiceKind { get; init; } = "createTicket";
+    /// <summary>The <c>cc:serviceKind</c> of the service task that raises a ticket.</summary>
+    public required string TicketServiceKind { get; init; }
 
     /// <summary>
     /// How long after the recorded history's last event the candidate's timers may still fire
@@ -39,7 +40,7 @@ public sealed record WhatIfOptions
 /// <param name="ClosedBySilence">The still-connected ladder closed the chat: the silence variable was set to false.</param>
 /// <param name="SilenceClosedAt">When it did.</param>
 /// <param name="TicketsRaised">How many times the ticket service was invoked.</param>
-/// <param name="PromptsSent">Prompts sent to the customer ("masih terhubung?").</param>
+/// <param name="PromptsSent">Prompts sent to the customer.</param>
 /// <param name="ElementsEntered">Length of the path.</param>
 /// <param name="StartedAt">When the instance started.</param>
 /// <param name="EndedAt">When it completed, was cancelled or faulted; null while running.</param>
@@ -192,11 +193,11 @@ public sealed record WhatIfSummary(
 public static class WhatIfReplay
 {
     /// <summary>Runs <paramref name="journal"/>'s inputs against <paramref name="candidate"/>.</summary>
-    public static WhatIfReport Run(DefinitionSet candidate, IReadOnlyList<WorkflowEvent> journal, WhatIfOptions? options = null)
+    public static WhatIfReport Run(DefinitionSet candidate, IReadOnlyList<WorkflowEvent> journal, WhatIfOptions options)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(journal);
-        options ??= new WhatIfOptions();
+        ArgumentNullException.ThrowIfNull(options);
         var run = new CandidateRun(candidate, journal, options);
         run.Execute();
         var original = OutcomeOf(journal, options);
@@ -228,10 +229,10 @@ public static class WhatIfReplay
     }
 
     /// <summary>End status, silence close, tickets, prompts and duration of a journal.</summary>
-    public static WhatIfOutcome OutcomeOf(IReadOnlyList<WorkflowEvent> journal, WhatIfOptions? options = null)
+    public static WhatIfOutcome OutcomeOf(IReadOnlyList<WorkflowEvent> journal, WhatIfOptions options)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        options ??= new WhatIfOptions();
+        ArgumentNullException.ThrowIfNull(options);
         var status = InstanceStatus.NotStarted;
         DateTimeOffset? started = null;
         DateTimeOffset? ended = null;

@@ -20,7 +20,7 @@ namespace ContactCenter.Modules.Dashboard;
 /// event shows the new state.
 /// </summary>
 /// <param name="zone">The zone days and hours are read in (the working calendar's, Asia/Jakarta).</param>
-public sealed class TeamDashboard(IInstanceStore store, IReadModelStore readModels, TicketDesk desk, DateTimeZone zone, TimeProvider clock)
+public sealed class TeamDashboard(IInstanceQueries queries, IReadModelStore readModels, TicketDesk desk, DateTimeZone zone, TimeProvider clock)
 {
     /// <summary>Most running instances (conversations and tickets) read for the live figures.</summary>
     public const int MaxRunning = 5000;
@@ -89,7 +89,7 @@ public sealed class TeamDashboard(IInstanceStore store, IReadModelStore readMode
 
     private async Task<RunningConversations> RunningAsync(CancellationToken cancellationToken)
     {
-        var rows = await store.QueryAsync(new InstanceQuery { Status = InstanceStatus.Running, Limit = MaxRunning + 1 }, cancellationToken).ConfigureAwait(false);
+        var rows = await queries.QueryAsync(new InstanceQuery { Status = InstanceStatus.Running, Limit = MaxRunning + 1 }, cancellationToken).ConfigureAwait(false);
         var truncated = rows.Count > MaxRunning;
         var conversations = new List<RunningConversation>();
         foreach (var record in rows.Take(MaxRunning).Where(r => r.Channel != TicketChannel))

@@ -3,7 +3,7 @@ using System.Text;
 namespace ContactCenter.Modules.Documents;
 
 /// <summary>Escaping for text placed in HTML or SVG, in element content and quoted attributes alike.</summary>
-internal static class Markup
+public static class Markup
 {
     public static string Escape(string? text)
     {

@@ -12,7 +12,7 @@ namespace ContactCenter.Modules.Documents;
 /// diagram and step explanations, and the change log from every published version, so the
 /// document and the running flows cannot drift apart.
 /// </summary>
-public sealed class SopDocumentGenerator(DefinitionCatalog catalog, TimeProvider clock, SopDocumentOptions? options = null)
+public sealed class SopDocumentGenerator(DefinitionCatalog catalog, TimeProvider clock, IDiagramRenderer diagrams, SopDocumentOptions? options = null)
 {
     private readonly SopDocumentOptions _options = options ?? new SopDocumentOptions();
 
@@ -256,7 +256,6 @@ public sealed class SopDocumentGenerator(DefinitionCatalog catalog, TimeProvider
             return string.Empty;
         }
 
-        var strips = SvgDiagramRenderer.BestStrips(diagram, _options.DiagramBox.Width, _options.DiagramBox.Height);
-        return SvgDiagramRenderer.Render(diagram, $"{record.Key}-v{record.Version}", title, strips);
+        return diagrams.Render(diagram, $"{record.Key}-v{record.Version}", title, _options.DiagramBox.Width, _options.DiagramBox.Height);
     }
 }

@@ -10,7 +10,7 @@ namespace ContactCenter.Modules.Quality;
 /// A history as Quality Control steps through it: the instance's facts (pinned versions, tickets
 /// raised, what it came to) and every journal event with the state after it.
 /// </summary>
-public sealed class HistoryReplay(IInstanceStore store, DefinitionCatalog catalog)
+public sealed class HistoryReplay(IInstanceStore store, IInstanceQueries queries, DefinitionCatalog catalog)
 {
     /// <summary>A definition the instance is pinned to, with its title.</summary>
     public sealed record PinnedDefinition(string Key, int Version, string? Name);
@@ -65,8 +65,8 @@ public sealed class HistoryReplay(IInstanceStore store, DefinitionCatalog catalo
             }
         }
 
-        var tickets = await store.QueryAsync(new InstanceQuery { ParentInstanceId = instanceId, Limit = 50 }, cancellationToken).ConfigureAwait(false);
-        var outcome = WhatIfReplay.OutcomeOf(journal);
+        var tickets = await queries.QueryAsync(new InstanceQuery { ParentInstanceId = instanceId, Limit = 50 }, cancellationToken).ConfigureAwait(false);
+        var outcome = ConversationOutcomes.Of(journal);
         var snapshot = InstanceState.FromJson(record.Snapshot);
         var facts = new InstanceFacts(
             record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status,

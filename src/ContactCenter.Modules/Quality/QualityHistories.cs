@@ -16,7 +16,7 @@ public sealed record QualityHistoryQuery(string? Agent, string? Channel, Instanc
 /// its automatic SOP score and the latest manual review. Ticket-escalation instances are left out
 /// unless <c>channel=ticket</c> is asked for.
 /// </summary>
-public sealed class QualityHistories(IInstanceStore store, IQualityReviewStore reviews, DefinitionCatalog catalog, ScorecardEvaluator evaluator)
+public sealed class QualityHistories(IInstanceStore store, IInstanceQueries queries, IQualityReviewStore reviews, DefinitionCatalog catalog, ScorecardEvaluator evaluator)
 {
     /// <summary>Outcomes the search filters on beyond the status.</summary>
     public static readonly string[] Outcomes = ["silence", "ticket"];
@@ -53,7 +53,7 @@ public sealed class QualityHistories(IInstanceStore store, IQualityReviewStore r
         ArgumentNullException.ThrowIfNull(query);
         var wanted = query.Limit;
         var filtering = !string.IsNullOrEmpty(query.Outcome) || string.IsNullOrEmpty(query.Channel);
-        var records = await store.QueryAsync(
+        var records = await queries.QueryAsync(
             new InstanceQuery
             {
                 Status = query.Status,
@@ -74,7 +74,7 @@ public sealed class QualityHistories(IInstanceStore store, IQualityReviewStore r
             }
 
             var journal = await ReadableJournal.ReadAsync(store, record.Id, cancellationToken).ConfigureAwait(false);
-            var result = WhatIfReplay.OutcomeOf(journal);
+            var result = ConversationOutcomes.Of(journal);
             if ((query.Outcome == "silence" && !result.ClosedBySilence) || (query.Outcome == "ticket" && result.TicketsRaised == 0))
             {
                 continue;

@@ -10,7 +10,7 @@ namespace ContactCenter.Modules.Quality;
 /// definition versions it is pinned to), manual reviews, and the Team Leader's aggregates per
 /// agent, team and period.
 /// </summary>
-public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore instances, IQualityReviewStore reviews, ScorecardEvaluator evaluator, TimeProvider clock)
+public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore instances, IInstanceQueries queries, IQualityReviewStore reviews, ScorecardEvaluator evaluator, TimeProvider clock)
 {
     /// <summary>The channel of ticket-escalation instances, which are not conversations and get no scorecard in aggregates.</summary>
     public const string TicketChannel = "ticket";
@@ -72,7 +72,7 @@ public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore ins
             throw new ArgumentException($"the period's end {to:O} is not after its start {from:O}", nameof(to));
         }
 
-        var found = await instances.QueryAsync(new InstanceQuery { StartedFrom = from, StartedTo = to, Agent = agent, Limit = MaxConversationsPerSummary }, cancellationToken).ConfigureAwait(false);
+        var found = await queries.QueryAsync(new InstanceQuery { StartedFrom = from, StartedTo = to, Agent = agent, Limit = MaxConversationsPerSummary }, cancellationToken).ConfigureAwait(false);
         var conversations = found.Where(r => r.Channel != TicketChannel).ToList();
         var latest = await reviews.LatestAsync([.. conversations.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
         var scored = new List<ScoredConversation>(conversations.Count);

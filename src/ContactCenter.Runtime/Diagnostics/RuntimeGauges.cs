@@ -18,7 +18,7 @@ namespace ContactCenter.Runtime.Diagnostics;
 /// </remarks>
 public sealed class RuntimeGauges : IDisposable
 {
-    private readonly IInstanceStore _instances;
+    private readonly IInstanceQueries _instances;
     private readonly ITimerStore _timers;
     private readonly IOutboxStore _outbox;
     private readonly TimeProvider _clock;
@@ -33,7 +33,7 @@ public sealed class RuntimeGauges : IDisposable
     /// Channels whose instances are not conversations (a module's back-office flows, such as
     /// tickets): left out of <c>contactcenter.conversations.running</c>.
     /// </param>
-    public RuntimeGauges(IInstanceStore instances, ITimerStore timers, IOutboxStore outbox, TimeProvider clock, ILogger<RuntimeGauges> logger, IReadOnlySet<string> channelsNotConversations)
+    public RuntimeGauges(IInstanceQueries instances, ITimerStore timers, IOutboxStore outbox, TimeProvider clock, ILogger<RuntimeGauges> logger, IReadOnlySet<string> channelsNotConversations)
     {
         _instances = instances;
         _timers = timers;

@@ -30,12 +30,14 @@ public interface IDefinitionStore
     Task<bool> UpdateAsync(DefinitionVersionRecord record, VersionStatus expectedStatus, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Instances, their journals, their pending timers and the outbox, committed together.</summary>
+/// <summary>
+/// The write path: one instance read (row and journal) and the commit of an instance's changes
+/// (row, events, timers, outbox rows, read-model changes) together. Listing, counting and
+/// retention are separate ports (<see cref="IInstanceQueries"/>, <see cref="IRetentionStore"/>).
+/// </summary>
 public interface IInstanceStore
 {
     Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default);
-
-    Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default);
 
@@ -45,10 +47,23 @@ public interface IInstanceStore
     /// </summary>
     /// <exception cref="ConcurrencyConflictException">The stored version is not <see cref="InstanceCommit.ExpectedVersion"/>.</exception>
     Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The read side over many instances: lists and counts for screens, gauges and tools.</summary>
+public interface IInstanceQueries
+{
+    Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Every committed timer that has not fired or been cancelled, soonest first.</summary>
     Task<IReadOnlyList<TimerRecord>> ListPendingTimersAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>How many instances are running, per channel (channels with none are absent); counted, no rows read.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountRunningByChannelAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>What retention reads and deletes: ended instances, whole.</summary>
+public interface IRetentionStore
+{
     /// <summary>Instances that ended before <paramref name="before"/>, oldest end first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListEndedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
 
@@ -58,9 +73,6 @@ public interface IInstanceStore
     /// undelivered outbox row; false when it was not deleted.
     /// </summary>
     Task<bool> DeleteAsync(Guid id, long expectedVersion, CancellationToken cancellationToken = default);
-
-    /// <summary>How many instances are running, per channel (channels with none are absent); counted, no rows read.</summary>
-    Task<IReadOnlyDictionary<string, int>> CountRunningByChannelAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outbox's delivery side.</summary>

@@ -42,12 +42,12 @@ public static partial class DashboardEndpoints
     }
 
 
-    private static TeamDashboard Dashboard(IInstanceStore store, IReadModelStore readModels, TicketDesk desk, ContactCenterServiceCollectionExtensions.CalendarData calendar, TimeProvider clock) =>
+    private static TeamDashboard Dashboard(IInstanceQueries store, IReadModelStore readModels, TicketDesk desk, ContactCenterServiceCollectionExtensions.CalendarData calendar, TimeProvider clock) =>
         new(store, readModels, desk, calendar.Calendar.Zone, clock);
 
     private static async Task<Results<Ok<DashboardOverview>, ValidationProblem>> OverviewAsync(
         string? date,
-        IInstanceStore store,
+        IInstanceQueries store,
         IReadModelStore readModels,
         DefinitionCatalog catalog,
         TicketDesk desk,
@@ -76,7 +76,7 @@ public static partial class DashboardEndpoints
         string? period,
         string? from,
         string? to,
-        IInstanceStore store,
+        IInstanceQueries store,
         IReadModelStore readModels,
         DefinitionCatalog catalog,
         TicketDesk desk,

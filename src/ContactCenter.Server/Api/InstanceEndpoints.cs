@@ -143,7 +143,7 @@ public static partial class InstanceEndpoints
     private static async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         HttpContext context,
         CurrentUser user,
-        InstanceRuntime runtime,
+        IInstanceQueries queries,
         SecurityLog security,
         string? status,
         string? agent,
@@ -194,7 +194,7 @@ public static partial class InstanceEndpoints
             agent = user.UserName;
         }
 
-        var rows = await runtime.QueryAsync(
+        var rows = await queries.QueryAsync(
             new InstanceQuery
             {
                 Status = parsedStatus,

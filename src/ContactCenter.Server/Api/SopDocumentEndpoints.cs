@@ -1,5 +1,4 @@
 using ContactCenter.Modules.Documents;
-using ContactCenter.Runtime.Definitions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ContactCenter.Server.Api;
@@ -25,17 +24,16 @@ public static class SopDocumentEndpoints
         return app;
     }
 
-    private static async Task<ContentHttpResult> HtmlAsync(DateTimeOffset? asOf, DefinitionCatalog catalog, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Content(await new SopDocumentGenerator(catalog, clock).RenderHtmlAsync(asOf, cancellationToken).ConfigureAwait(false), "text/html; charset=utf-8");
+    private static async Task<ContentHttpResult> HtmlAsync(DateTimeOffset? asOf, SopDocumentGenerator generator, CancellationToken cancellationToken) =>
+        TypedResults.Content(await generator.RenderHtmlAsync(asOf, cancellationToken).ConfigureAwait(false), "text/html; charset=utf-8");
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(DateTimeOffset? asOf, DefinitionCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(DateTimeOffset? asOf, SopDocumentGenerator generator, IPdfPrinter printer, CancellationToken cancellationToken)
     {
-        var generator = new SopDocumentGenerator(catalog, clock);
         var document = await generator.BuildAsync(asOf, cancellationToken).ConfigureAwait(false);
         var html = SopHtmlRenderer.Render(document);
         try
         {
-            var pdf = await new ChromiumPdfPrinter().PrintAsync(html, cancellationToken).ConfigureAwait(false);
+            var pdf = await printer.PrintAsync(html, cancellationToken).ConfigureAwait(false);
             var name = $"SOP-{document.Header.DocumentCode}-Rev{document.Header.Revision ?? "0"}.pdf";
             return TypedResults.File(pdf, "application/pdf", name);
         }

@@ -36,15 +36,15 @@ public static class WhatIfEndpoints
         return app;
     }
 
-    private static async Task<Ok<InstanceWhatIf>> OneAsync(Guid instanceId, CandidateBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<InstanceWhatIf>> OneAsync(Guid instanceId, CandidateBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, IInstanceQueries queries, CancellationToken cancellationToken)
     {
-        var report = await new WhatIfRunner(catalog, store).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false);
+        var report = await new WhatIfRunner(catalog, store, queries).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(InstanceAccess.ReadsAll(user) ? report : Structural(report));
     }
 
-    private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, IInstanceQueries queries, CancellationToken cancellationToken)
     {
-        var batch = await new WhatIfRunner(catalog, store).RunManyAsync(
+        var batch = await new WhatIfRunner(catalog, store, queries).RunManyAsync(
             new WhatIfRequest
             {
                 Candidate = body.Candidate ?? new Dictionary<string, int>(),

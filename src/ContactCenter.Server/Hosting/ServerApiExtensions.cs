@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ContactCenter.Hosting;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
 using Microsoft.AspNetCore.Authorization;
@@ -53,7 +54,7 @@ public static class ServerApiExtensions
             document.Info.Description = "Sign in with POST /api/auth/login, then send 'Authorization: Bearer <accessToken>'. Roles per route: docs/server.md.";
             return Task.CompletedTask;
         }));
-        services.AddServerHealthChecks();
+        services.AddContactCenterHealthChecks();
         services.AddSingleton<Definitions.DefinitionPresenter>();
         services.AddSingleton<InstancePresenter>();
         return services;

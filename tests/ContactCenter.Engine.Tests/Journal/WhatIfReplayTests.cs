@@ -12,6 +12,9 @@ namespace ContactCenter.Engine.Tests.Journals;
 /// <summary>What-if replay of the golden journals against the same and against changed definitions.</summary>
 public class WhatIfReplayTests
 {
+    /// <summary>How the shipped flows record a silence close and a ticket (the quality module's words, not the engine's).</summary>
+    private static readonly WhatIfOptions Shipped = new() { SilenceVariable = "terhubung", TicketServiceKind = "createTicket" };
+
     private static readonly XNamespace BpmnNs = Bpmn.Model;
 
     public static TheoryData<string> Samples() => SampleCatalog.All();
@@ -68,7 +71,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden(name);
 
-        var report = WhatIfReplay.Run(SampleCatalog.Engine.Definitions, journal);
+        var report = WhatIfReplay.Run(SampleCatalog.Engine.Definitions, journal, Shipped);
 
         report.Divergence.Should().BeNull();
         report.Misfits.Should().BeEmpty();
@@ -83,7 +86,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden("live-chat/silence-closes-chat");
 
-        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", LongerSilence), journal);
+        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", LongerSilence), journal, Shipped);
 
         report.Original.Status.Should().Be(InstanceStatus.Completed);
         report.Original.SilenceClosedAt.Should().Be(journal[0].At.AddMinutes(3));
@@ -108,7 +111,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden("live-chat/reply-after-first-prompt");
 
-        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", LongerSilence), journal);
+        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", LongerSilence), journal, Shipped);
 
         report.Divergence!.Original!.ToString().Should().Be("still-connected/Event_Timer1");
         report.Divergence.Candidate!.ToString().Should().Be("still-connected/Event_Reply1", "the reply at +01:30 now comes before the first two-minute wait is over");
@@ -126,7 +129,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden("live-chat/reply-after-first-prompt");
 
-        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", b => b.Replace(">PT1M<", ">PT20S<", StringComparison.Ordinal)), journal);
+        var report = WhatIfReplay.Run(Candidate("still-connected.bpmn", b => b.Replace(">PT1M<", ">PT20S<", StringComparison.Ordinal)), journal, Shipped);
 
         report.Original.ClosedBySilence.Should().BeFalse();
         report.Candidate.ClosedBySilence.Should().BeTrue();
@@ -144,7 +147,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden("live-chat/happy-path");
 
-        var report = WhatIfReplay.Run(Candidate("live-chat.bpmn", WithoutVerification), journal);
+        var report = WhatIfReplay.Run(Candidate("live-chat.bpmn", WithoutVerification), journal, Shipped);
 
         report.Misfits.Should().ContainSingle();
         report.Misfits[0].ElementId.Should().Be("Task_Verifikasi");
@@ -161,7 +164,7 @@ public class WhatIfReplayTests
         var journal = Golden("whatsapp/complaint-ticket");
         var candidate = Candidate("whatsapp.bpmn", b => b.Replace("name=\"Ya\"", "name=\"Iya\"", StringComparison.Ordinal));
 
-        var report = WhatIfReplay.Run(candidate, journal);
+        var report = WhatIfReplay.Run(candidate, journal, Shipped);
 
         report.Misfits.Should().Contain(m => m.Rejection == RejectionReason.OutcomeNotAllowed);
         report.Original.TicketsRaised.Should().Be(1);
@@ -174,7 +177,7 @@ public class WhatIfReplayTests
     {
         var journal = Golden("email/happy-path");
 
-        var report = WhatIfReplay.Run(new DefinitionSet(), journal);
+        var report = WhatIfReplay.Run(new DefinitionSet(), journal, Shipped);
 
         report.Candidate.Status.Should().Be(InstanceStatus.NotStarted);
         report.Misfits.Should().ContainSingle().Which.Rejection.Should().Be(RejectionReason.UnknownDefinition);
@@ -186,7 +189,7 @@ public class WhatIfReplayTests
         var candidate = Candidate("still-connected.bpmn", LongerSilence);
         var names = SampleCatalog.Names().Where(n => n.StartsWith("live-chat/", StringComparison.Ordinal)).ToList();
 
-        var reports = names.Select(n => WhatIfReplay.Run(candidate, Golden(n))).ToList();
+        var reports = names.Select(n => WhatIfReplay.Run(candidate, Golden(n), Shipped)).ToList();
         var summary = WhatIfSummary.Of(reports);
 
         summary.Conversations.Should().Be(names.Count);

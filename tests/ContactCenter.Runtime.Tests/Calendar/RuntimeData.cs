@@ -1,3 +1,4 @@
+using ContactCenter.Hosting;
 using ContactCenter.Modules.Calendar;
 
 namespace ContactCenter.Runtime.Tests.Calendar;

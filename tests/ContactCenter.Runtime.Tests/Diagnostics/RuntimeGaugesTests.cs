@@ -91,7 +91,7 @@ public sealed class RuntimeGaugesTests : IAsyncLifetime
 
     /// <summary>Gauges over the fixture's real store, observed on this test's clock.</summary>
     private RuntimeGauges NewGauges() => new RuntimeGauges(
-            fixture.Store,
+            fixture.Queries,
             fixture.Timers,
             fixture.Host!.Services.GetRequiredService<IOutboxStore>(),
             clock,

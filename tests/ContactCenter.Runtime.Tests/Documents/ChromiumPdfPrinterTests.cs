@@ -1,5 +1,6 @@
 using System.Text;
 using ContactCenter.Modules.Documents;
+using ContactCenter.Rendering;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public class ChromiumPdfPrinterTests
         await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
-        var html = await new SopDocumentGenerator(fixture.Catalog, clock).RenderHtmlAsync();
+        var html = await new SopDocumentGenerator(fixture.Catalog, clock, new SvgDiagramRenderer()).RenderHtmlAsync();
 
         var pdf = await new ChromiumPdfPrinter().PrintAsync(html);
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ContactCenter.Engine.Parsing;
 using ContactCenter.Modules.Documents;
+using ContactCenter.Rendering;
 using ContactCenter.Runtime.Tests.Integration;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public partial class SopDocumentGeneratorTests
         var fixture = new RuntimeFixture(withRepoWorkflows: true);
         var clock = new FakeTimeProvider(Now);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
-        return (fixture, new SopDocumentGenerator(fixture.Catalog, clock), clock);
+        return (fixture, new SopDocumentGenerator(fixture.Catalog, clock, new SvgDiagramRenderer()), clock);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class CrashTests
         }
 
         await fixture.StartAsync(); // read-only look at the files as the kill left them
-        var atKill = await fixture.Store.QueryAsync(new InstanceQuery { DefinitionKey = "crash-ladder", Limit = 1000 });
+        var atKill = await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "crash-ladder", Limit = 1000 });
         atKill.Should().HaveCount(Instances);
         atKill.Should().Contain(i => i.Status == InstanceStatus.Running, "the kill must land while timers are still pending");
         await fixture.StopAsync();
@@ -45,7 +45,7 @@ public class CrashTests
         }
 
         await fixture.StartAsync();
-        var instances = await fixture.Store.QueryAsync(new InstanceQuery { DefinitionKey = "crash-ladder", Limit = 1000 });
+        var instances = await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "crash-ladder", Limit = 1000 });
         instances.Should().HaveCount(Instances).And.OnlyContain(i => i.Status == InstanceStatus.Completed);
         foreach (var instance in instances)
         {
@@ -59,7 +59,7 @@ public class CrashTests
             events.OfType<PromptSent>().Should().HaveCount(PromptsEach);
         }
 
-        (await fixture.Store.ListPendingTimersAsync()).Should().BeEmpty();
+        (await fixture.Queries.ListPendingTimersAsync()).Should().BeEmpty();
 
         // Delivery is at least once: a prompt delivered just before the kill may be delivered
         // again after it, under the same idempotency key. None may be missing.

@@ -35,7 +35,7 @@ public class InstanceRuntimeTests
 
         var after = await fixture.Runtime.CompleteWorkItemAsync(instance.Id, greeting.Id, null, null, "agent.sari", expectedVersion: instance.Version);
 
-        var pending = await fixture.Store.ListPendingTimersAsync();
+        var pending = await fixture.Queries.ListPendingTimersAsync();
         pending.Should().ContainSingle().Which.DueAt.Should().BeCloseTo(after.UpdatedAt.AddMinutes(1), TimeSpan.FromSeconds(1));
         pending[0].Shard.Should().Be(TimerShards.Of(instance.Id, new TimerOptions().Shards), "the row carries the shard whose drain fires it");
         var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
@@ -60,7 +60,7 @@ public class InstanceRuntimeTests
         var journal = await fixture.Runtime.ReadJournalAsync(instance.Id);
         journal.OfType<TimerFired>().Should().ContainSingle();
         journal.OfType<PromptSent>().Should().ContainSingle();
-        (await fixture.Store.ListPendingTimersAsync()).Should().BeEmpty();
+        (await fixture.Queries.ListPendingTimersAsync()).Should().BeEmpty();
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class InstanceRuntimeTests
         var clock = new SkewClock();
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
-        var timer = (await fixture.Store.ListPendingTimersAsync()).Single();
+        var timer = (await fixture.Queries.ListPendingTimersAsync()).Single();
 
         (await fixture.Runtime.FireAsync(instance.Id, timer.TimerId)).Should().Be(new TimerFiring(TimerFiringOutcome.NotDue, timer.DueAt));
         (await fixture.Runtime.GetAsync(instance.Id)).Version.Should().Be(instance.Version, "an early firing writes nothing");
@@ -190,7 +190,7 @@ public class InstanceRuntimeTests
         journal.OfType<ServiceInvoked>().Should().Contain(s => s.ServiceKind == "createTicket");
 
         (await fixture.Outbox.DispatchDueAsync()).Should().BeGreaterThan(0);
-        var tickets = await fixture.Runtime.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" });
+        var tickets = await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" });
         var ticket = tickets.Should().ContainSingle().Subject;
         ticket.ParentInstanceId.Should().Be(conversation.Id);
         ticket.Channel.Should().Be("ticket");
@@ -212,6 +212,6 @@ public class InstanceRuntimeTests
             CreatedAt = DateTimeOffset.UtcNow,
         };
         await handler.HandleAsync(message, CancellationToken.None);
-        (await fixture.Runtime.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" })).Should().ContainSingle();
+        (await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" })).Should().ContainSingle();
     }
 }

@@ -56,7 +56,7 @@ public sealed class ReadModelRebuildTests
             }
 
             clock.Advance(TimeSpan.FromMinutes(1));
-            foreach (var timer in (await fixture.Store.ListPendingTimersAsync()).Where(t => t.InstanceId == silent.Id))
+            foreach (var timer in (await fixture.Queries.ListPendingTimersAsync()).Where(t => t.InstanceId == silent.Id))
             {
                 await runtime.FireAsync(timer.InstanceId, timer.TimerId);
             }
@@ -85,7 +85,7 @@ public sealed class ReadModelRebuildTests
         rows.Single(r => r.Model == TicketQueueProjection.Model && r.InstanceId == tickets[2]).Paused.Should().BeTrue();
         rows.Single(r => r.Model == TicketQueueProjection.Model && r.InstanceId == tickets[2]).DeadlineAt.Should().Be(DateTimeOffset.MaxValue, "a paused clock cannot lapse");
 
-        var dashboard = new TeamDashboard(fixture.Store, readModels, desk, services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>().Calendar.Zone, clock);
+        var dashboard = new TeamDashboard(fixture.Queries, readModels, desk, services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>().Calendar.Zone, clock);
         var today = (await dashboard.OverviewAsync(LocalDate.FromDateTime(Morning.DateTime))).Today;
         today.Started.Should().Be(5);
         today.Ended.Should().Be(2, "the silent chat closed and the live chat was cancelled");

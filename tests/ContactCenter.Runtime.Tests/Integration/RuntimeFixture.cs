@@ -45,6 +45,8 @@ internal sealed class RuntimeFixture : IAsyncDisposable
 
     public IInstanceStore Store => Host!.Services.GetRequiredService<IInstanceStore>();
 
+    public IInstanceQueries Queries => Host!.Services.GetRequiredService<IInstanceQueries>();
+
     public ITimerStore Timers => Host!.Services.GetRequiredService<ITimerStore>();
 
     public TimerDrain Drain => Host!.Services.GetRequiredService<TimerDrain>();

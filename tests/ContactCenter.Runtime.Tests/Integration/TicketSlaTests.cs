@@ -79,7 +79,7 @@ public sealed class TicketSlaTests
 
         var state = await fixture.Runtime.GetStateAsync(ticket.Id);
         state.Timers.Where(t => t.SlaPolicy is not null).Should().HaveCount(2).And.OnlyContain(t => t.Held);
-        (await fixture.Store.ListPendingTimersAsync()).Should().NotContain(t => t.InstanceId == ticket.Id, "a held timer has no pending row");
+        (await fixture.Queries.ListPendingTimersAsync()).Should().NotContain(t => t.InstanceId == ticket.Id, "a held timer has no pending row");
         (await sla.GetAsync(ticket.Id, clock.GetUtcNow())).Snapshot.Should().Match<SlaSnapshot>(s => s.IsPaused && s.BreachDue == null);
         (await fixture.Runtime.FireAsync(ticket.Id, before["Event_SlaBreach"].Id).ContinueWith(_ => fixture.Runtime.GetStateAsync(ticket.Id)).Unwrap())
             .Timers.Should().HaveCount(2, "a stale trigger of a held timer fires nothing");
@@ -91,7 +91,7 @@ public sealed class TicketSlaTests
         var after = await SlaTimersAsync(fixture, ticket.Id);
         after["Event_SlaBreach"].DueAt.Should().Be(new DateTimeOffset(2026, 12, 17, 9, 0, 0, Wib));
         after["Event_SlaWarning"].DueAt.Should().Be(new DateTimeOffset(2026, 12, 14, 13, 30, 0, Wib));
-        (await fixture.Store.ListPendingTimersAsync()).Where(t => t.InstanceId == ticket.Id).Select(t => (t.TimerId, t.DueAt))
+        (await fixture.Queries.ListPendingTimersAsync()).Where(t => t.InstanceId == ticket.Id).Select(t => (t.TimerId, t.DueAt))
             .Should().BeEquivalentTo(after.Values.Select(t => (t.Id, t.DueAt)), "both timers have a pending row again, at their new due times");
 
         // A stale firing between the old and the new deadline (a scheduler that picked the old

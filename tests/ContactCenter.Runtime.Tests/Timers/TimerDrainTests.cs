@@ -26,7 +26,7 @@ public sealed class TimerDrainTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await fixture.StartAsync(scheduler: false);
-        sink.Store = fixture.Store;
+        sink.Queries = fixture.Queries;
         sink.Timers = fixture.Timers;
     }
 
@@ -152,7 +152,7 @@ public sealed class TimerDrainTests : IAsyncLifetime
         drain.RetryDelay(1_000).Should().Be(options.RetryMaxDelay);
     }
 
-    private async Task<IReadOnlyList<TimerRecord>> PendingAsync() => await fixture.Store.ListPendingTimersAsync();
+    private async Task<IReadOnlyList<TimerRecord>> PendingAsync() => await fixture.Queries.ListPendingTimersAsync();
 
     /// <summary>A bare instance row with one armed timer row, committed the way the runtime commits.</summary>
     private async Task<TimerRecord> ArmAsync(int shard, DateTimeOffset dueAt)
@@ -191,7 +191,7 @@ public sealed class TimerDrainTests : IAsyncLifetime
         private readonly ConcurrentDictionary<Guid, TimerFiring> answers = new();
         private int failuresLeft;
 
-        public IInstanceStore? Store { get; set; }
+        public IInstanceQueries? Queries { get; set; }
 
         public ITimerStore? Timers { get; set; }
 
@@ -215,7 +215,7 @@ public sealed class TimerDrainTests : IAsyncLifetime
             }
 
             // Fired: the runtime's commit removes the row with the events.
-            var row = (await Store!.ListPendingTimersAsync(cancellationToken)).Single(t => t.InstanceId == instanceId && t.TimerId == timerId);
+            var row = (await Queries!.ListPendingTimersAsync(cancellationToken)).Single(t => t.InstanceId == instanceId && t.TimerId == timerId);
             await Timers!.RemoveAsync(row, cancellationToken);
             return new TimerFiring(TimerFiringOutcome.Fired);
         }

@@ -27,7 +27,7 @@ public class WhatIfRunnerTests
         var fixture = new RuntimeFixture(withRepoWorkflows: true);
         var clock = new FakeTimeProvider(Monday);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
-        return new Setup(fixture, clock, new WhatIfRunner(fixture.Catalog, fixture.Store));
+        return new Setup(fixture, clock, new WhatIfRunner(fixture.Catalog, fixture.Store, fixture.Queries));
     }
 
     private static async Task<Guid> StartChatAsync(Setup s)

@@ -169,7 +169,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         using var sari = await _server.ClientForAsync("agent.sari");
         var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-untraced");
         await chat.CompleteAsync("Task_SalamPembuka");
-        var rows = await _server.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceStore>().ListPendingTimersAsync();
+        var rows = await _server.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceQueries>().ListPendingTimersAsync();
         rows.Single(r => r.InstanceId == chat.Id).TraceParent.Should().BeNull();
     }
 
@@ -209,7 +209,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         sari.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
         var chat = await Conversation.StartAsync(sari, "whatsapp", "+62-traced");
         await chat.CompleteAsync("Task_SalamPembuka");
-        var rows = await server.Factory.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceStore>().ListPendingTimersAsync();
+        var rows = await server.Factory.Services.GetRequiredService<ContactCenter.Runtime.Storage.IInstanceQueries>().ListPendingTimersAsync();
         return rows.Single(r => r.InstanceId == chat.Id).TraceParent;
     }
 

@@ -31,7 +31,7 @@ public sealed record WhatIfRequest
     /// <summary>Most conversations replayed. Default is 500.</summary>
     public int Limit { get; init; } = 500;
 
-    /// <summary>How the replays read outcomes; default <see cref="WhatIfOptions"/>.</summary>
+    /// <summary>How the replays read outcomes; default <see cref="ConversationOutcomes.Options"/>.</summary>
     public WhatIfOptions? Options { get; init; }
 }
 
@@ -56,7 +56,7 @@ public sealed record WhatIfBatchReport(IReadOnlyList<InstanceWhatIf> Conversatio
 /// customer and agent inputs there; in bulk over a period with a <see cref="WhatIfSummary"/>.
 /// Nothing is written: the candidate's run lives only in the report.
 /// </summary>
-public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store)
+public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store, IInstanceQueries queries)
 {
     /// <exception cref="InstanceNotFoundException">No such instance.</exception>
     /// <exception cref="CatalogException">A candidate version is not in the catalogue.</exception>
@@ -74,7 +74,7 @@ public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store
     {
         ArgumentNullException.ThrowIfNull(request);
         await RequireCandidateAsync(request.Candidate, cancellationToken).ConfigureAwait(false);
-        var instances = await store.QueryAsync(
+        var instances = await queries.QueryAsync(
             new InstanceQuery
             {
                 DefinitionKey = request.DefinitionKey,
@@ -124,7 +124,7 @@ public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store
         try
         {
             var set = await CandidateSetAsync(versions, record.StartedAt, cancellationToken).ConfigureAwait(false);
-            return Result(WhatIfReplay.Run(set, journal, options), null);
+            return Result(WhatIfReplay.Run(set, journal, options ?? ConversationOutcomes.Options), null);
         }
         catch (CatalogException e)
         {

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using ContactCenter.Modules.Documents;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ContactCenter.Modules.Documents;
+namespace ContactCenter.Rendering;
 
 /// <summary>Where chromium is and how long a print may take.</summary>
 public sealed record ChromiumPdfOptions
@@ -14,9 +15,6 @@ public sealed record ChromiumPdfOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-/// <summary>Chromium is missing, failed or produced no PDF.</summary>
-public sealed class PdfPrintException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Prints HTML to PDF with headless Debian chromium
 /// (<c>chromium --headless --no-sandbox --print-to-pdf=&lt;file&gt; &lt;html file&gt;</c>), in a
@@ -27,7 +25,7 @@ public sealed class PdfPrintException(string message, Exception? inner = null) :
 /// CSS and SVG), so chromium needs no network. A print that outlives
 /// <see cref="ChromiumPdfOptions.Timeout"/> is killed with its process tree.
 /// </remarks>
-public sealed class ChromiumPdfPrinter(ChromiumPdfOptions? options = null, ILogger<ChromiumPdfPrinter>? logger = null)
+public sealed class ChromiumPdfPrinter(ChromiumPdfOptions? options = null, ILogger<ChromiumPdfPrinter>? logger = null) : IPdfPrinter
 {
     private readonly ChromiumPdfOptions _options = options ?? new ChromiumPdfOptions();
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;

@@ -1,7 +1,9 @@
-namespace ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Calendar;
+
+namespace ContactCenter.Hosting;
 
 /// <summary>
-/// The thin file-reading edge: reads <c>workflows/calendar/*.json</c> and
+/// The calendar module's thin file-reading edge, part of composing the host: reads <c>workflows/calendar/*.json</c> and
 /// <c>workflows/sla-policies.json</c> and hands the text to the pure loaders.
 /// </summary>
 public static class CalendarFiles

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using ContactCenter.Modules.Documents;
 
-namespace ContactCenter.Modules.Documents;
+namespace ContactCenter.Rendering;
 
 /// <summary>
 /// Draws a <see cref="BpmnDiagram"/> as inline SVG, server-side: pools and lanes as banded
@@ -9,7 +10,7 @@ namespace ContactCenter.Modules.Documents;
 /// circles, gateways as diamonds, flows as arrowed polylines with their names. Every text is
 /// escaped; ids are prefixed so several diagrams can share one HTML page.
 /// </summary>
-public static class SvgDiagramRenderer
+public sealed class SvgDiagramRenderer : IDiagramRenderer
 {
     private const double FontSize = 11;
     private const double CharWidth = 5.6;
@@ -24,6 +25,11 @@ public static class SvgDiagramRenderer
     /// on an A4 page; the drawing itself is in the SVG once and the strips show it through
     /// <c>&lt;use&gt;</c>. <paramref name="idPrefix"/> makes its ids unique in a page.
     /// </summary>
+    /// <inheritdoc/>
+    /// <remarks>Cut into as many strips as fit the box best (<see cref="BestStrips"/>).</remarks>
+    public string Render(BpmnDiagram diagram, string idPrefix, string title, double boxWidth, double boxHeight) =>
+        Render(diagram, idPrefix, title, BestStrips(diagram, boxWidth, boxHeight));
+
     public static string Render(BpmnDiagram diagram, string idPrefix, string? title = null, int strips = 1)
     {
         ArgumentNullException.ThrowIfNull(diagram);

@@ -1,0 +1,34 @@
+using System.Globalization;
+using ContactCenter.Persistence;
+using ContactCenter.Runtime.Storage;
+using ContactCenter.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ContactCenter.Hosting;
+
+/// <summary>What "ready" means for a node: each adapter checks itself; the host only lists them.</summary>
+public static class ContactCenterHealthChecks
+{
+    /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>The database answers, the scheduler runs (or is off on purpose), the outbox holds no dead letters (degraded otherwise).</summary>
+    public static IHealthChecksBuilder AddContactCenterHealthChecks(this IServiceCollection services) =>
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [ReadyTag])
+            .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag]);
+}
+
+/// <summary>Degraded (still ready) while the outbox holds dead letters: someone has to look at them.</summary>
+internal sealed class OutboxHealthCheck(IOutboxStore outbox) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var dead = await outbox.CountDeadLetteredAsync(cancellationToken).ConfigureAwait(false);
+        return dead == 0
+            ? HealthCheckResult.Healthy("no dead letters")
+            : HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture, $"{dead} dead letter(s) in the outbox: GET /api/admin/outbox/dead-letters"));
+    }
+}
