@@ -66,8 +66,8 @@ public static class ChannelsExtensions
         services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
         services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), sp.GetRequiredService<IInstanceQueries>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
         services.AddSingleton(sp => new InboundPipeline(sp.GetRequiredService<InboundRouter>(), sp.GetRequiredService<ChannelSecrets>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InboundPipeline>>()));
-        AddNotificationFeed(services);
-        services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(sp.GetRequiredService<NotificationFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
+        services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(
+            sp.GetRequiredService<Runtime.Storage.INotificationStore>(), sp.GetServices<INotificationListener>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
 
         if (options.Outbound.Url is not null)
         {
@@ -171,13 +171,12 @@ public static class ChannelsExtensions
         services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>()));
         services.AddSingleton<Runtime.Instances.IInstanceObserver>(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<INotificationListener>(sp => sp.GetRequiredService<LiveHub>());
-        AddNotificationFeed(services);
         return services;
     }
 
     /// <summary>
-    /// Maps <c>GET /api/live</c> (server-sent events) and <c>GET /api/live/notifications</c>, both
-    /// for signed-in users and filtered by their roles.
+    /// Maps <c>GET /api/live</c> (server-sent events) for signed-in users, filtered by their roles
+    /// (notifications by their audience; the server lists and acknowledges them at <c>/api/notifications</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapLiveUpdates(this IEndpointRouteBuilder endpoints)
     {
@@ -187,18 +186,8 @@ public static class ChannelsExtensions
             .WithName("LiveUpdates")
             .WithSummary("Server-sent events: prompts, timers, tasks, tickets, SLA and notifications the user may see")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        live.MapGet("/notifications", (HttpContext http, NotificationFeed feed) =>
-            {
-                var audience = LiveAudience.For(http.User);
-                return TypedResults.Ok(feed.Recent().Where(n => audience.Sees(n.Channel, n.Agent, n.Data.TryGetValue(Modules.Tickets.TicketDesk.UnitVariable, out var unit) && !unit.IsNull ? unit.ToString() : null)).ToList());
-            })
-            .WithName("Notifications")
-            .WithSummary("The recent notifications the user may see, newest first");
         return endpoints;
     }
-
-    private static void AddNotificationFeed(IServiceCollection services) =>
-        services.TryAddSingleton(sp => new NotificationFeed(sp.GetRequiredService<ChannelsOptions>(), sp.GetServices<INotificationListener>()));
 }
 
 /// <summary>The body of <c>POST /api/simulator/{channel}/{customerRef}/messages</c>.</summary>

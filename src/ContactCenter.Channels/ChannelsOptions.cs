@@ -15,9 +15,6 @@ public sealed class ChannelsOptions
     public OutboundOptions Outbound { get; set; } = new();
 
     public SimulatorOptions Simulator { get; set; } = new();
-
-    /// <summary>Most service notifications kept in memory for <c>GET /api/live/notifications</c>. Default is 500.</summary>
-    public int NotificationCapacity { get; set; } = 500;
 }
 
 /// <summary>The inbound webhook from the Omni Channel application.</summary>

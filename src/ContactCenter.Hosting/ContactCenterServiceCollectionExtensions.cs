@@ -101,7 +101,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));
-        services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IRetentionStore>(), sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention));
+        services.AddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IRetentionStore>(), sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionPolicy>>(), options.Retention, sp.GetRequiredService<INotificationStore>()));
         services.AddSingleton<IOutboxHandler, TicketOpener>();
         services.AddSingleton(sp =>
         {
@@ -125,6 +125,7 @@ public static class ContactCenterServiceCollectionExtensions
             new HashSet<string>(StringComparer.Ordinal) { QualityService.TicketChannel }));
         services.AddSingleton<TicketGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
+        services.AddSingleton<INotificationStore, EfNotificationStore>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();
         services.AddSingleton<QualityHistories>();

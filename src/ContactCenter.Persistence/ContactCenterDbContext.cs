@@ -28,6 +28,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<QualityReviewRow> QualityReviews => Set<QualityReviewRow>();
 
+    internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
+
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
     internal DbSet<ReadModelRowEntity> ReadModelRows => Set<ReadModelRowEntity>();
@@ -126,6 +128,7 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
         });
 
         QualityReviewRow.Configure(modelBuilder);
+        NotificationRow.Configure(modelBuilder);
 
         modelBuilder.Entity<StoreSettingRow>(e =>
         {

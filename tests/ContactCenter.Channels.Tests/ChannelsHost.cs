@@ -6,12 +6,14 @@ using ContactCenter.Channels.Inbound;
 using ContactCenter.Channels.Live;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Hosting;
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -55,6 +57,15 @@ internal sealed class ChannelsHost : IAsyncDisposable
     public IOutboxStore OutboxStore => App.Services.GetRequiredService<IOutboxStore>();
 
     internal LiveHub Hub => App.Services.GetRequiredService<LiveHub>();
+
+    public INotificationStore Notifications => App.Services.GetRequiredService<INotificationStore>();
+
+    /// <summary>Runs SQL on the host's database (to break it on purpose).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var context = await App.Services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>().CreateDbContextAsync();
+        await context.Database.ExecuteSqlRawAsync(sql);
+    }
 
     public static async Task<ChannelsHost> StartAsync(Action<ChannelsOptions>? channels = null, Action<LiveUpdatesOptions>? live = null, string? root = null, FakeTimeProvider? clock = null)
     {

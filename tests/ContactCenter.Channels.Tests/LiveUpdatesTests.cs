@@ -2,6 +2,9 @@ using System.Net;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
+using ContactCenter.Runtime.Outbox;
+using ContactCenter.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using FluentAssertions;
 
 namespace ContactCenter.Channels.Tests;
@@ -106,7 +109,8 @@ public class LiveUpdatesTests
         (await host.OutboxStore.ListDueAsync(host.Clock.GetUtcNow().AddDays(30), 50)).Should().BeEmpty("an alert is delivered, not retried forever");
         var alert = await leader.WaitForAsync(m => m.Event == "notification");
         alert.Json.GetProperty("kind").GetString().Should().Be("slaAlert");
-        alert.Json.GetProperty("title").GetString().Should().Be("Peringatan SLA (75%)");
+        alert.Json.GetProperty("title").GetString().Should().Be("Kirim peringatan SLA", "the service task's name in the flow, not a guess from its id");
+        alert.Json.GetProperty("text").GetString().Should().Be("Periksa tiket ini dan tindak lanjuti sesuai SLA yang berlaku.", "the flow declares no text: the kind's default");
         alert.Json.GetProperty("instanceId").GetGuid().Should().Be(ticket.Id);
         (await tier2.WaitForAsync(m => m.Event == "notification")).Json.GetProperty("kind").GetString().Should().Be("slaAlert");
         (await tier2.WaitForAsync(m => m.Event == "service")).Json.GetProperty("serviceKind").GetString().Should().Be("slaAlert");
@@ -116,12 +120,64 @@ public class LiveUpdatesTests
         await agent.WaitForAsync(m => m.InstanceId == own.Id);
         agent.Seen.Should().NotContain(m => m.Event == "notification" || m.InstanceId == ticket.Id);
 
-        using var list = ChannelsHost.As(HttpMethod.Get, "/api/live/notifications", "tl.rina", "TeamLeader");
-        using var listed = await host.Http.SendAsync(list);
-        var notifications = System.Text.Json.JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement;
-        notifications.GetArrayLength().Should().Be(1);
-        notifications[0].GetProperty("kind").GetString().Should().Be("slaAlert");
+        var stored = await host.Notifications.ListAsync([NotificationAudience.Role("TeamLeader")], DateTimeOffset.MinValue, 10);
+        stored.Should().ContainSingle().Which.Id.Should().Be(alert.Json.GetProperty("id").GetGuid());
+        stored[0].Audience.Should().BeEquivalentTo([NotificationAudience.Role("TeamLeader"), NotificationAudience.Role("Tier2")], "the Team Leader and the lane's role; the ticket is not dispatched to a unit yet");
     }
+
+    [Fact]
+    public async Task Notification_RedeliveredAfterACrash_IsStoredAndPublishedOnce()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+        await using var leader = await SseClient.ConnectAsync(host.Http, "tl.rina", "TeamLeader");
+        var ticket = await StartTicketAsync(host);
+        var warning = (await host.Runtime.ReadJournalAsync(ticket.Id)).OfType<TimerScheduled>().Single(t => t.ElementId == "Event_SlaWarning");
+        host.Clock.SetUtcNow(warning.DueAt);
+        await host.Runtime.FireAsync(ticket.Id, warning.TimerId);
+        var message = (await host.OutboxStore.ListDueAsync(host.Clock.GetUtcNow(), 10)).Single(m => m.Kind == "service:slaAlert");
+        var notifier = host.App.Services.GetServices<IOutboxHandler>().Single(h => h.Handles(message.Kind));
+
+        // The crash came after the notice was stored and before the row was marked delivered.
+        await notifier.HandleAsync(message, CancellationToken.None);
+        (await host.Outbox.DispatchDueAsync()).Should().Be(1);
+
+        (await host.Notifications.ListAsync([NotificationAudience.Role("TeamLeader")], DateTimeOffset.MinValue, 10)).Should().ContainSingle();
+        await leader.WaitForAsync(m => m.Event == "notification");
+        await host.StartWhatsAppAsync("6281300000016", "agent.sari");
+        await leader.WaitForAsync(m => m.Event == "instance-started");
+        leader.Seen.Count(m => m.Event == "notification").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Notification_StoreFails_DeliveryFailsAndIsRetried()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+        var ticket = await StartTicketAsync(host);
+        var warning = (await host.Runtime.ReadJournalAsync(ticket.Id)).OfType<TimerScheduled>().Single(t => t.ElementId == "Event_SlaWarning");
+        host.Clock.SetUtcNow(warning.DueAt);
+        await host.Runtime.FireAsync(ticket.Id, warning.TimerId);
+        await host.ExecuteSqlAsync("ALTER TABLE notifications RENAME TO notifications_away");
+
+        await host.Outbox.DispatchDueAsync();
+
+        var due = (await host.OutboxStore.ListDueAsync(host.Clock.GetUtcNow().AddDays(1), 10)).Should().ContainSingle(m => m.Kind == "service:slaAlert").Subject;
+        due.Attempts.Should().Be(1, "a notice that could not be stored is a failed delivery");
+        due.LastError.Should().Contain("notifications");
+
+        await host.ExecuteSqlAsync("ALTER TABLE notifications_away RENAME TO notifications");
+        host.Clock.SetUtcNow(due.NextAttemptAt);
+        (await host.Outbox.DispatchDueAsync()).Should().Be(1);
+        (await host.Notifications.ListAsync([NotificationAudience.Role("Tier2")], DateTimeOffset.MinValue, 10)).Should().ContainSingle().Which.InstanceId.Should().Be(ticket.Id);
+    }
+
+    private static Task<InstanceRecord> StartTicketAsync(ChannelsHost host) => host.Runtime.StartAsync(new StartRequest
+    {
+        DefinitionKey = "ticket-escalation",
+        Channel = "ticket",
+        CustomerRef = "6281300000015",
+        Actor = "system",
+        Variables = new Dictionary<string, Value> { ["kategori"] = "Gadai", ["prioritas"] = "Tinggi", ["deskripsi"] = "Dana pencairan belum masuk", ["agentPelapor"] = "agent.sari" },
+    });
 
     [Fact]
     public async Task Live_ReconnectWithLastEventId_ReplaysWhatWasMissed()

@@ -95,7 +95,8 @@ public sealed class RoleMatrixTests(ServerFixture server)
         ["GET /api/simulator/conversations/{channel}/{customerRef}"] = ("/api/simulator/conversations/whatsapp/matrix", null, ["agent.sari"], "agents and admins, for a customer whose running conversation is not someone else's (LaneEnforcementTests)"),
         ["POST /api/simulator/{channel}/{customerRef}/messages"] = ("/api/simulator/whatsapp/matrix/messages", "{\"text\":\" \"}", ["agent.sari"], "as the simulator's conversation"),
         ["GET /api/live"] = ("/api/live", null, [Everyone], "each role only the events its REST routes show (LiveUpdatesTests)"),
-        ["GET /api/live/notifications"] = ("/api/live/notifications", null, [Everyone], "as the live stream"),
+        ["GET /api/notifications"] = ("/api/notifications", null, [Everyone], "each user only the notifications whose audience names their role, unit or name (NotificationApiTests)"),
+        ["POST /api/notifications/{notificationId:guid}/acknowledge"] = ("/api/notifications/00000000-0000-0000-0000-000000000001/acknowledge", null, [Everyone], "only a notification meant for the user; another's is 404 (NotificationApiTests)"),
     };
 
     /// <summary>Every /api route the server maps, as "METHOD /pattern".</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ContactCenter.Channels.Notifications;
 using ContactCenter.Modules.Tickets;
 
 namespace ContactCenter.Channels.Live;
@@ -11,18 +12,27 @@ namespace ContactCenter.Channels.Live;
 /// </summary>
 internal sealed record LiveAudience(bool Everything, bool AllTickets, string? Unit, string? AgentName)
 {
+    /// <summary>The user's notification principals (<see cref="NotificationAudience"/>): a notification goes by its own audience.</summary>
+    public IReadOnlySet<string> Principals { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public const string TicketChannel = "ticket";
 
     /// <summary>The claim that names a related team's unit (the server's <c>ClaimNames.Unit</c>).</summary>
-    public const string UnitClaim = "contactcenter:unit";
+    public const string UnitClaim = NotificationReaders.UnitClaim;
 
     public static LiveAudience For(ClaimsPrincipal user)
     {
         var everything = user.IsInRole("TeamLeader") || user.IsInRole("QualityControl") || user.IsInRole("Admin");
         var unit = user.IsInRole("RelatedTeam") ? user.FindFirstValue(UnitClaim) : null;
         var agent = user.IsInRole("Agent") ? user.Identity?.Name : null;
-        return new LiveAudience(everything, user.IsInRole("Tier2"), string.IsNullOrWhiteSpace(unit) ? null : unit, string.IsNullOrEmpty(agent) ? null : agent);
+        return new LiveAudience(everything, user.IsInRole("Tier2"), string.IsNullOrWhiteSpace(unit) ? null : unit, string.IsNullOrEmpty(agent) ? null : agent)
+        {
+            Principals = NotificationReaders.PrincipalsOf(user).ToHashSet(StringComparer.Ordinal),
+        };
     }
+
+    /// <summary>Whether a notification with <paramref name="audience"/> is for this user.</summary>
+    public bool Sees(IReadOnlyList<string> audience) => audience.Any(Principals.Contains);
 
     /// <param name="channel">The instance's channel.</param>
     /// <param name="agent">The instance's agent.</param>

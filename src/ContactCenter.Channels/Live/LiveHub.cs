@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace ContactCenter.Channels.Live;
 
 /// <summary>One server-sent event: its id, its name and its JSON, with who may see it.</summary>
-internal sealed record LiveEvent(long Id, string Name, string Json, string? Channel, string? Agent, string? Unit);
+/// <remarks>A notification carries its own <see cref="Audience"/>, which decides alone who sees it.</remarks>
+internal sealed record LiveEvent(long Id, string Name, string Json, string? Channel, string? Agent, string? Unit, IReadOnlyList<string>? Audience = null);
 
 /// <summary>
 /// Fans committed instance events and notifications out to the browsers subscribed to
@@ -100,12 +101,11 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
         }
     }
 
-    public void Published(Notification notification)
+    public void Published(NotificationRecord notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var json = JsonSerializer.SerializeToNode(notification, JournalSerializer.Options)!.AsObject();
-        var unit = notification.Data.TryGetValue(TicketDesk.UnitVariable, out var value) && !value.IsNull ? value.ToString() : null;
-        Publish("notification", json, notification.Channel, notification.Agent, unit);
+        var json = JsonSerializer.SerializeToNode(NotificationView.Of(notification), JournalSerializer.Options)!.AsObject();
+        Publish("notification", json, null, null, null, notification.Audience);
     }
 
     /// <summary>The unit a ticket instance is dispatched to; null for a conversation or an undispatched ticket.</summary>
@@ -144,11 +144,11 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
         return subscription;
     }
 
-    private void Publish(string name, JsonObject json, string? channel, string? agent, string? unit)
+    private void Publish(string name, JsonObject json, string? channel, string? agent, string? unit, IReadOnlyList<string>? audience = null)
     {
         lock (_lock)
         {
-            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent, unit);
+            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent, unit, audience);
             _replay.AddLast(e);
             while (_replay.Count > Math.Max(0, options.ReplayCapacity))
             {
@@ -199,7 +199,7 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
 
         public void Offer(LiveEvent e)
         {
-            if (Audience.Sees(e.Channel, e.Agent, e.Unit))
+            if (e.Audience is { } audience ? Audience.Sees(audience) : Audience.Sees(e.Channel, e.Agent, e.Unit))
             {
                 _buffer.Writer.TryWrite(e);
             }

@@ -3,62 +3,107 @@ using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Storage;
+using ContactCenter.Modules.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace ContactCenter.Channels.Notifications;
 
+/// <summary>Told of each new notification once it is stored (the live-updates hub).</summary>
+internal interface INotificationListener
+{
+    void Published(NotificationRecord notification);
+}
+
 /// <summary>
 /// Delivers the service calls that are notices to people (<c>service:slaAlert</c>,
 /// <c>service:dispatchTicket</c>, <c>service:closeTicket</c>, <c>service:reservationRequest</c>):
-/// each becomes a <see cref="Notification"/> in the feed and on the live stream, and a log event.
-/// Delivery always succeeds, so these messages are marked delivered instead of retried forever.
+/// each becomes one durable notification (its id is the outbox message's, so a redelivery adds
+/// none), then goes to the live stream. A failure to store throws, and the outbox retries.
 /// </summary>
-internal sealed class ServiceNotifier(NotificationFeed feed, TimeProvider clock, ILogger<ServiceNotifier> logger) : IOutboxHandler
+/// <remarks>
+/// The title is the service task's name in the flow and the text its <c>cc:script</c> or
+/// documentation (<see cref="ServicePayload"/>); a flow without them gets the kind's default.
+/// The audience is the Team Leader, the role of the task's lane (Tier 2 in the ticket flow; for an
+/// agent's lane, the instance's own agent instead of every agent) and, for a ticket dispatched to
+/// a unit, that unit's related team.
+/// </remarks>
+internal sealed class ServiceNotifier(INotificationStore store, IEnumerable<INotificationListener> listeners, TimeProvider clock, ILogger<ServiceNotifier> logger) : IOutboxHandler
 {
-    private static readonly HashSet<string> Kinds = new(StringComparer.Ordinal)
+    /// <summary>The role that sees every notice.</summary>
+    public const string TeamLeaderRole = "TeamLeader";
+
+    private const string AgentRole = "Agent";
+
+    private static readonly Dictionary<string, (string Title, string Text)> Defaults = new(StringComparer.Ordinal)
     {
-        "service:slaAlert",
-        "service:dispatchTicket",
-        "service:closeTicket",
-        "service:reservationRequest",
+        ["slaAlert"] = ("Notifikasi SLA tiket", "Periksa tiket ini dan tindak lanjuti sesuai SLA yang berlaku."),
+        ["dispatchTicket"] = ("Dispatch tiket ke tim terkait", "Tiket pengaduan diteruskan ke tim terkait untuk pengecekan lebih lanjut."),
+        ["closeTicket"] = ("Tiket pelaporan ditutup", "Tiket pelaporan telah ditutup."),
+        ["reservationRequest"] = ("Permintaan reservasi outlet", "Permintaan reservasi dikirim ke outlet: konfirmasi jadwal atau usulkan jadwal lain."),
     };
 
-    public bool Handles(string kind) => Kinds.Contains(kind);
+    private readonly INotificationListener[] _listeners = [.. listeners];
 
-    public Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken)
+    public bool Handles(string kind) => kind.StartsWith("service:", StringComparison.Ordinal) && Defaults.ContainsKey(kind["service:".Length..]);
+
+    public async Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var service = JsonSerializer.Deserialize<ServicePayload>(message.Payload, JournalSerializer.Options)
             ?? throw new JsonException($"outbox {message.IdempotencyKey}: empty service payload");
-        var notification = new Notification(
-            message.IdempotencyKey,
-            service.ServiceKind,
-            TitleOf(service),
-            service.InstanceId,
-            service.DefinitionKey,
-            service.Channel,
-            service.CustomerRef,
-            service.Agent,
-            service.ElementId,
-            service.Data,
-            clock.GetUtcNow());
-        if (feed.Add(notification))
+        var notification = NotificationOf(message.Id, service, clock.GetUtcNow());
+        if (!await store.AddAsync(notification, cancellationToken).ConfigureAwait(false))
         {
-            var level = service.ServiceKind == "slaAlert" ? LogLevel.Warning : LogLevel.Information;
-            logger.Log(level, "Notification {Kind} for {InstanceId} ({Channel}, {ElementId}): {Title}", notification.Kind, notification.InstanceId, notification.Channel, notification.ElementId, notification.Title);
+            // A redelivery after a crash between storing and marking delivered: already stored, and published then.
+            return;
         }
 
-        return Task.CompletedTask;
+        var level = service.ServiceKind == "slaAlert" ? LogLevel.Warning : LogLevel.Information;
+        logger.Log(level, "Notification {Kind} for {InstanceId} ({Channel}, {ElementId}): {Title}", notification.Kind, notification.InstanceId, service.Channel, service.ElementId, notification.Title);
+        foreach (var listener in _listeners)
+        {
+            listener.Published(notification);
+        }
     }
 
-    /// <remarks>The payload names the element, not its label; these are the flows' labels for them.</remarks>
-    private static string TitleOf(ServicePayload service) => service.ServiceKind switch
+    internal static NotificationRecord NotificationOf(Guid id, ServicePayload service, DateTimeOffset now)
     {
-        "slaAlert" when service.ElementId.Contains("Breach", StringComparison.OrdinalIgnoreCase) => "Batas SLA terlampaui",
-        "slaAlert" => "Peringatan SLA (75%)",
-        "dispatchTicket" => "Dispatch tiket ke tim terkait",
-        "closeTicket" => "Tiket pelaporan ditutup",
-        "reservationRequest" => "Permintaan reservasi outlet",
-        _ => service.ServiceKind,
-    };
+        var (title, text) = Defaults.GetValueOrDefault(service.ServiceKind, (service.ServiceKind, service.ServiceKind));
+        return new NotificationRecord
+        {
+            Id = id,
+            Kind = service.ServiceKind,
+            Title = Clip(string.IsNullOrWhiteSpace(service.ElementName) ? title : service.ElementName.Trim(), NotificationRecord.MaxTitleLength),
+            Text = Clip(string.IsNullOrWhiteSpace(service.ElementText) ? text : service.ElementText.Trim(), NotificationRecord.MaxTextLength),
+            InstanceId = service.InstanceId,
+            Reference = service.CustomerRef,
+            Audience = AudienceOf(service),
+            CreatedAt = now,
+        };
+    }
+
+    private static List<string> AudienceOf(ServicePayload service)
+    {
+        var audience = new List<string> { NotificationAudience.Role(TeamLeaderRole) };
+        if (string.Equals(service.ElementPerformer, AgentRole, StringComparison.Ordinal))
+        {
+            if (!string.IsNullOrWhiteSpace(service.Agent))
+            {
+                audience.Add(NotificationAudience.User(service.Agent));
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(service.ElementPerformer) && service.ElementPerformer != TeamLeaderRole)
+        {
+            audience.Add(NotificationAudience.Role(service.ElementPerformer));
+        }
+
+        if (service.Data.TryGetValue(TicketDesk.UnitVariable, out var unit) && !unit.IsNull && !string.IsNullOrWhiteSpace(unit.ToString()))
+        {
+            audience.Add(NotificationAudience.Group(unit.ToString()));
+        }
+
+        return audience;
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Diagnostics;
 using ContactCenter.Runtime.Outbox;
@@ -421,7 +422,15 @@ public sealed class InstanceRuntime(
             }
         }
 
-        var outbox = OutboxFor(after, decision.Events, now);
+        // A service call carries its element's name and text from the flow, for whoever reads the notice.
+        WorkflowDefinition? definition = null;
+        if (decision.Events.Any(e => e is ServiceInvoked))
+        {
+            var engine = await EngineForAsync(after.PinnedVersions, cancellationToken).ConfigureAwait(false);
+            engine.Definitions.TryGet(after.DefinitionKey, out definition, out _);
+        }
+
+        var outbox = OutboxFor(after, decision.Events, now, definition);
         var started = Stopwatch.GetTimestamp();
         await store.CommitAsync(
             new InstanceCommit
@@ -490,7 +499,7 @@ public sealed class InstanceRuntime(
     }
 
     /// <summary>Prompts to customers and service requests, written with the events that caused them.</summary>
-    private static List<OutboxRecord> OutboxFor(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events, DateTimeOffset now)
+    private static List<OutboxRecord> OutboxFor(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events, DateTimeOffset now, WorkflowDefinition? definition)
     {
         var outbox = new List<OutboxRecord>();
         foreach (var e in events)
@@ -498,7 +507,7 @@ public sealed class InstanceRuntime(
             var (kind, payload) = e switch
             {
                 PromptSent prompt => ("prompt", JsonSerializer.Serialize(new PromptPayload(instance.Id, instance.Channel, instance.CustomerRef, prompt.ElementId, prompt.Step, prompt.Text), PayloadJson)),
-                ServiceInvoked service => ("service:" + service.ServiceKind, JsonSerializer.Serialize(new ServicePayload(instance.Id, instance.DefinitionKey, instance.Channel, instance.CustomerRef, instance.Agent, service.ElementId, service.ServiceKind, service.Data), PayloadJson)),
+                ServiceInvoked service => ("service:" + service.ServiceKind, JsonSerializer.Serialize(ServicePayload.Of(instance, service, definition?.Nodes.GetValueOrDefault(service.ElementId)), PayloadJson)),
                 _ => (null, null),
             };
             if (kind is null)
@@ -567,4 +576,32 @@ public static class CommandOutcome
 public sealed record PromptPayload(Guid InstanceId, string Channel, string? CustomerRef, string ElementId, string? Step, string Text);
 
 /// <summary>The outbox payload of a service task: what the runtime is asked to do.</summary>
-public sealed record ServicePayload(Guid InstanceId, string DefinitionKey, string Channel, string? CustomerRef, string? Agent, string ElementId, string ServiceKind, IReadOnlyDictionary<string, Value> Data);
+/// <param name="ElementName">The service task's name in the flow.</param>
+/// <param name="ElementText">The service task's <c>cc:script</c>, else its documentation: what a notice it raises says.</param>
+/// <param name="ElementPerformer">The <c>cc:performer</c> of the service task's lane: whose work it is.</param>
+public sealed record ServicePayload(
+    Guid InstanceId,
+    string DefinitionKey,
+    string Channel,
+    string? CustomerRef,
+    string? Agent,
+    string ElementId,
+    string ServiceKind,
+    IReadOnlyDictionary<string, Value> Data,
+    string? ElementName = null,
+    string? ElementText = null,
+    string? ElementPerformer = null)
+{
+    internal static ServicePayload Of(InstanceRecord instance, ServiceInvoked service, FlowNode? element) => new(
+        instance.Id,
+        instance.DefinitionKey,
+        instance.Channel,
+        instance.CustomerRef,
+        instance.Agent,
+        service.ElementId,
+        service.ServiceKind,
+        service.Data,
+        element?.Name,
+        element?.Script ?? element?.Documentation,
+        element?.Performer);
+}

@@ -36,7 +36,8 @@ public sealed record RetentionOptions
 }
 
 /// <summary>What one retention run did.</summary>
-public sealed record RetentionResult(int Archived, int Purged, int Kept);
+/// <param name="NotificationsRemoved">Acknowledged notifications older than the period, deleted (never archived: the journal keeps what raised them).</param>
+public sealed record RetentionResult(int Archived, int Purged, int Kept, int NotificationsRemoved = 0);
 
 /// <summary>
 /// Applies the retention policy: an ended instance older than <see cref="RetentionOptions.KeepDays"/>
@@ -44,8 +45,9 @@ public sealed record RetentionResult(int Archived, int Purged, int Kept);
 /// or purged, and then deleted whole. Never partially: a kept history always has every event, so
 /// a replay of what is kept never breaks. Running instances, and ended ones with a message still
 /// to deliver, are kept whatever their age; a ticket and its conversation are judged each on its own end.
+/// Notifications acknowledged before the same cutoff are deleted too; a waiting one stays whatever its age.
 /// </summary>
-public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options)
+public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options, INotificationStore? notifications = null)
 {
     public RetentionOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
@@ -91,7 +93,13 @@ public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore st
             logger.LogInformation("Retention (ended before {Cutoff:O}): {Archived} archived, {Purged} purged, {Kept} kept (undelivered messages or changed meanwhile)", cutoff, archived, purged, kept);
         }
 
-        return new RetentionResult(archived, purged, kept);
+        var notificationsRemoved = notifications is null ? 0 : await notifications.DeleteAcknowledgedBeforeAsync(cutoff, Options.BatchSize, cancellationToken).ConfigureAwait(false);
+        if (notificationsRemoved > 0)
+        {
+            logger.LogInformation("Retention (acknowledged before {Cutoff:O}): {Removed} notifications removed", cutoff, notificationsRemoved);
+        }
+
+        return new RetentionResult(archived, purged, kept, notificationsRemoved);
     }
 
     /// <summary>Writes the journal rows exactly as stored, then the record, and only then lets the caller delete.</summary>

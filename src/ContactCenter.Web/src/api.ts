@@ -51,6 +51,12 @@ export interface TicketNote { sequence: number; at: string; author: string | nul
 
 export interface TicketView { ticket: TicketSummary; version: number; tasks: TaskView[]; notes: TicketNote[] }
 
+/** A notice to staff (an SLA alert, a dispatched ticket, a reservation request), kept until someone acknowledges it. */
+export interface NotificationView {
+  id: string; kind: string; title: string; text: string; instanceId: string; reference: string | null;
+  createdAt: string; acknowledgedBy: string | null; acknowledgedAt: string | null;
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly title: string, readonly detail: string | null, readonly errors: Record<string, string[]> = {}) {
     super(detail ?? title);
@@ -91,6 +97,9 @@ export const api = {
   login: (userName: string, password: string) => post<void>('/api/auth/login?useCookies=true', { userName, password }),
   logout: () => post<void>('/api/auth/logout'),
   me: () => get<Me>('/api/auth/me'),
+
+  notifications: () => get<NotificationView[]>('/api/notifications'),
+  acknowledge: (id: string) => post<NotificationView>(`/api/notifications/${enc(id)}/acknowledge`),
 
   instances: (filter: { status?: string; channel?: string; agent?: string }) => {
     const q = new URLSearchParams();

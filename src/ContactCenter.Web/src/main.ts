@@ -2,13 +2,14 @@ import './styles.css';
 import { api, ApiError, type Me, whenUnauthorized } from './api';
 import { h, mount } from './dom';
 import { lang, setLang, t, type Key } from './i18n';
-import { connectLive, disconnectLive, onLiveStatus } from './live';
+import { connectLive, disconnectLive, onLive, onLiveStatus } from './live';
 import { renderLogin } from './views/login';
 import { renderConsole } from './views/console';
 import { renderTicketQueue, renderTicket } from './views/tickets';
 import { renderDesigner } from './views/designer';
 import { renderQuality } from './views/quality';
 import { renderDashboard } from './views/dashboard';
+import { notificationsChanged, renderNotifications } from './views/notifications';
 
 export interface Screen { title: Key; cleanup?: () => void }
 export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
@@ -21,6 +22,8 @@ const menu: MenuItem[] = [
   { path: '/designer', label: 'menuDesigner', roles: ['ProcessOwner', 'Reviewer', 'Approver', 'Admin'] },
   { path: '/quality', label: 'menuQuality', roles: ['QualityControl', 'TeamLeader', 'Admin'] },
   { path: '/dashboard', label: 'menuDashboard', roles: ['TeamLeader', 'Admin'] },
+  // The roles notifications are addressed to (the Team Leader, a task's lane, a ticket's unit, an agent).
+  { path: '/notifications', label: 'menuNotifications', roles: ['TeamLeader', 'Tier2', 'RelatedTeam', 'Agent'] },
 ];
 
 /** A screen per path pattern: the menu item whose roles may open it, and how to draw it from the pattern's groups. */
@@ -34,6 +37,7 @@ const routes: Route[] = [
   { pattern: /^\/designer(?:\/([a-z0-9-]+)(?:\/(\d+))?)?$/, menu: '/designer', render: (c, g) => renderDesigner(c, g[0] ?? null, g[1] ? Number(g[1]) : null) },
   { pattern: new RegExp(`^/quality(?:/${uuid})?$`), menu: '/quality', render: (c, g) => renderQuality(c, g[0] ?? null) },
   { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
+  { pattern: /^\/notifications$/, menu: '/notifications', render: c => renderNotifications(c) },
 ];
 
 const app = document.getElementById('app')!;
@@ -108,13 +112,28 @@ function header(path: string): HTMLElement {
     status.textContent = ok ? t('liveConnected') : t('liveDisconnected');
     status.classList.toggle('off', !ok);
   });
+  // How many notifications wait for the user, beside the menu item, on every screen.
+  const waiting = h('span.count', { 'data-testid': 'notification-count', hidden: true });
+  let countRequest = 0;
+  const countWaiting = async () => {
+    if (!allowed(menu.find(m => m.path === '/notifications')!)) return;
+    const request = ++countRequest;
+    const count = (await api.notifications()).filter(n => n.acknowledgedBy === null).length;
+    if (request !== countRequest) return;
+    waiting.textContent = String(count);
+    waiting.hidden = count === 0;
+  };
+  const refreshCount = () => void countWaiting().catch(() => { /* the badge is a hint; the screen shows errors */ });
+  const stopCount = onLive(e => { if (e.name === 'notification') refreshCount(); });
+  window.addEventListener(notificationsChanged, refreshCount);
+  refreshCount();
   const previous = cleanup;
-  cleanup = () => { stop(); previous?.(); };
+  cleanup = () => { stop(); stopCount(); window.removeEventListener(notificationsChanged, refreshCount); previous?.(); };
   const link = (item: MenuItem) => h('a', {
     href: item.path,
     class: path.startsWith(item.path) ? 'active' : undefined,
     onclick: (e: MouseEvent) => { e.preventDefault(); navigate(item.path); },
-  }, t(item.label));
+  }, t(item.label), item.path === '/notifications' ? waiting : null);
   const langButton = (value: 'id' | 'en', label: string) => h('button.link', {
     type: 'button', 'aria-pressed': String(lang() === value), class: lang() === value ? 'active' : undefined,
     onclick: () => { setLang(value); void route(); },

@@ -100,6 +100,42 @@ public sealed class RetentionPolicyTests
             .Should().ThrowAsync<InvalidOperationException>().WithMessage("*ArchiveFolder*");
     }
 
+    [Fact]
+    public async Task AcknowledgedNotifications_OlderThanKeepDays_AreRemoved_WaitingOnesStay()
+    {
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var clock = new FakeTimeProvider(T0);
+        await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
+        var notifications = fixture.Host!.Services.GetRequiredService<INotificationStore>();
+        NotificationRecord Notice() => new()
+        {
+            Id = Guid.NewGuid(),
+            Kind = "slaAlert",
+            Title = "Kirim notifikasi SLA terlampaui",
+            Text = "Periksa tiket ini dan tindak lanjuti sesuai SLA yang berlaku.",
+            InstanceId = Guid.NewGuid(),
+            Audience = [NotificationAudience.Role("TeamLeader")],
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var waiting = Notice();
+        var acknowledgedEarly = Notice();
+        await notifications.AddAsync(waiting);
+        await notifications.AddAsync(acknowledgedEarly);
+        await notifications.AcknowledgeAsync(acknowledgedEarly.Id, "leader.rina", clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromDays(20));
+        var acknowledgedLate = Notice();
+        await notifications.AddAsync(acknowledgedLate);
+        await notifications.AcknowledgeAsync(acknowledgedLate.Id, "leader.rina", clock.GetUtcNow());
+        var policy = new RetentionPolicy(fixture.Host!.Services.GetRequiredService<IRetentionStore>(), fixture.Store, clock, NullLogger<RetentionPolicy>.Instance, new RetentionOptions { KeepDays = 30, Mode = RetentionMode.Purge }, notifications);
+
+        clock.Advance(TimeSpan.FromDays(11));
+        (await policy.ApplyAsync()).NotificationsRemoved.Should().Be(1);
+
+        (await notifications.GetAsync(acknowledgedEarly.Id)).Should().BeNull("acknowledged 31 days ago");
+        (await notifications.GetAsync(acknowledgedLate.Id)).Should().NotBeNull("acknowledged 11 days ago");
+        (await notifications.GetAsync(waiting.Id)).Should().NotBeNull("nobody acknowledged it: it stays whatever its age");
+    }
+
     private static RetentionPolicy Policy(RuntimeFixture fixture, TimeProvider clock, RetentionOptions options) =>
         new(fixture.Host!.Services.GetRequiredService<IRetentionStore>(), fixture.Store, clock, NullLogger<RetentionPolicy>.Instance, options);
 
