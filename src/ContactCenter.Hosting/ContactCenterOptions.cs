@@ -1,4 +1,5 @@
 using ContactCenter.Persistence;
+using ContactCenter.Rendering;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
@@ -39,6 +40,9 @@ public sealed class ContactCenterOptions
     /// (<c>TimerDrain</c>, <c>OutboxDispatcher</c>, <c>RetentionPolicy</c>): nothing periodic runs. Default is true.
     /// </summary>
     public bool RunScheduler { get; set; } = true;
+
+    /// <summary>Where headless chromium is and how long printing the SOP document's PDF may take.</summary>
+    public ChromiumPdfOptions Pdf { get; set; } = new();
 
     /// <summary>How long ended histories are kept. Default keeps everything; when set (and the scheduler runs), it is applied at start-up and every <see cref="RetentionOptions.Interval"/>.</summary>
     public RetentionOptions Retention { get; set; } = new();

@@ -24,6 +24,11 @@ internal sealed class ContactCenterOptionsValidation : IValidateOptions<ContactC
             problems.Add("ContactCenter:WorkflowsFolder is empty.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.Pdf.ExecutablePath) || options.Pdf.Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"ContactCenter:Pdf:ExecutablePath must be set and Pdf:Timeout positive (they are '{options.Pdf.ExecutablePath}' and {options.Pdf.Timeout}).");
+        }
+
         var outbox = options.Outbox;
         if (outbox.BatchSize < 1 || outbox.MaxAttempts < 1)
         {

@@ -131,7 +131,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<QualityHistories>();
         services.AddSingleton<HistoryReplay>();
         services.AddSingleton<IDiagramRenderer, SvgDiagramRenderer>();
-        services.AddSingleton<IPdfPrinter>(sp => new ChromiumPdfPrinter(logger: sp.GetRequiredService<ILogger<ChromiumPdfPrinter>>()));
+        services.AddSingleton<IPdfPrinter>(sp => new ChromiumPdfPrinter(options.Pdf, sp.GetRequiredService<ILogger<ChromiumPdfPrinter>>()));
         services.AddSingleton(sp => new SopDocumentGenerator(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDiagramRenderer>()));
         return services;
     }
