@@ -8,11 +8,11 @@ namespace ContactCenter.Persistence;
 
 /// <summary>Instances, their journals, pending timers and outbox rows, committed together.</summary>
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions? options = null) : IInstanceStore, IInstanceQueries, IRetentionStore, IAsyncDisposable
+public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions options) : IInstanceStore, IInstanceQueries, IRetentionStore, IAsyncDisposable
 {
     // SQLite lets one writer in at a time: every write of this store goes through one queue, and
     // what has queued up commits in one transaction (group commit; see WriteQueue).
-    private readonly WriteQueue _writes = new(contexts, (options ?? new ContactCenterPersistenceOptions()).MaxCommitsPerTransaction);
+    private readonly WriteQueue _writes = new(contexts, options.MaxCommitsPerTransaction);
 
     /// <summary>How many write transactions have committed so far (writes per transaction = commits / this).</summary>
     public long WriteTransactions => _writes.Transactions;

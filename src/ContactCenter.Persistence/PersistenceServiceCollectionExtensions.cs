@@ -21,7 +21,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddPooledDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
         services.AddSingleton<ContactCenterDatabase>();
         services.AddSingleton<IDefinitionStore, EfDefinitionStore>();
-        // One store behind both ports: they share its write gate.
+        // One store behind its ports (write path, queries, retention, timers, read models): they share its write queue.
         services.AddSingleton<EfInstanceStore>();
         services.AddSingleton<IInstanceStore>(sp => sp.GetRequiredService<EfInstanceStore>());
         services.AddSingleton<IInstanceQueries>(sp => sp.GetRequiredService<EfInstanceStore>());
