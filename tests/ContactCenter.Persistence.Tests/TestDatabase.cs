@@ -52,7 +52,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var builder = new DbContextOptionsBuilder<ContactCenterDbContext>();
         ContactCenterDatabase.ConfigureSqlite(builder, Options);
-        return new EfInstanceStore(new Factory(builder.Options)) { AfterCommitRowsWritten = afterRowsWritten };
+        return new EfInstanceStore(new Factory(builder.Options), Options) { AfterCommitRowsWritten = afterRowsWritten };
     }
 
     /// <summary>A raw connection to the file, for what the stores do not show (pragmas, schema).</summary>
