@@ -46,7 +46,7 @@ public static partial class BpmnParser
     private static readonly XNamespace Bpmn = BpmnNamespace;
     private static readonly XNamespace Cc = ExtensionNamespace;
 
-    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign", "performer", "startableBy" };
+    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign", "performer", "startableBy", "purpose", "flowKind" };
 
     private static readonly Dictionary<string, NodeKind> TaskKinds = new(StringComparer.Ordinal)
     {
@@ -269,13 +269,20 @@ public static partial class BpmnParser
                 Problem(process, key, "the process must be marked isExecutable=\"true\"");
             }
 
-            CheckExtensionAttributes(process, allowed: ["startableBy"]);
+            CheckExtensionAttributes(process, allowed: ["startableBy", "flowKind"]);
             var startableBy = Roles(process, "startableBy", key);
+            var flowKind = Ext(process, "flowKind");
+            if (flowKind is not null && !PurposePattern().IsMatch(flowKind))
+            {
+                Problem(process, key, $"cc:flowKind '{Excerpt.Of(flowKind)}' is not a name (lower-case letters, digits and hyphens, e.g. conversation)");
+                flowKind = null;
+            }
+
             var container = new NodeContainer(null) { Line = LineOf(process) };
             var lanes = new List<Lane>();
             ReadContainer(process, container, lanes);
             WireUp(lanes);
-            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy };
+            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy, FlowKind = flowKind };
         }
 
         private void CheckCollaboration(XElement collaboration)
@@ -568,7 +575,7 @@ public static partial class BpmnParser
                     return null;
             }
 
-            CheckExtensionAttributes(element, allowedExtras);
+            CheckExtensionAttributes(element, [.. allowedExtras, "purpose"]);
             return node is null ? null : Register(node, element, id);
         }
 
@@ -577,6 +584,7 @@ public static partial class BpmnParser
             node.Step = Ext(element, "step");
             node.Script = Ext(element, "script");
             node.Fields = Fields(element);
+            node.Purposes = Purposes(element, id);
             node.Assignments = Assignments(element, id);
             node.Documentation = Documentation(element);
             _nodes[node.Id] = node;
@@ -840,7 +848,7 @@ public static partial class BpmnParser
                     {
                         Problem(element, Id(element), $"cc:{name} is not one of our extension attributes ({string.Join(", ", KnownExtensionAttributes.Select(a => "cc:" + a))})");
                     }
-                    else if (name is "serviceKind" or "slaPolicy" or "performer" or "startableBy" && !allowed.Contains(name))
+                    else if (name is "serviceKind" or "slaPolicy" or "performer" or "startableBy" or "purpose" or "flowKind" && !allowed.Contains(name))
                     {
                         Problem(element, Id(element), $"cc:{name} does not belong on {Local(element)}");
                     }
@@ -868,6 +876,30 @@ public static partial class BpmnParser
 
         [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant)]
         private static partial Regex RolePattern();
+
+        /// <summary>
+        /// <c>cc:purpose</c>: comma-separated names of what the node means to the product. The
+        /// engine does not know the names; it only checks their shape so a typo cannot hide.
+        /// </summary>
+        private IReadOnlyList<string> Purposes(XElement element, string id)
+        {
+            if (Ext(element, "purpose") is not { } text)
+            {
+                return [];
+            }
+
+            var purposes = text.Split(',', StringSplitOptions.TrimEntries);
+            if (purposes.Any(p => !PurposePattern().IsMatch(p)))
+            {
+                Problem(element, id, $"cc:purpose '{Excerpt.Of(text)}' is not a comma-separated list of purpose names (lower-case letters, digits and hyphens, e.g. opening-greeting)");
+                return [];
+            }
+
+            return [.. purposes.Distinct(StringComparer.Ordinal)];
+        }
+
+        [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+        private static partial Regex PurposePattern();
 
         private static string[] Fields(XElement element) =>
             Ext(element, "fields") is { } fields
