@@ -857,46 +857,36 @@ public static partial class BpmnParser
         }
 
         /// <summary>A comma-separated list of role names in a <c>cc:</c> attribute (<c>cc:performer</c>, <c>cc:startableBy</c>); empty when absent.</summary>
-        private IReadOnlyList<string> Roles(XElement element, string attribute, string? id)
+        private IReadOnlyList<string> Roles(XElement element, string attribute, string? id) =>
+            Names(element, attribute, id, RolePattern(), "role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)");
+
+        /// <summary>
+        /// <c>cc:purpose</c>: comma-separated names of what the node means to the product. The
+        /// engine does not know the names; it only checks their shape so a typo cannot hide.
+        /// </summary>
+        private IReadOnlyList<string> Purposes(XElement element, string id) =>
+            Names(element, "purpose", id, PurposePattern(), "purpose names (lower-case letters, digits and hyphens, e.g. opening-greeting)");
+
+        /// <summary>A comma-separated list of names in a <c>cc:</c> attribute, each matching <paramref name="pattern"/>, without repeats; empty when absent or malformed (reported).</summary>
+        private IReadOnlyList<string> Names(XElement element, string attribute, string? id, Regex pattern, string what)
         {
             if (Ext(element, attribute) is not { } text)
             {
                 return [];
             }
 
-            var roles = text.Split(',', StringSplitOptions.TrimEntries);
-            if (roles.Any(r => !RolePattern().IsMatch(r)))
+            var names = text.Split(',', StringSplitOptions.TrimEntries);
+            if (names.Any(n => !pattern.IsMatch(n)))
             {
-                Problem(element, id, $"cc:{attribute} '{text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)");
+                Problem(element, id, $"cc:{attribute} '{Excerpt.Of(text)}' is not a comma-separated list of {what}");
                 return [];
             }
 
-            return [.. roles.Distinct(StringComparer.Ordinal)];
+            return [.. names.Distinct(StringComparer.Ordinal)];
         }
 
         [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant)]
         private static partial Regex RolePattern();
-
-        /// <summary>
-        /// <c>cc:purpose</c>: comma-separated names of what the node means to the product. The
-        /// engine does not know the names; it only checks their shape so a typo cannot hide.
-        /// </summary>
-        private IReadOnlyList<string> Purposes(XElement element, string id)
-        {
-            if (Ext(element, "purpose") is not { } text)
-            {
-                return [];
-            }
-
-            var purposes = text.Split(',', StringSplitOptions.TrimEntries);
-            if (purposes.Any(p => !PurposePattern().IsMatch(p)))
-            {
-                Problem(element, id, $"cc:purpose '{Excerpt.Of(text)}' is not a comma-separated list of purpose names (lower-case letters, digits and hyphens, e.g. opening-greeting)");
-                return [];
-            }
-
-            return [.. purposes.Distinct(StringComparer.Ordinal)];
-        }
 
         [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
         private static partial Regex PurposePattern();

@@ -161,21 +161,7 @@ public sealed partial class RenamedFlowsTests(ServerFixture original, RenamedFlo
         using var agent = await server.ClientForAsync("agent.sari");
         using var qc = await server.ClientForAsync("qc.agus");
         var chat = await Conversation.StartAsync(agent, script.GetProperty("workflow").GetString()!, "renamed-" + sample.Replace('/', '-'));
-        var n = 0;
-        foreach (var step in script.GetProperty("steps").EnumerateArray())
-        {
-            n++;
-            if (step.TryGetProperty("customer", out var text))
-            {
-                await chat.CustomerSaysAsync(text.GetString()!, $"{sample}-{n}");
-            }
-            else
-            {
-                var outcome = step.TryGetProperty("outcome", out var o) ? o.GetString() : null;
-                object? data = step.TryGetProperty("data", out var d) ? d : null;
-                await chat.CompleteAsync(id(step.GetProperty("complete").GetString()!), outcome, data);
-            }
-        }
+        await chat.PlayAsync(script.GetProperty("steps"), sample, id);
 
         var state = await chat.StateAsync();
         var journal = (await agent.GetJsonAsync($"{chat.Url}/journal")).EnumerateArray().ToList();

@@ -121,7 +121,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     if (text === null) return [];
     const roles = text.split(',').map(r => r.trim());
     if (roles.some(r => !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(r))) {
-      add('extension-attributes', id, `cc:${name} '${text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)`);
+      add('extension-attributes', id, `cc:${name} '${excerpt(text)}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)`);
       return [];
     }
     return [...new Set(roles)];
