@@ -15,6 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Channels;
 
@@ -35,17 +36,23 @@ public static class ChannelsExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration is IConfigurationSection { Key: "Channels" } ? configuration : configuration.GetSection("Channels");
-        var options = new ChannelsOptions();
-        section.Bind(options);
-        return services.AddChannels(options);
+        return services.AddChannels(section.Bind);
     }
 
-    /// <summary>Registers the channels with options set in code.</summary>
+    /// <summary>
+    /// Registers the channels with options set in code. <paramref name="configure"/> runs twice:
+    /// here, for the wiring decided now (which prompt handler), and for
+    /// <c>IOptions&lt;ChannelsOptions&gt;</c>, validated when the host starts
+    /// (<see cref="ChannelsOptionsValidation"/>), which is the <see cref="ChannelsOptions"/> the services get.
+    /// </summary>
     public static IServiceCollection AddChannels(this IServiceCollection services, Action<ChannelsOptions>? configure = null)
     {
         var options = new ChannelsOptions();
         configure?.Invoke(options);
-        return services.AddChannels(options);
+        services.AddOptions<ChannelsOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChannelsOptions>, ChannelsOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ChannelsOptions>>().Value);
+        return services.AddChannelServices(options);
     }
 
     /// <summary>
@@ -53,11 +60,8 @@ public static class ChannelsExtensions
     /// <see cref="OutboundOptions.Url"/> is set, else the loopback simulator unless it is
     /// disabled) and the handler that turns service notices into notifications.
     /// </summary>
-    public static IServiceCollection AddChannels(this IServiceCollection services, ChannelsOptions options)
+    private static IServiceCollection AddChannelServices(this IServiceCollection services, ChannelsOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
-        services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
         services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), sp.GetRequiredService<IInstanceQueries>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
@@ -183,40 +187,6 @@ public static class ChannelsExtensions
             .WithSummary("Server-sent events: prompts, timers, tasks, tickets, SLA and notifications the user may see")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return endpoints;
-    }
-
-    private static void Validate(ChannelsOptions options)
-    {
-        var problems = new List<string>();
-        if (options.Outbound.Url is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
-        {
-            problems.Add("Channels:Outbound:Url must be an absolute http or https URL");
-        }
-
-        if (options.Outbound.Timeout <= TimeSpan.Zero)
-        {
-            problems.Add("Channels:Outbound:Timeout must be positive");
-        }
-
-        if (options.RateLimit.PermitLimit <= 0 || options.RateLimit.Window <= TimeSpan.Zero)
-        {
-            problems.Add("Channels:RateLimit:PermitLimit and Window must be positive");
-        }
-
-        if (options.Webhook.MaxBodyBytes <= 0 || options.Webhook.MaxClockSkew <= TimeSpan.Zero)
-        {
-            problems.Add("Channels:Webhook:MaxBodyBytes and MaxClockSkew must be positive");
-        }
-
-        if (options.Routing.Agents.Any(a => string.IsNullOrWhiteSpace(a.UserName)))
-        {
-            problems.Add("every Channels:Routing:Agents entry needs a UserName");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Channels configuration: " + string.Join("; ", problems), nameof(options));
-        }
     }
 }
 

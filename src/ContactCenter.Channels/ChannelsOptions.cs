@@ -21,8 +21,9 @@ public sealed class ChannelsOptions
 public sealed class WebhookOptions
 {
     /// <summary>
-    /// The shared secret of the HMAC-SHA256 signature. Default is empty: a random secret is made
-    /// per process, so the webhook accepts nothing from outside while the simulator still works.
+    /// The shared secret of the HMAC-SHA256 signature. Required outside Development (the server
+    /// refuses to start without it); in Development an empty one means a random secret per process,
+    /// so the webhook accepts nothing from outside while the simulator still works.
     /// </summary>
     public string? Secret { get; set; }
 
@@ -88,7 +89,10 @@ public sealed class OutboundOptions
     /// <summary>Where prompts are posted. Default is none: the loopback simulator takes them.</summary>
     public Uri? Url { get; set; }
 
-    /// <summary>The HMAC secret of outbound signatures. Default is <see cref="WebhookOptions.Secret"/>.</summary>
+    /// <summary>
+    /// The HMAC secret of outbound signatures. Required outside Development when <see cref="Url"/> is
+    /// set (the server refuses to start without it); in Development an empty one means <see cref="WebhookOptions.Secret"/>.
+    /// </summary>
     public string? Secret { get; set; }
 
     /// <summary>How long one post may take before it counts as failed. Default is 10 seconds.</summary>
@@ -98,7 +102,7 @@ public sealed class OutboundOptions
 /// <summary>The built-in loopback simulator.</summary>
 public sealed class SimulatorOptions
 {
-    /// <summary>Whether the simulator runs when no outbound URL is set. Default is true.</summary>
+    /// <summary>Whether the simulator runs when no outbound URL is set. Default is true; the server's <c>appsettings.json</c> turns it off and its Development file on.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Prompts kept per conversation (oldest dropped). Default is 200.</summary>

@@ -19,6 +19,7 @@ using ContactCenter.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Hosting;
 
@@ -29,11 +30,19 @@ public static class ContactCenterServiceCollectionExtensions
     /// the instance runtime, tickets, the SLA calendar, greetings and the outbox, plus the
     /// start-up sequence (<see cref="ContactCenterStartup"/>), which runs before Quartz starts.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="configure"/> runs twice: once here, for the wiring decided now (the database
+    /// file, the Quartz jobs), and once for <c>IOptions&lt;ContactCenterOptions&gt;</c>, which is
+    /// validated when the host starts (<see cref="ContactCenterOptionsValidation"/>) and is the
+    /// <see cref="ContactCenterOptions"/> the services are given.
+    /// </remarks>
     public static IServiceCollection AddContactCenter(this IServiceCollection services, Action<ContactCenterOptions>? configure = null)
     {
         var options = new ContactCenterOptions();
         configure?.Invoke(options);
-        services.AddSingleton(options);
+        services.AddOptions<ContactCenterOptions>().Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ContactCenterOptions>, ContactCenterOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ContactCenterOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
 
         // Registered before Quartz's hosted service, so migrations and the shards of the timer rows

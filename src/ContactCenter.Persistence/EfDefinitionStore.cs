@@ -4,9 +4,13 @@ using Microsoft.EntityFrameworkCore;
 namespace ContactCenter.Persistence;
 
 /// <summary>The definition catalogue in the <c>definition_versions</c> table.</summary>
-/// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
-public sealed class EfDefinitionStore(IDbContextFactory<ContactCenterDbContext> contexts) : IDefinitionStore
+/// <remarks>Thread-safe: every call uses its own short-lived context, or a kept-open read connection of its own (<see cref="ReadSessions"/>).</remarks>
+public sealed class EfDefinitionStore(IDbContextFactory<ContactCenterDbContext> contexts) : IDefinitionStore, IAsyncDisposable
 {
+    private readonly ReadSessions _reads = new(contexts);
+
+    public ValueTask DisposeAsync() => _reads.DisposeAsync();
+
     /// <summary>Versions of one key, or of every key when <paramref name="key"/> is null, by key then version.</summary>
     public async Task<IReadOnlyList<DefinitionVersionRecord>> ListAsync(string? key, CancellationToken cancellationToken = default)
     {
@@ -35,19 +39,26 @@ public sealed class EfDefinitionStore(IDbContextFactory<ContactCenterDbContext> 
         }
     }
 
-    public async Task<int?> GetVersionInEffectAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        var published = nameof(VersionStatus.Published);
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            return await context.DefinitionVersions.AsNoTracking()
-                .Where(r => r.Key == key && r.Status == published && r.EffectiveFrom <= at)
-                .OrderByDescending(r => r.EffectiveFrom).ThenByDescending(r => r.Version)
-                .Select(r => (int?)r.Version)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<int?> GetVersionInEffectAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        // Asked at every start: one statement prepared once on a kept-open connection, not an EF Core query.
+        _reads.RunAsync(
+            async (session, ct) =>
+            {
+                var command = session.Command(SelectVersionInEffect, 3);
+                command.Parameters[0].Value = key;
+                command.Parameters[1].Value = nameof(VersionStatus.Published);
+                command.Parameters[2].Value = at.UtcTicks;
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } version and not DBNull
+                    ? Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture)
+                    : (int?)null;
+            },
+            cancellationToken);
+
+    private const string SelectVersionInEffect = """
+        SELECT version FROM definition_versions
+        WHERE "key" = @p0 AND status = @p1 AND effective_from <= @p2
+        ORDER BY effective_from DESC, version DESC LIMIT 1
+        """;
 
     /// <exception cref="InvalidOperationException">
     /// The version is not the next for its key (the highest stored plus one, or 1 for a new key),

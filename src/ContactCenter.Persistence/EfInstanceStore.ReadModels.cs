@@ -1,4 +1,3 @@
-using System.Text;
 using ContactCenter.Runtime.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,14 +6,11 @@ namespace ContactCenter.Persistence;
 /// <summary>
 /// The read models (<see cref="IReadModelStore"/>): rows and counters that the projections derive
 /// from each commit, written in the commit's own transaction, and the indexed queries the screens
-/// read instead of snapshots and journals. Plain SQL on both sides (the counters' upsert-add is
-/// <c>INSERT … ON CONFLICT … DO UPDATE</c>, which SQLite and PostgreSQL both speak).
+/// read instead of snapshots and journals. The writes are the writer's prepared statements
+/// (<see cref="ReadModelStatements"/>).
 /// </summary>
 public sealed partial class EfInstanceStore : IReadModelStore
 {
-    /// <summary>Counters per statement of the upsert-add (4 parameters each; SQLite allows 32,766).</summary>
-    private const int CountersPerStatement = 200;
-
     public async Task<ReadModelRow?> GetRowAsync(string model, Guid instanceId, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -127,7 +123,7 @@ public sealed partial class EfInstanceStore : IReadModelStore
         return _writes.RunAsync(
             async (session, ct) =>
             {
-                await WriteReadModelsAsync(session.Context, changes, ct).ConfigureAwait(false);
+                await ReadModelStatements.WriteAsync(session, changes, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken);
@@ -166,102 +162,6 @@ public sealed partial class EfInstanceStore : IReadModelStore
             return [.. rows
                 .Select(c => new ReadModelCounter(c.Counter, c.Dimension, c.Bucket, c.Amount))
                 .OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Bucket)];
-        }
-    }
-
-    /// <summary>A commit's read-model changes, inside its transaction (and savepoint): rows replaced whole, counters added to.</summary>
-    private static async Task WriteReadModelsAsync(ContactCenterDbContext context, ReadModelChanges changes, CancellationToken cancellationToken)
-    {
-        if (changes.IsEmpty)
-        {
-            return;
-        }
-
-        // Plain statements, not the change tracker, sent as one command: this runs on the single
-        // writer, once per commit.
-        var batch = new StatementBatch(context);
-        foreach (var (model, instanceId) in changes.Deletes)
-        {
-            await batch.AddAsync("DELETE FROM read_model_rows WHERE model = {0} AND instance_id = {1}", [model, instanceId], cancellationToken).ConfigureAwait(false);
-        }
-
-        // The last row of an instance wins (a rebuild of several commits in one batch).
-        foreach (var r in changes.Upserts.GroupBy(r => (r.Model, r.InstanceId)).Select(g => g.Last()))
-        {
-            await batch.AddAsync(
-                """
-                INSERT INTO read_model_rows (model, instance_id, instance_version, queue, partition, priority, category, has_deadline, deadline_at, warning_at, enqueued_at, paused, summary)
-                VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12})
-                ON CONFLICT (model, instance_id) DO UPDATE SET
-                    instance_version = excluded.instance_version, queue = excluded.queue, partition = excluded.partition,
-                    priority = excluded.priority, category = excluded.category, has_deadline = excluded.has_deadline,
-                    deadline_at = excluded.deadline_at, warning_at = excluded.warning_at, enqueued_at = excluded.enqueued_at,
-                    paused = excluded.paused, summary = excluded.summary
-                """,
-                [r.Model, r.InstanceId, r.InstanceVersion, r.Queue, r.Partition, r.Priority, r.Category, r.HasDeadline, r.DeadlineAt.UtcTicks, r.WarningAt.UtcTicks, r.EnqueuedAt.UtcTicks, r.Paused, r.Summary],
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        // Summed per key first: one statement may not touch a row twice on PostgreSQL.
-        var counters = changes.Counters
-            .GroupBy(c => (c.Name, c.Key, Bucket: c.Bucket.UtcTicks))
-            .Select(g => (g.Key.Name, g.Key.Key, g.Key.Bucket, Delta: g.Sum(c => c.Delta)))
-            .Where(c => c.Delta != 0)
-            .ToList();
-        foreach (var chunk in counters.Chunk(CountersPerStatement))
-        {
-            var sql = new StringBuilder("INSERT INTO read_model_counters (counter, dimension, bucket, amount) VALUES ");
-            var parameters = new object?[chunk.Length * 4];
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append($"({{{i * 4}}}, {{{(i * 4) + 1}}}, {{{(i * 4) + 2}}}, {{{(i * 4) + 3}}})");
-                (parameters[i * 4], parameters[(i * 4) + 1], parameters[(i * 4) + 2], parameters[(i * 4) + 3]) = (chunk[i].Name, chunk[i].Key, chunk[i].Bucket, chunk[i].Delta);
-            }
-
-            sql.Append(" ON CONFLICT (counter, bucket, dimension) DO UPDATE SET amount = read_model_counters.amount + excluded.amount");
-            await batch.AddAsync(sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
-        }
-
-        await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Statements with <c>{n}</c> placeholders, renumbered and sent together as one command (SQLite
-    /// and PostgreSQL both run several statements in one), flushed before the parameters reach
-    /// SQLite's limit.
-    /// </summary>
-    private sealed class StatementBatch(ContactCenterDbContext context)
-    {
-        private const int MaxParameters = 2_000; // EF Core composes a command's parameters one by one: large commands cost more than they save
-        private readonly StringBuilder _sql = new();
-        private readonly List<object?> _parameters = [];
-
-        public async Task AddAsync(string sql, object?[] parameters, CancellationToken cancellationToken)
-        {
-            if (_parameters.Count + parameters.Length > MaxParameters)
-            {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var offset = _parameters.Count;
-            var renumbered = sql;
-            for (var i = parameters.Length - 1; i >= 0; i--)
-            {
-                renumbered = renumbered.Replace($"{{{i}}}", $"{{{offset + i}}}", StringComparison.Ordinal);
-            }
-
-            _sql.Append(renumbered).Append(";\n");
-            _parameters.AddRange(parameters);
-        }
-
-        public async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            if (_sql.Length > 0)
-            {
-                await context.Database.ExecuteSqlRawAsync(_sql.ToString(), _parameters!, cancellationToken).ConfigureAwait(false);
-                _sql.Clear();
-                _parameters.Clear();
-            }
         }
     }
 

@@ -17,100 +17,32 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     /// <summary>How many write transactions have committed so far (writes per transaction = commits / this).</summary>
     public long WriteTransactions => _writes.Transactions;
 
-    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+    // The hot reads (an instance row, a journal) on connections kept open with their statements prepared.
+    private readonly ReadSessions _reads = new(contexts);
 
-    public async Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    public async ValueTask DisposeAsync()
     {
-        // Every command starts here: one plain statement instead of an EF Core query (no
-        // expression tree to look up, no materializer), on a pooled context's connection.
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var command = context.Database.GetDbConnection().CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                return await InstanceStatements.ReadInstanceAsync(command, id, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _reads.DisposeAsync().ConfigureAwait(false);
     }
+
+    public Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        // Every command starts here: one statement prepared once on a connection kept open (see
+        // ReadSessions), not an EF Core query or a context opened and closed per read.
+        _reads.RunAsync((session, ct) => InstanceStatements.ReadInstanceAsync(session, id, ct), cancellationToken);
 
     /// <summary>Instances matching every given filter, newest start first (then by id), at most <see cref="InstanceQuery.Limit"/>.</summary>
     /// <remarks><see cref="InstanceQuery.StartedFrom"/> is inclusive, <see cref="InstanceQuery.StartedTo"/> exclusive.</remarks>
     public async Task<IReadOnlyList<InstanceRecord>> QueryAsync(InstanceQuery query, CancellationToken cancellationToken = default)
     {
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            var rows = context.Instances.AsNoTracking();
-            if (query.Status is { } status)
-            {
-                var name = status.ToString();
-                rows = rows.Where(r => r.Status == name);
-            }
-
-            if (query.Agent is { } agent)
-            {
-                rows = rows.Where(r => r.Agent == agent);
-            }
-
-            if (query.Channel is { } channel)
-            {
-                rows = rows.Where(r => r.Channel == channel);
-            }
-
-            if (query.CustomerRef is { } customer)
-            {
-                rows = rows.Where(r => r.CustomerRef == customer);
-            }
-
-            if (query.ParentInstanceId is { } parent)
-            {
-                rows = rows.Where(r => r.ParentInstanceId == parent);
-            }
-
-            if (query.DefinitionKey is { } key)
-            {
-                rows = rows.Where(r => r.DefinitionKey == key);
-            }
-
-            if (query.StartedFrom is { } from)
-            {
-                rows = rows.Where(r => r.StartedAt >= from);
-            }
-
-            if (query.StartedTo is { } to)
-            {
-                rows = rows.Where(r => r.StartedAt < to);
-            }
-
-            var list = await rows
-                .OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id)
-                .Take(Math.Max(0, query.Limit))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return list.ConvertAll(r => r.ToRecord());
-        }
+        ArgumentNullException.ThrowIfNull(query);
+        // A webhook message asks for its customer's running conversations: plain SQL, not an EF Core query.
+        return await _reads.RunAsync((session, ct) => InstanceStatements.QueryInstancesAsync(session, query, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The instance's journal in sequence order (from its compressed segment once it ended, see <see cref="JournalSegment"/>); empty for an unknown instance.</summary>
-    public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
-        {
-            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var connection = context.Database.GetDbConnection();
-            var segment = connection.CreateCommand();
-            await using (segment.ConfigureAwait(false))
-            {
-                var rows = connection.CreateCommand();
-                await using (rows.ConfigureAwait(false))
-                {
-                    return await InstanceStatements.ReadJournalAsync(segment, rows, id, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
+    public async Task<IReadOnlyList<JournalRecord>> ReadJournalAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await _reads.RunAsync((session, ct) => InstanceStatements.ReadJournalAsync(session, id, ct), cancellationToken).ConfigureAwait(false);
 
     /// <remarks>
     /// One transaction: timers removed, instance row inserted (expected version 0) or updated only
@@ -204,7 +136,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteReadModelsAsync(session.Context, commit.ReadModels, cancellationToken).ConfigureAwait(false);
+            await ReadModelStatements.WriteAsync(session, commit.ReadModels, cancellationToken).ConfigureAwait(false);
 
             if (AfterCommitRowsWritten is { } hook)
             {

@@ -6,7 +6,8 @@ namespace ContactCenter.Persistence;
 /// <summary>
 /// The instance store's hot statements as plain SQL with named parameters: a commit's rows (instance,
 /// journal, timers, outbox), prepared once per writer connection (<see cref="WriteSession"/>), and
-/// the reads of an instance row and of a journal. Column names and
+/// the reads of an instance row and of a journal, prepared once per kept-open read connection
+/// (<see cref="ReadSession"/>). Column names and
 /// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
 /// these write.
 /// </summary>
@@ -25,10 +26,12 @@ internal static class InstanceStatements
         WHERE id = @p0 AND version = @p14
         """;
 
-    private const string SelectInstance = """
+    private const string SelectInstances = """
         SELECT id, definition_key, definition_version, channel, customer_ref, agent, status, version, snapshot, pinned_versions, started_at, updated_at, ended_at, parent_instance_id
-        FROM instances WHERE id = @p0
+        FROM instances
         """;
+
+    private const string SelectInstance = SelectInstances + " WHERE id = @p0";
 
     private const string SelectVersion = "SELECT version FROM instances WHERE id = @p0";
 
@@ -68,37 +71,83 @@ internal static class InstanceStatements
     public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
         await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(r), expectedVersion]).ConfigureAwait(false) == 1;
 
-    /// <summary>The instance row read by <paramref name="command"/> (a new command of an open connection); null when there is none.</summary>
-    public static async Task<InstanceRecord?> ReadInstanceAsync(DbCommand command, Guid id, CancellationToken cancellationToken)
+    /// <summary>The instance row; null when there is none.</summary>
+    public static async Task<InstanceRecord?> ReadInstanceAsync(ReadSession session, Guid id, CancellationToken cancellationToken)
     {
-        Prepare(command, SelectInstance, StoredForm.Id(id));
+        var command = session.Command(SelectInstance, 1);
+        command.Parameters[0].Value = StoredForm.Id(id);
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            return new InstanceRecord
-            {
-                Id = StoredForm.ReadId(reader, 0),
-                DefinitionKey = reader.GetString(1),
-                DefinitionVersion = reader.GetInt32(2),
-                Channel = reader.GetString(3),
-                CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
-                Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
-                Version = reader.GetInt64(7),
-                Snapshot = reader.GetString(8),
-                PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
-                StartedAt = Instant(reader.GetInt64(10)),
-                UpdatedAt = Instant(reader.GetInt64(11)),
-                EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
-                ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
-            };
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? InstanceRow(reader) : null;
         }
     }
+
+    /// <summary>
+    /// Instances matching every given filter, newest start first (then by id), at most the query's limit:
+    /// one statement per combination of filters, prepared once per read connection.
+    /// </summary>
+    public static async Task<List<InstanceRecord>> QueryInstancesAsync(ReadSession session, InstanceQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new System.Text.StringBuilder(SelectInstances).Append(" WHERE 1 = 1");
+        var values = new List<object>(8);
+        void Filter(string condition, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition).Append(" @p").Append(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                values.Add(value);
+            }
+        }
+
+        Filter("status =", query.Status?.ToString());
+        Filter("agent =", query.Agent);
+        Filter("channel =", query.Channel);
+        Filter("customer_ref =", query.CustomerRef);
+        Filter("parent_instance_id =", query.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null);
+        Filter("definition_key =", query.DefinitionKey);
+        Filter("started_at >=", query.StartedFrom?.UtcTicks);
+        Filter("started_at <", query.StartedTo?.UtcTicks);
+        sql.Append(" ORDER BY started_at DESC, id LIMIT @p").Append(values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        values.Add(Math.Max(0, query.Limit));
+
+        var command = session.Command(sql.ToString(), values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        var found = new List<InstanceRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(InstanceRow(reader));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The instance row the reader is on (the columns of <see cref="SelectInstances"/>).</summary>
+    private static InstanceRecord InstanceRow(DbDataReader reader) => new()
+    {
+        Id = StoredForm.ReadId(reader, 0),
+        DefinitionKey = reader.GetString(1),
+        DefinitionVersion = reader.GetInt32(2),
+        Channel = reader.GetString(3),
+        CustomerRef = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Agent = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Status = Enum.Parse<ContactCenter.Engine.InstanceStatus>(reader.GetString(6)),
+        Version = reader.GetInt64(7),
+        Snapshot = reader.GetString(8),
+        PinnedVersions = RecordMapping.PinnedFromJson(reader.GetString(9)),
+        StartedAt = Instant(reader.GetInt64(10)),
+        UpdatedAt = Instant(reader.GetInt64(11)),
+        EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
+        ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
+    };
 
     /// <summary>An instant as the model stores it (UTC ticks, see <see cref="ContactCenterDbContext.UtcTicksConverter"/>).</summary>
     private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
@@ -134,16 +183,20 @@ internal static class InstanceStatements
     }
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
-    /// <param name="segment">A command of <see cref="SelectSegment"/> text with its one parameter, or a new command to give it.</param>
-    /// <param name="rows">The same for <see cref="SelectEvents"/>.</param>
-    public static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
+    public static Task<List<JournalRecord>> ReadJournalAsync(ReadSession session, Guid instanceId, CancellationToken cancellationToken) =>
+        ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken);
+
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <param name="segment">The prepared command of <see cref="SelectSegment"/>.</param>
+    /// <param name="rows">The prepared command of <see cref="SelectEvents"/>.</param>
+    private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
     {
         var id = StoredForm.Id(instanceId);
-        Prepare(segment, SelectSegment, id);
+        segment.Parameters[0].Value = id;
         var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
             ? JournalSegment.Decode(instanceId, compressed)
             : [];
-        Prepare(rows, SelectEvents, id);
+        rows.Parameters[0].Value = id;
         var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -160,20 +213,6 @@ internal static class InstanceStatements
         }
 
         return events;
-    }
-
-    /// <summary>Gives a command <paramref name="sql"/> and its one parameter <c>@p0</c> unless it has them.</summary>
-    private static void Prepare(DbCommand command, string sql, object value)
-    {
-        if (command.Parameters.Count == 0)
-        {
-            command.CommandText = sql;
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p0";
-            command.Parameters.Add(parameter);
-        }
-
-        command.Parameters[0].Value = value;
     }
 
     public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>
@@ -200,7 +239,7 @@ internal static class InstanceStatements
             o.DeadLetteredAt?.UtcTicks);
 
     /// <summary>Runs <paramref name="sql"/>'s prepared command with <paramref name="values"/> as <c>@p0</c>, <c>@p1</c>, …; the rows it changed.</summary>
-    private static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
+    internal static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
     {
         var command = session.Command(sql, values.Length);
         for (var i = 0; i < values.Length; i++)

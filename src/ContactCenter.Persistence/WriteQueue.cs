@@ -84,11 +84,11 @@ internal sealed class WriteQueue : IAsyncDisposable
             {
                 foreach (var write in batch)
                 {
-                    await transaction.CreateSavepointAsync("write").ConfigureAwait(false);
+                    await session.CreateSavepointAsync().ConfigureAwait(false);
                     try
                     {
                         await write.RunAsync(session).ConfigureAwait(false);
-                        await transaction.ReleaseSavepointAsync("write").ConfigureAwait(false);
+                        await session.ReleaseSavepointAsync().ConfigureAwait(false);
                     }
                     catch (Exception e)
                     {

@@ -1,31 +1,39 @@
 using ContactCenter.Channels;
 using ContactCenter.Hosting;
-using ContactCenter.Runtime.Retention;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
 using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Security;
+using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// The settings files are read once, not watched: the reload watcher covers the whole content root,
+// where the data folder usually is (`dotnet run` from the repository), and woke on every write of
+// the database and the logs (4 % of the server's CPU under load). A later argument can turn it on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.AddBaseDirectorySettings();
-var settings = ServerSettings.From(builder.Configuration);
-var telemetry = TelemetrySettings.From(builder.Configuration);
 
 // ---- Services ---------------------------------------------------------------------------
-builder.Services.AddServerLogging(builder.Configuration, settings);
-builder.Services.AddServerTelemetry(telemetry); // metrics and traces (Prometheus /metrics, OTLP) as configured
+// IOptions<ServerOptions> and IOptions<TelemetryOptions>, validated when the host starts: outside
+// Development a missing secret, demo users, an unwritable data folder, no flows or no holidays for
+// this year stop the start, all listed together (DeploymentChecks).
+builder.Services.AddServerOptions(builder.Configuration);
+
+// The platform's wiring is decided before the container exists (which database file, which Quartz
+// jobs, whether the OpenTelemetry SDK is registered at all): read from the same sections.
+var server = builder.Configuration.Configured<ServerOptions>(ServerOptions.Section);
+builder.Services.AddServerLogging(builder.Configuration, server);
+builder.Services.AddServerTelemetry(builder.Configuration.Configured<TelemetryOptions>(TelemetryOptions.Section)); // Prometheus /metrics, OTLP, as configured
 builder.Services.AddContactCenter(o =>
 {
-    o.DataFolder = settings.DataPath;
-    o.WorkflowsFolder = settings.WorkflowsPath;
-    o.RunOutbox = settings.RunOutbox;
-    o.RunScheduler = settings.RunScheduler;
-    o.Synchronous = settings.Synchronous;
-    o.Retention = builder.Configuration.GetSection("ContactCenter:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
+    // RunOutbox, RunScheduler, Synchronous, Outbox:*, Timers:*, Retention:*, ImportHeader:* of the same section.
+    builder.Configuration.GetSection(ServerOptions.Section).Bind(o);
+    o.DataFolder = server.DataPath;
+    o.WorkflowsFolder = server.WorkflowsPath;
 });
-builder.Services.AddServerSecurity(settings);
-builder.Services.AddServerApi(settings);
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxBpmnBodyBytes);
+builder.Services.AddServerSecurity();
+builder.Services.AddServerApi();
+// Kestrel is made while the host is built, before the options are validated: the configured value.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = server.MaxBpmnBodyBytes);
 
 // Channels: the signed Omni Channel webhook, the outbound prompt connector or the loopback
 // simulator, and notifications; live updates to browsers over server-sent events.
@@ -33,15 +41,21 @@ builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddLiveUpdates();
 
 var app = builder.Build();
-app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(settings);
+if (StartupRefusal.Check(app) is { } refused)
+{
+    await app.DisposeAsync().ConfigureAwait(false); // flushes the log files
+    return refused; // every configuration problem is logged, one line each
+}
+
+app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value);
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
 app.UseResponseCompression(); // gzip/brotli when asked (not for server-sent events)
 app.UseBrowserDefences(); // nosniff and CSP on every answer; cookie writes from a foreign Origin refused
 app.UseWebApp(); // the web app's files and pages (src/ContactCenter.Web), before routing and sign-in
-app.UseServerPipeline(settings);
+app.UseServerPipeline();
 app.MapHealthEndpoints();
-app.UseServerTelemetry(telemetry);
+app.UseServerTelemetry();
 app.MapServerDocs();
 
 // The API's routes share the checks every route needs whatever it does (dates in range).
@@ -66,6 +80,7 @@ app.MapChannels();
 app.MapLiveUpdates();
 
 await app.RunAsync().ConfigureAwait(false);
+return 0;
 
 /// <summary>The server's entry point; public and partial for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

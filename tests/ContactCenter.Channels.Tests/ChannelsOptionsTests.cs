@@ -2,6 +2,7 @@ using ContactCenter.Channels.Live;
 using FluentAssertions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Channels.Tests;
 
@@ -29,7 +30,8 @@ public class ChannelsOptionsTests
 
         services.AddChannels(passSection ? configuration.GetSection("Channels") : configuration);
 
-        var options = (ChannelsOptions)services.Single(d => d.ServiceType == typeof(ChannelsOptions)).ImplementationInstance!;
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<ChannelsOptions>>().Value;
         options.Webhook.Secret.Should().Be("s3cret");
         options.Webhook.MaxClockSkew.Should().Be(TimeSpan.FromMinutes(2));
         options.RateLimit.PermitLimit.Should().Be(5);
@@ -42,9 +44,19 @@ public class ChannelsOptionsTests
     [Fact]
     public void AddChannels_RelativeOutboundUrl_FailsAtStartUp()
     {
-        var act = () => new ServiceCollection().AddChannels(o => o.Outbound.Url = new Uri("/prompts", UriKind.Relative));
+        using var provider = new ServiceCollection().AddChannels(o =>
+            {
+                o.Outbound.Url = new Uri("/prompts", UriKind.Relative);
+                o.RateLimit.PermitLimit = 0;
+            })
+            .BuildServiceProvider();
 
-        act.Should().Throw<ArgumentException>().WithMessage("*Channels:Outbound:Url*");
+        // What ValidateOnStart runs before any hosted service: every problem at once.
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(
+            "Channels:Outbound:Url must be an absolute http or https URL, not '/prompts'",
+            "Channels:RateLimit:PermitLimit and Window must be positive");
     }
 
     [Fact]

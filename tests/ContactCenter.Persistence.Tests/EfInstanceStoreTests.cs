@@ -391,6 +391,37 @@ public class EfInstanceStoreTests
         (await db.Instances.ReadJournalAsync(Guid.NewGuid())).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Reads_OnConnectionsKeptOpen_SeeWhatAnotherWriterCommittedSince()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await using var otherProcess = db.InstanceStoreWith((_, _) => Task.CompletedTask);
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(2);
+        (await db.Instances.ReadJournalAsync(id)).Should().HaveCount(2);
+
+        // The same kept-open connections (a read at a time here, so the one session is reused).
+        await otherProcess.CommitAsync(Build.Commit(id, 2, 3));
+
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(5);
+        (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(1, 2, 3, 4, 5);
+    }
+
+    [Fact]
+    public async Task Reads_AfterACancelledRead_StillWork()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var id = Guid.NewGuid();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
+
+        var cancelled = () => db.Instances.GetAsync(id, new CancellationToken(canceled: true));
+        await cancelled.Should().ThrowAsync<OperationCanceledException>();
+
+        (await db.Instances.GetAsync(id))!.Version.Should().Be(1);
+        (await db.Instances.ReadJournalAsync(id)).Should().ContainSingle();
+    }
+
     /// <summary>
     /// Fails after the store has written every row of the commit inside its transaction, before
     /// the transaction commits; notes what the transaction could see at that moment.

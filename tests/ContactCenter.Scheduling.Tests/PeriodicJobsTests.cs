@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ContactCenter.Engine;
 using ContactCenter.Hosting;
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
 using ContactCenter.Runtime.Retention;
@@ -8,6 +9,7 @@ using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
 using FluentAssertions;
 using static ContactCenter.Scheduling.Tests.SchedulerProbe;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -76,17 +78,29 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
     [Fact]
     public async Task RetentionJob_FailingRuns_AreLogged_AndTheJobKeepsRunning()
     {
-        // KeepDays below zero makes every run fail (InvalidOperationException); the hand-written loop
-        // this replaced died on any failure it did not list. Hour-long timer polls: the rest is retention.
+        // The hand-written loop this replaced died on any failure it did not list (a DbException
+        // among them). Hour-long timer polls: the rest is retention. A bad retention setting is
+        // refused at start now (ContactCenterOptionsValidation), so the runs fail in the database:
+        // its instances table renamed away, as a damaged file would make every run fail.
         var host = await StartAsync(o =>
         {
             o.RunOutbox = false;
             o.Timers = new TimerOptions { Shards = 1, PollInterval = TimeSpan.FromHours(1) };
-            o.Retention = new RetentionOptions { KeepDays = -1, Interval = TimeSpan.FromMilliseconds(50) };
+            o.Retention = new RetentionOptions { KeepDays = 1, Mode = RetentionMode.Purge, Interval = TimeSpan.FromMilliseconds(50) };
         });
-        var scheduler = await SchedulerOf(host);
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE instances RENAME TO instances_gone");
+        }
 
-        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= 6)).Should().BeTrue("the retention job runs again after each failed run");
+        var failing = host.Services.GetRequiredService<RetentionPolicy>();
+        var fails = async () => await failing.ApplyAsync();
+        await fails.Should().ThrowAsync<Microsoft.Data.Sqlite.SqliteException>("every run fails from now on");
+        var scheduler = await SchedulerOf(host);
+        var before = (await scheduler.GetMetadata()).JobsExecuted;
+
+        (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= before + 5)).Should().BeTrue("the retention job runs again after each failed run");
     }
 
     [Fact]

@@ -33,8 +33,16 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
     /// <summary>Configuration settings of this server's own, applied last (e.g. <c>ContactCenter:Telemetry:Prometheus</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>The host environment. Default is none of this factory's: WebApplicationFactory's Development (the demo's settings).</summary>
+    public string? EnvironmentName { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (EnvironmentName is not null)
+        {
+            builder.UseEnvironment(EnvironmentName);
+        }
+
         builder.UseSetting("ContactCenter:DataFolder", DataFolder);
         builder.UseSetting("ContactCenter:WorkflowsFolder", WorkflowsFolder);
         builder.UseSetting("ContactCenter:RunScheduler", runScheduler ? "true" : "false");

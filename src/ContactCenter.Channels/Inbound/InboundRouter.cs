@@ -83,7 +83,9 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
                 if (target is not null)
                 {
                     var delivered = await DeliverAsync(target, message, cancellationToken).ConfigureAwait(false);
-                    logger.LogInformation("Message {MessageId} on {Channel} for {CustomerRef} went to {InstanceId}{Duplicate}", messageId, channel, customer, target.Id, delivered ? "" : " (already there)");
+                    // Debug, like a request that went well: one line per customer message filled the
+                    // logs of a busy day (and its console) with what the journal already holds.
+                    logger.LogDebug("Message {MessageId} on {Channel} for {CustomerRef} went to {InstanceId}{Duplicate}", messageId, channel, customer, target.Id, delivered ? "" : " (already there)");
                     return new InboundResult(messageId, channel, target.Id, Started: false, Duplicate: !delivered);
                 }
 

@@ -50,6 +50,9 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (long Version, DateTimeOffset UpdatedAt, int SnapshotHash, HashSet<string> Visited)> _visited = new();
 
+    /// <summary>About how many instances <see cref="_visited"/> holds (a clear racing a commit may leave it off by a few).</summary>
+    private int _remembered;
+
     public string Name => "dashboard-counters";
 
     /// <summary>Entries of an element; dimension <c>version|elementId</c>.</summary>
@@ -126,16 +129,30 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
     {
         if (visited is null)
         {
-            _visited.TryRemove(record.Id, out _);
+            if (_visited.TryRemove(record.Id, out _))
+            {
+                Interlocked.Decrement(ref _remembered);
+            }
+
             return;
         }
 
-        if (_visited.Count >= MaxRemembered && !_visited.ContainsKey(record.Id))
+        // Counted on the side: ConcurrentDictionary.Count takes every lock of the map, once per commit.
+        if (Volatile.Read(ref _remembered) >= MaxRemembered && !_visited.ContainsKey(record.Id))
         {
             _visited.Clear();
+            Volatile.Write(ref _remembered, 0);
         }
 
-        _visited[record.Id] = (record.Version, record.UpdatedAt, StringComparer.Ordinal.GetHashCode(record.Snapshot), visited);
+        var entry = (record.Version, record.UpdatedAt, StringComparer.Ordinal.GetHashCode(record.Snapshot), visited);
+        if (_visited.TryAdd(record.Id, entry))
+        {
+            Interlocked.Increment(ref _remembered);
+        }
+        else
+        {
+            _visited[record.Id] = entry;
+        }
     }
 
     /// <summary>Counts one entry; whether it was the instance's first of the element (the visited set grew).</summary>

@@ -58,9 +58,9 @@ public sealed record OutboxOptions
 /// after <see cref="OutboxOptions.MaxAttempts"/> failures it becomes a dead letter, kept with its
 /// last error until it is re-queued (<see cref="IOutboxStore.RequeueAsync"/>).
 /// </summary>
-public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, OutboxOptions? options = null)
+public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, OutboxOptions options)
 {
-    private readonly OutboxOptions _options = options ?? new OutboxOptions();
+    private readonly OutboxOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     private readonly IReadOnlyList<IOutboxHandler> _handlers = [.. handlers];
 
     /// <summary>

@@ -47,9 +47,9 @@ public sealed record RetentionResult(int Archived, int Purged, int Kept, int Not
 /// to deliver, are kept whatever their age; a ticket and its conversation are judged each on its own end.
 /// Notifications acknowledged before the same cutoff are deleted too; a waiting one stays whatever its age.
 /// </summary>
-public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions? options = null, INotificationStore? notifications = null)
+public sealed class RetentionPolicy(IRetentionStore retention, IInstanceStore store, TimeProvider clock, ILogger<RetentionPolicy> logger, RetentionOptions options, INotificationStore? notifications = null)
 {
-    public RetentionOptions Options { get; } = options ?? new RetentionOptions();
+    public RetentionOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
     public async Task<RetentionResult> ApplyAsync(CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ContactCenter.Server.Api;
 
-/// <summary>An endpoint's own request body limit, in bytes (otherwise <see cref="ServerSettings.MaxJsonBodyBytes"/>).</summary>
+/// <summary>An endpoint's own request body limit, in bytes (otherwise <see cref="ServerOptions.MaxJsonBodyBytes"/>).</summary>
 public sealed record BodySizeLimit(long Bytes);
 
 public static class BodySizeLimitExtensions
@@ -17,7 +17,7 @@ public static class BodySizeLimitExtensions
     /// Refuses a body larger than the endpoint's limit with a 413 problem before it is read, and
     /// caps a body without Content-Length at the same size (the server throws 413 when it is exceeded).
     /// </summary>
-    public static IApplicationBuilder UseBodySizeLimits(this IApplicationBuilder app, ServerSettings settings) =>
+    public static IApplicationBuilder UseBodySizeLimits(this IApplicationBuilder app, ServerOptions settings) =>
         app.Use(async (context, next) =>
         {
             var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodySizeLimit>()?.Bytes ?? settings.MaxJsonBodyBytes;

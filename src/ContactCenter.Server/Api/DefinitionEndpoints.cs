@@ -7,6 +7,7 @@ using ContactCenter.Server.Definitions;
 using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Server.Api;
 
@@ -35,7 +36,7 @@ public static class DefinitionEndpoints
 
     public static IEndpointRouteBuilder MapDefinitionEndpoints(this IEndpointRouteBuilder app)
     {
-        var settings = app.ServiceProvider.GetRequiredService<ServerSettings>();
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>().Value;
         var group = app.MapGroup("/api/definitions").WithTags("Definitions");
         group.MapGet("/", ListAsync).WithSummary("Every definition key with its versions, their status, and the version in effect now.");
         group.MapGet("/{key}", GetKeyAsync).WithSummary("One key with its versions.").ProducesProblem(404);

@@ -8,8 +8,9 @@ public static class BaseDirectorySettings
     /// <summary>
     /// <c>dotnet run --project src/ContactCenter.Server</c> from the repository root makes the
     /// repository root the content root (so <c>./data</c> and <c>./workflows</c> are the repo's),
-    /// where there is no <c>appsettings.json</c>: then the one beside the binary is read, as the
-    /// first (lowest-priority) source, so the command line and environment still override it.
+    /// where there is no <c>appsettings.json</c>: then the one beside the binary is read, with its
+    /// environment's (<c>appsettings.Development.json</c>: the demo), as the first
+    /// (lowest-priority) sources, so the command line and environment still override them.
     /// </summary>
     public static void AddBaseDirectorySettings(this WebApplicationBuilder builder)
     {
@@ -21,13 +22,16 @@ public static class BaseDirectorySettings
             return;
         }
 
-        var source = new JsonConfigurationSource
+        string[] files = [file, $"appsettings.{builder.Environment.EnvironmentName}.json"];
+        for (var i = 0; i < files.Length; i++)
         {
-            Path = file,
-            Optional = true,
-            ReloadOnChange = false,
-            FileProvider = new PhysicalFileProvider(baseDirectory),
-        };
-        builder.Configuration.Sources.Insert(0, source);
+            builder.Configuration.Sources.Insert(i, new JsonConfigurationSource
+            {
+                Path = files[i],
+                Optional = true,
+                ReloadOnChange = false,
+                FileProvider = new PhysicalFileProvider(baseDirectory),
+            });
+        }
     }
 }

@@ -6,6 +6,7 @@ using ContactCenter.Server.Health;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Context;
@@ -32,9 +33,8 @@ public static class ServerApiExtensions
     /// The API's services: problem details, the exception mapping, JSON (enums as strings, unknown
     /// members refused), the OpenAPI document, health checks and the server's helpers.
     /// </summary>
-    public static IServiceCollection AddServerApi(this IServiceCollection services, ServerSettings settings)
+    public static IServiceCollection AddServerApi(this IServiceCollection services)
     {
-        services.AddSingleton(settings);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
@@ -73,9 +73,10 @@ public static class ServerApiExtensions
     /// size limits, the sign-in rate limiter, authentication, 415 for a wrong media type,
     /// authorization.
     /// </summary>
-    public static WebApplication UseServerPipeline(this WebApplication app, ServerSettings settings)
+    public static WebApplication UseServerPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var settings = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
         // Request logging outermost: it must see the status the client gets. Inside the exception
         // handler it saw the exception itself and logged every 404 or 409 mapped from one (an
         // unknown instance, a stale version) as an error "responded 500".

@@ -6,7 +6,7 @@ namespace ContactCenter.Server.Hosting;
 public static class ServerLogging
 {
     /// <summary>The rolling log files' path pattern under the data folder (one file a day).</summary>
-    public static string LogFilePattern(ServerSettings settings) => Path.Combine(settings.LogsPath, "contactcenter-.clef");
+    public static string LogFilePattern(ServerOptions settings) => Path.Combine(settings.LogsPath, "contactcenter-.clef");
 
     /// <summary>
     /// Serilog: levels from the <c>Serilog</c> configuration section, the console, and rolling
@@ -14,8 +14,10 @@ public static class ServerLogging
     /// (instance id, ticket id) appear on every event; control characters in any property are
     /// escaped (<see cref="ControlCharacterEscaper"/>). Sinks and enrichers registered in the
     /// services (<c>ILogEventSink</c>, <c>ILogEventEnricher</c>) are added too, e.g. a test's.
+    /// The settings are the configured ones, not <c>IOptions&lt;ServerOptions&gt;</c>: validating
+    /// those logs (<see cref="DeploymentChecks"/>), so the logger cannot wait for them.
     /// </summary>
-    public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerSettings settings) =>
+    public static IServiceCollection AddServerLogging(this IServiceCollection services, IConfiguration configuration, ServerOptions settings) =>
         services.AddSerilog(
             (sp, logger) => logger
             .ReadFrom.Configuration(configuration)

@@ -1,5 +1,6 @@
 using ContactCenter.Modules.Tickets;
 using ContactCenter.Runtime.Diagnostics;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -7,8 +8,8 @@ using OpenTelemetry.Trace;
 
 namespace ContactCenter.Server.Hosting;
 
-/// <summary>The <c>ContactCenter:Telemetry</c> settings: where metrics and traces go.</summary>
-public sealed class TelemetrySettings
+/// <summary>The <c>ContactCenter:Telemetry</c> options: where metrics and traces go.</summary>
+public sealed class TelemetryOptions
 {
     /// <summary>The configuration section these settings are read from.</summary>
     public const string Section = "ContactCenter:Telemetry";
@@ -19,7 +20,7 @@ public sealed class TelemetrySettings
     /// <summary>
     /// Whether the server answers Prometheus scrapes at <see cref="PrometheusPath"/> (no sign-in, like
     /// <c>/health</c>: bind the server to an address only the scraper reaches). Default is false;
-    /// the shipped <c>appsettings.json</c> (the demo) turns it on.
+    /// <c>appsettings.Development.json</c> (the demo) turns it on.
     /// </summary>
     public bool Prometheus { get; set; }
 
@@ -33,22 +34,21 @@ public sealed class TelemetrySettings
     /// <exception cref="InvalidOperationException">It is not an absolute http or https URI.</exception>
     public Uri? OtlpUri =>
         string.IsNullOrWhiteSpace(OtlpEndpoint) ? null
-        : Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri
-        : throw new InvalidOperationException($"{Section}:OtlpEndpoint '{OtlpEndpoint}' is not an absolute http:// or https:// address (e.g. http://127.0.0.1:4317).");
+        : OtlpEndpointProblem is { } problem ? throw new InvalidOperationException(problem)
+        : new Uri(OtlpEndpoint, UriKind.Absolute);
+
+    /// <summary>Why <see cref="OtlpEndpoint"/> is unusable; null when it is empty or an absolute http(s) URI.</summary>
+    public string? OtlpEndpointProblem =>
+        string.IsNullOrWhiteSpace(OtlpEndpoint)
+        || (Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            ? null
+            : $"{Section}:OtlpEndpoint '{OtlpEndpoint}' is not an absolute http:// or https:// address (e.g. http://127.0.0.1:4317).";
 
     /// <summary><c>Grpc</c> (port 4317, the default) or <c>HttpProtobuf</c> (port 4318).</summary>
     public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
 
     /// <summary>The <c>service.name</c> resource attribute. Default is <c>contactcenter</c>.</summary>
     public string ServiceName { get; set; } = "contactcenter";
-
-    /// <summary>Reads the settings from configuration.</summary>
-    public static TelemetrySettings From(IConfiguration configuration)
-    {
-        var settings = new TelemetrySettings();
-        configuration.GetSection(Section).Bind(settings);
-        return settings;
-    }
 }
 
 /// <summary>
@@ -59,10 +59,11 @@ public sealed class TelemetrySettings
 /// </summary>
 public static class ServerTelemetry
 {
-    public static IServiceCollection AddServerTelemetry(this IServiceCollection services, TelemetrySettings settings)
+    public static IServiceCollection AddServerTelemetry(this IServiceCollection services, TelemetryOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var otlp = settings.OtlpUri;
+        // A bad address registers no exporter here: ValidateOnStart then refuses it with the other problems.
+        var otlp = settings.OtlpEndpointProblem is null ? settings.OtlpUri : null;
         if (!settings.Prometheus && otlp is null)
         {
             return services;
@@ -101,23 +102,23 @@ public static class ServerTelemetry
     }
 
     /// <summary>Starts the figures read from the database and maps the scrape endpoint when configured.</summary>
-    public static WebApplication UseServerTelemetry(this WebApplication app, TelemetrySettings settings)
+    public static WebApplication UseServerTelemetry(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        ArgumentNullException.ThrowIfNull(settings);
+        var settings = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         // Creating the gauges registers them; their callbacks run only when something observes them
         // (the exporters here, or dotnet-counters without them).
         _ = app.Services.GetRequiredService<RuntimeGauges>();
         _ = app.Services.GetRequiredService<TicketGauges>();
         if (settings.Prometheus)
         {
-            app.MapPrometheusScrapingEndpoint(TelemetrySettings.PrometheusPath).AllowAnonymous().ExcludeFromDescription();
+            app.MapPrometheusScrapingEndpoint(TelemetryOptions.PrometheusPath).AllowAnonymous().ExcludeFromDescription();
         }
 
         return app;
     }
 
-    private static void Otlp(OtlpExporterOptions options, TelemetrySettings settings, Uri endpoint, string signalPath)
+    private static void Otlp(OtlpExporterOptions options, TelemetryOptions settings, Uri endpoint, string signalPath)
     {
         options.Protocol = settings.OtlpProtocol;
         // With HTTP the endpoint is the signal's own URL; gRPC takes the collector's address as is.
@@ -128,6 +129,6 @@ public static class ServerTelemetry
 
     /// <summary>Scrapes and health probes are not traced: they would drown the requests that matter.</summary>
     private static bool IsPlumbing(PathString path) =>
-        path.StartsWithSegments(TelemetrySettings.PrometheusPath, StringComparison.OrdinalIgnoreCase)
+        path.StartsWithSegments(TelemetryOptions.PrometheusPath, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
 }

@@ -3,7 +3,7 @@ namespace ContactCenter.Server.Hosting;
 public static class StartupLog
 {
     /// <summary>Logs where everything is: data, databases, logs, workflows, demo users.</summary>
-    public static void LogServerLocations(this ILogger logger, ServerSettings settings)
+    public static void LogServerLocations(this ILogger logger, ServerOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         logger.LogInformation(
@@ -13,9 +13,5 @@ public static class StartupLog
             settings.LogsPath,
             settings.WorkflowsPath,
             settings.DemoUsersFile);
-        if (!Directory.Exists(settings.WorkflowsPath))
-        {
-            logger.LogWarning("The workflows folder {WorkflowsFolder} does not exist: no definition will be imported (set ContactCenter:WorkflowsFolder)", settings.WorkflowsPath);
-        }
     }
 }

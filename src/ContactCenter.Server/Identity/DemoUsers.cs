@@ -5,6 +5,7 @@ using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Server.Identity;
 
@@ -19,7 +20,7 @@ public sealed record DemoCredential(string UserName, string DisplayName, IReadOn
 /// start (no user yet), creates a demo user for every role with a random password, written to
 /// <c>&lt;data&gt;/demo-users.json</c>.
 /// </summary>
-internal sealed class IdentityStartup(IServiceProvider services, ServerSettings settings, ILogger<IdentityStartup> logger) : IHostedService
+internal sealed class IdentityStartup(IServiceProvider services, IOptions<ServerOptions> options, ILogger<IdentityStartup> logger) : IHostedService
 {
     /// <summary>The demo users, one or more per role (two agents, to show that agents see only their own).</summary>
     public static IReadOnlyList<DemoUser> Users { get; } =
@@ -40,6 +41,7 @@ internal sealed class IdentityStartup(IServiceProvider services, ServerSettings 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var settings = options.Value;
         Directory.CreateDirectory(settings.DataPath);
         var scope = services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))

@@ -1,9 +1,12 @@
 using ContactCenter.Persistence;
 using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Identity;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Server.Security;
 
@@ -16,15 +19,14 @@ public static class SecurityServiceCollectionExtensions
     /// start-up that migrates Identity and creates the demo users. Data-protection keys live in
     /// <c>&lt;data&gt;/keys</c>.
     /// </summary>
-    public static IServiceCollection AddServerSecurity(this IServiceCollection services, ServerSettings settings)
+    public static IServiceCollection AddServerSecurity(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-
         // Cookies and bearer tokens are protected with keys kept in the data folder, so they
-        // survive a restart and belong to this installation.
-        services.AddDataProtection()
-            .SetApplicationName("ContactCenter")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataPath, "keys")));
+        // survive a restart and belong to this installation (PersistKeysToFileSystem, with the
+        // folder taken from the bound options).
+        services.AddDataProtection().SetApplicationName("ContactCenter");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ServerOptions>, ILoggerFactory>((keys, server, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(server.Value.DataPath, "keys")), loggers));
         services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<ContactCenterPersistenceOptions>()));
         services.AddIdentityApiEndpoints<IdentityUser>(o =>
             {
@@ -58,7 +60,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddAuthorization(Policies.Configure);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddSingleton<SecurityLog>();
-        services.AddSignInLimits(settings);
+        services.AddSignInLimits();
         services.AddHostedService<IdentityStartup>();
         return services;
     }

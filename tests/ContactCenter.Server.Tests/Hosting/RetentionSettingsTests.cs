@@ -32,4 +32,26 @@ public sealed class RetentionSettingsTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Retention_ArchiveWithoutFolder_RefusesToStartInAnyEnvironment()
+    {
+        // Before, the policy threw at its first run, inside the retention loop, an hour into production.
+        var folder = Directory.CreateTempSubdirectory("cc-retention-").FullName;
+        try
+        {
+            using var factory = new ServerFactory(Path.Combine(folder, "data"), runScheduler: false)
+            {
+                Settings = new Dictionary<string, string?> { ["ContactCenter:Retention:KeepDays"] = "400" },
+            };
+            var start = () => factory.Server;
+            start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>()
+                .Which.Failures.Should().ContainSingle().Which.Should().StartWith("ContactCenter:Retention:Mode is Archive but ContactCenter:Retention:ArchiveFolder is not set");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

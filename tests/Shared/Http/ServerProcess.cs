@@ -75,7 +75,8 @@ internal sealed partial class ServerProcess : IDisposable
         };
         foreach (var argument in new[]
         {
-            dll, "--urls", "http://127.0.0.1:0",
+            // The demo's settings (demo users, the simulator, the routing agents) are Development's.
+            dll, "--environment", "Development", "--urls", "http://127.0.0.1:0",
             "--ContactCenter:DataFolder", options.DataFolder,
             "--ContactCenter:WorkflowsFolder", options.WorkflowsFolder,
             "--Channels:Webhook:Secret", options.WebhookSecret,

@@ -1,49 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ContactCenter.Server.Hosting;
 
-/// <summary>The server's settings, from the <c>ContactCenter</c> configuration section.</summary>
-public sealed class ServerSettings
+/// <summary>
+/// The server's settings, bound from the <c>ContactCenter</c> configuration section as
+/// <c>IOptions&lt;ServerOptions&gt;</c> and validated at start (data annotations, and
+/// <see cref="DeploymentChecks"/> for what a production installation needs). The platform's own
+/// settings of the same section (RunScheduler, Outbox, Timers, Retention, ...) are
+/// <see cref="ContactCenter.Hosting.ContactCenterOptions"/>'s.
+/// </summary>
+public sealed class ServerOptions
 {
     /// <summary>The configuration section these settings are read from.</summary>
     public const string Section = "ContactCenter";
 
     /// <summary>The data folder: the database, logs and <c>demo-users.json</c>. Default is <c>./data</c>, resolved against the current directory.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string DataFolder { get; set; } = Path.Combine(".", "data");
 
     /// <summary>The workflows folder imported at start-up. Default is <c>./workflows</c>, resolved against the current directory.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string WorkflowsFolder { get; set; } = Path.Combine(".", "workflows");
 
-    /// <summary>Whether the first start creates a demo user for every role. Default is true.</summary>
-    public bool CreateDemoUsers { get; set; } = true;
-
-    /// <summary>Whether the server delivers the outbox in the background. Default is true.</summary>
-    public bool RunOutbox { get; set; } = true;
-
-    /// <summary>
-    /// Whether this server fires due timers (runs the Quartz drain jobs). Default is true; false for
-    /// a node that only answers requests, and for tests that fire timers by hand.
-    /// </summary>
-    public bool RunScheduler { get; set; } = true;
-
-    /// <summary>
-    /// SQLite's <c>synchronous</c>: <c>Full</c> (the default: an acknowledged command survives a power
-    /// cut) or <c>Normal</c> (survives a process crash only).
-    /// </summary>
-    public ContactCenter.Persistence.SqliteSynchronous Synchronous { get; set; } = ContactCenter.Persistence.SqliteSynchronous.Full;
+    /// <summary>Whether the first start creates a demo user for every role. Default is false; the Development environment (<c>appsettings.Development.json</c>) turns it on, and outside Development the server refuses to start with it.</summary>
+    public bool CreateDemoUsers { get; set; }
 
     /// <summary>Largest JSON request body, in bytes. Default is 256 KiB.</summary>
+    [Range(1, long.MaxValue)]
     public long MaxJsonBodyBytes { get; set; } = 256 * 1024;
 
     /// <summary>Largest BPMN request body, in bytes. Default is 4 MiB, the BPMN parser's own limit.</summary>
+    [Range(1, long.MaxValue)]
     public long MaxBpmnBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Sign-in attempts one client address may make per minute, whatever the user names. Default is 20.</summary>
+    [Range(1, int.MaxValue)]
     public int SignInAttemptsPerMinute { get; set; } = 20;
 
     /// <summary>The data folder as a full path.</summary>
-    public string DataPath => Path.GetFullPath(DataFolder);
+    public string DataPath => FullPath(DataFolder);
 
     /// <summary>The workflows folder as a full path.</summary>
-    public string WorkflowsPath => Path.GetFullPath(WorkflowsFolder);
+    public string WorkflowsPath => FullPath(WorkflowsFolder);
 
     /// <summary>Where the demo users' names and passwords are written on first start.</summary>
     public string DemoUsersFile => Path.Combine(DataPath, "demo-users.json");
@@ -51,11 +49,6 @@ public sealed class ServerSettings
     /// <summary>The folder of the rolling log files.</summary>
     public string LogsPath => Path.Combine(DataPath, "logs");
 
-    /// <summary>Reads the settings from configuration.</summary>
-    public static ServerSettings From(IConfiguration configuration)
-    {
-        var settings = new ServerSettings();
-        configuration.GetSection(Section).Bind(settings);
-        return settings;
-    }
+    /// <summary>Empty stays empty, for the validation to name the setting instead of a path error at registration.</summary>
+    private static string FullPath(string folder) => string.IsNullOrWhiteSpace(folder) ? "" : Path.GetFullPath(folder);
 }
