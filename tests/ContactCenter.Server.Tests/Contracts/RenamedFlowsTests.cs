@@ -32,8 +32,8 @@ public sealed class RenamedFlowsFixture : ServerFixture
 
 /// <summary>
 /// A test that cannot be fooled by names: the code finds steps by their declared purpose, so the
-/// flows redrawn with random ids run the golden conversations, the ticket desk, the scorecard and
-/// the dashboard exactly as the repository's do (compared with the shared server on the originals).
+/// flows redrawn with random ids run the golden conversations, the ticket desk, the scorecard,
+/// the dashboard and what-if exactly as the repository's do (compared with the shared server on the originals).
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed partial class RenamedFlowsTests(ServerFixture original, RenamedFlowsFixture renamed) : IClassFixture<RenamedFlowsFixture>
@@ -150,6 +150,13 @@ public sealed partial class RenamedFlowsTests(ServerFixture original, RenamedFlo
         card["still-connected-prompts"].Should().Be("Passed");
         card["silence-close"].Should().Be("Passed");
         card["documentation"].Should().Be("Passed");
+
+        // What-if against the versions it ran: the same path, read as closed by silence.
+        var pinned = (await chat.StateAsync()).GetProperty("pinnedVersions").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        var whatIf = (await qc.PostJsonAsync($"/api/instances/{chat.Id}/what-if", new { candidate = pinned })).GetProperty("report");
+        whatIf.GetProperty("divergence").ValueKind.Should().Be(JsonValueKind.Null, whatIf.ToString());
+        whatIf.GetProperty("original").GetProperty("closedBySilence").GetBoolean().Should().BeTrue();
+        whatIf.GetProperty("candidate").GetProperty("promptsSent").GetInt32().Should().Be(2);
     }
 
     private sealed record SampleRun(string? Status, string? Expected, List<string?> Services, List<string> Scorecard, bool Replays);
