@@ -7,6 +7,7 @@ using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
 using ContactCenter.Engine.Parsing;
 using ContactCenter.Engine.Simulation;
+using ContactCenter.Modules.Flows;
 
 namespace ContactCenter.Cli;
 
@@ -316,7 +317,9 @@ internal sealed class WorkflowFolder
             }
 
             var parsed = BpmnParser.Parse(text.TrimStart('\uFEFF'), file.Name);
-            files.Add((file, parsed.Definition, parsed.Problems));
+
+            // The modules' flow contracts, as the catalogue applies them to a draft (FlowContractCheck).
+            files.Add((file, parsed.Definition, parsed.IsValid ? [.. FlowContracts.Check(parsed.Definition!)] : parsed.Problems));
             if (parsed.Definition is { } definition)
             {
                 fingerprints[definition.Key] = Convert.ToHexStringLower(SHA256.HashData(bytes))[..12];

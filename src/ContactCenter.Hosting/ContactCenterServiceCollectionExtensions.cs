@@ -2,6 +2,7 @@ using ContactCenter.Engine;
 using ContactCenter.Modules.Calendar;
 using ContactCenter.Modules.Dashboard;
 using ContactCenter.Modules.Documents;
+using ContactCenter.Modules.Flows;
 using ContactCenter.Modules.Greetings;
 using ContactCenter.Modules.Quality;
 using ContactCenter.Modules.Tickets;
@@ -67,6 +68,7 @@ public static class ContactCenterServiceCollectionExtensions
             sp.GetRequiredService<ILogger<TimerDrain>>()));
 
         services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<IDefinitionCheck, FlowContractCheck>();
         services.AddSingleton(sp => LoadCalendar(options.WorkflowsFolder));
         services.AddSingleton<IDeadlineCalculator>(sp => sp.GetRequiredService<CalendarData>().Deadlines);
         services.AddSingleton(sp => new Greeter(sp.GetRequiredService<CalendarData>().Holidays));
@@ -95,7 +97,7 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton(sp => new DashboardCounterProjection(
             sp.GetRequiredService<DefinitionCatalog>(),
             sp.GetRequiredService<CalendarData>().Calendar.Zone,
-            new ScorecardOptions().CloseStep,
+            new ScorecardOptions().ClosePurpose,
             sp.GetRequiredService<IInstanceStore>()));
         services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<DashboardCounterProjection>());
         services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
@@ -110,6 +112,7 @@ public static class ContactCenterServiceCollectionExtensions
         });
         services.AddSingleton(sp => new TicketDesk(
             sp.GetRequiredService<InstanceRuntime>(),
+            sp.GetRequiredService<DefinitionCatalog>(),
             sp.GetRequiredService<TicketSla>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IReadModelStore>(),

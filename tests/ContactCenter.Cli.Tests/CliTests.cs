@@ -58,6 +58,20 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Validate_TicketFlowWithoutItsDecision_IsRefusedByTheFlowContract_ExitsOne()
+    {
+        var file = Path.Combine(_temp, "ticket-escalation.bpmn");
+        var bpmn = File.ReadAllText(Path.Combine(Root, "workflows", "ticket-escalation.bpmn"));
+        File.WriteAllText(file, bpmn.Replace(" cc:purpose=\"tier2-decision\"", string.Empty, StringComparison.Ordinal));
+
+        var (code, output, _) = Run(_temp, "validate", _temp);
+
+        code.Should().Be(1);
+        output.Should().MatchRegex(@"ticket-escalation\.bpmn:\d+: ticket-escalation: no step has cc:purpose tier2-decision, which a ticket flow must have: the ticket desk's dispatch and close needs it");
+        output.Should().NotContain("OK ");
+    }
+
+    [Fact]
     public void Validate_MissingPath_IsAUsageError() => Run(_temp, "validate", Path.Combine(_temp, "nope")).Code.Should().Be(2);
 
     [Fact]

@@ -63,4 +63,28 @@ public sealed class Conversation(HttpClient agent, Guid id)
 
     public Task<JsonElement> CustomerSaysAsync(string text, string messageId) =>
         agent.PostJsonAsync($"{Url}/messages", new { text, messageId });
+
+    /// <summary>
+    /// Plays a scripted sample's steps (samples/conversations): the customer's messages and the
+    /// agent's completions, each task found by <paramref name="elementId"/> of the step's id.
+    /// </summary>
+    public async Task PlayAsync(JsonElement steps, string sample, Func<string, string>? elementId = null)
+    {
+        var n = 0;
+        foreach (var step in steps.EnumerateArray())
+        {
+            n++;
+            if (step.TryGetProperty("customer", out var text))
+            {
+                await CustomerSaysAsync(text.GetString()!, $"{sample}-{n}");
+            }
+            else
+            {
+                var outcome = step.TryGetProperty("outcome", out var o) ? o.GetString() : null;
+                object? data = step.TryGetProperty("data", out var d) ? d : null;
+                var id = step.GetProperty("complete").GetString()!;
+                await CompleteAsync(elementId is null ? id : elementId(id), outcome, data);
+            }
+        }
+    }
 }

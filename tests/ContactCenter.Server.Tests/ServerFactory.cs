@@ -80,10 +80,19 @@ public class ServerFixture : IAsyncLifetime
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
     public ServerFixture()
+        : this(null)
+    {
+    }
+
+    /// <summary>A server on <paramref name="workflowsFolder"/> instead of the repository's <c>workflows/</c> when given.</summary>
+    protected ServerFixture(string? workflowsFolder)
     {
         DataFolder = Path.Combine(Path.GetTempPath(), "cc-server-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
-        Factory = new ServerFactory(DataFolder, Logs.Register, Clock, runScheduler: false);
+        Factory = new ServerFactory(DataFolder, Logs.Register, Clock, runScheduler: false)
+        {
+            Settings = workflowsFolder is null ? new Dictionary<string, string?>() : new Dictionary<string, string?> { ["ContactCenter:WorkflowsFolder"] = workflowsFolder },
+        };
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ internal static class BrokenFlows
         var whatsapp = Workflow("whatsapp.bpmn");
         var stillConnected = Workflow("still-connected.bpmn");
         const string verifikasi = """
-            <bpmn:userTask id="Task_Verifikasi" name="Verifikasi data nasabah">
+            <bpmn:userTask id="Task_Verifikasi" cc:purpose="verification" name="Verifikasi data nasabah">
                   <bpmn:incoming>Flow_GwTerhubung1_Verifikasi</bpmn:incoming>
                   <bpmn:outgoing>Flow_Verifikasi_GwMergeIdentifikasi</bpmn:outgoing>
                 </bpmn:userTask>
@@ -86,6 +86,13 @@ internal static class BrokenFlows
             ("timer-longer-than-a-year", Change(stillConnected, ">PT1M<", ">P367D<")),
             ("condition-nested-too-deep", Change(whatsapp, "terhubung == true</", new string('(', 65) + "terhubung == true" + new string(')', 65) + "</")),
             ("event-gateway-to-task", Change(stillConnected, "sourceRef=\"Gateway_Wait1\" targetRef=\"Event_Reply1\"", "sourceRef=\"Gateway_Wait1\" targetRef=\"Task_Confirm2a\"")),
+            ("purpose-missing", Change(whatsapp, " cc:purpose=\"opening-greeting\"", string.Empty)),
+            ("purpose-twice", Change(stillConnected, "cc:purpose=\"still-connected-prompt-2\"", "cc:purpose=\"still-connected-prompt-1\"")),
+            ("purpose-on-wrong-element", Change(Change(stillConnected, " cc:purpose=\"still-connected-close\"", string.Empty), "cc:purpose=\"still-connected-prompt-2\"", "cc:purpose=\"still-connected-prompt-2, still-connected-close\"")),
+            ("purpose-unknown", Change(whatsapp, "cc:purpose=\"documentation\"", "cc:purpose=\"dokumentasi\"")),
+            ("purpose-not-a-name", Change(whatsapp, "cc:purpose=\"documentation\"", "cc:purpose=\"Dokumentasi Omni\"")),
+            ("flow-kind-unknown", Change(whatsapp, "cc:flowKind=\"conversation\"", "cc:flowKind=\"chat\"")),
+            ("ticket-decision-without-dispatch", Change(Workflow("ticket-escalation.bpmn"), " cc:purpose=\"dispatch\"", string.Empty)),
             ("condition-on-task-flow", Change(
                 stillConnected,
                 "<bpmn:sequenceFlow id=\"Flow_Confirm2a_GwWait2\" sourceRef=\"Task_Confirm2a\" targetRef=\"Gateway_Wait2\" />",

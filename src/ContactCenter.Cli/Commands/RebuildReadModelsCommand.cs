@@ -76,7 +76,7 @@ internal static class RebuildReadModelsCommand
                 ICommitProjection[] projections =
                 [
                     new TicketQueueProjection(calendar, policies, store),
-                    new DashboardCounterProjection(folder.Catalog, calendar.Zone, new ScorecardOptions().CloseStep, store),
+                    new DashboardCounterProjection(folder.Catalog, calendar.Zone, new ScorecardOptions().ClosePurpose, store),
                 ];
                 var watch = Stopwatch.StartNew();
                 var result = await new ReadModelRebuilder(store, folder.ReadModels, projections) { BatchSize = batch }

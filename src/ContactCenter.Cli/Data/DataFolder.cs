@@ -1,4 +1,5 @@
 using ContactCenter.Persistence;
+using ContactCenter.Modules.Flows;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
@@ -55,6 +56,7 @@ internal sealed class DataFolder : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddContactCenterPersistence(options);
         services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<IDefinitionCheck, FlowContractCheck>();
         services.AddSingleton<InstanceReplayer>();
         return new DataFolder(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), options.DatabasePath);
     }

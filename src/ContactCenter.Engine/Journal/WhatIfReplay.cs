@@ -58,7 +58,7 @@ public sealed record WhatIfOutcome(
     public TimeSpan? Duration => StartedAt is { } s && EndedAt is { } e ? e - s : null;
 }
 
-/// <summary>One element entered, as a path step: <c>still-connected/Task_Confirm2a</c>.</summary>
+/// <summary>One element entered, as a path step: <c>still-connected/Activity_1q0k3f2</c>.</summary>
 /// <param name="Index">0-based position in the path.</param>
 /// <param name="Sequence">The journal sequence number of its <c>element-entered@1</c> event.</param>
 /// <param name="At">When it was entered.</param>
@@ -84,7 +84,7 @@ public sealed record WhatIfDivergence(int Index, PathStep? Original, PathStep? C
 /// <summary>A recorded input that does not fit the candidate; it was left out, not thrown.</summary>
 /// <param name="Sequence">The recorded input's sequence number in the original journal.</param>
 /// <param name="At">When it was recorded.</param>
-/// <param name="Input">What it was: <c>complete Task_Solusi (Ya)</c>, <c>message customer-message</c>.</param>
+/// <param name="Input">What it was: <c>complete Activity_0x9k2m1 (Ya)</c>, <c>message customer-message</c>.</param>
 /// <param name="ElementId">The element of the work item or timer it was for, if any.</param>
 /// <param name="Reason">Why it does not fit, in words.</param>
 /// <param name="Rejection">The engine's reason when it refused the command; null when no command could be built.</param>

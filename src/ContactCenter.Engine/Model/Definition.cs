@@ -54,6 +54,16 @@ public sealed class WorkflowDefinition
     /// </summary>
     public IReadOnlyList<string> StartableBy { get; internal init; } = [];
 
+    /// <summary>
+    /// <c>cc:flowKind</c> on the process: what kind of flow this is to the product, which decides
+    /// the purposes it must declare. The engine does not know the kinds; null when not declared.
+    /// </summary>
+    public string? FlowKind { get; internal init; }
+
+    /// <summary>The nodes that declare <paramref name="purpose"/> in <c>cc:purpose</c>, in document order.</summary>
+    public IEnumerable<FlowNode> NodesWithPurpose(string purpose) =>
+        Nodes.Values.Where(n => n.HasPurpose(purpose)).OrderBy(n => n.Line);
+
     /// <summary>Every distinct <c>cc:step</c> in document order.</summary>
     public IEnumerable<string> Steps => Nodes.Values.OrderBy(n => n.Line).Select(n => n.Step).OfType<string>().Distinct(StringComparer.Ordinal);
 }
@@ -189,6 +199,14 @@ public abstract class FlowNode
     /// <summary>The same fields, ready to put in an event without copying.</summary>
     internal System.Collections.Immutable.ImmutableArray<string> FieldArray { get; private set; } = [];
 
+    /// <summary>
+    /// <c>cc:purpose</c>: what the node means to the product (names the modules define, e.g. a
+    /// greeting or a decision), so code finds steps by what they are for, never by id or name.
+    /// </summary>
+    public IReadOnlyList<string> Purposes { get; internal set; } = [];
+
+    public bool HasPurpose(string purpose) => Purposes.Contains(purpose, StringComparer.Ordinal);
+
     /// <summary><c>cc:assign</c>: variables set when the node is left.</summary>
     public IReadOnlyList<Assignment> Assignments { get; internal set; } = [];
 
@@ -207,7 +225,7 @@ public abstract class FlowNode
 
     internal List<BoundaryEvent> BoundaryList { get; } = [];
 
-    /// <summary>A readable name for messages: <c>userTask 'Salam pembuka' (Task_1)</c>.</summary>
+    /// <summary>A readable name for messages: <c>userTask 'Salam pembuka' (Activity_0x9k2m1)</c>.</summary>
     public override string ToString() => Name is null ? $"{ElementName} {Id}" : $"{ElementName} '{Name}' ({Id})";
 }
 

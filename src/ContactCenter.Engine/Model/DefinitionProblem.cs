@@ -6,7 +6,7 @@ namespace ContactCenter.Engine.Model;
 /// </summary>
 public sealed record DefinitionProblem(string? Source, string? ElementId, int Line, string Message)
 {
-    /// <summary><c>live-chat.bpmn:42: Gateway_1: ...</c>, the shape editors and CI logs link.</summary>
+    /// <summary><c>live-chat.bpmn:42: Activity_0m2x7q1: ...</c>, the shape editors and CI logs link.</summary>
     public override string ToString()
     {
         var where = Source is null ? $"line {Line}" : $"{Source}:{Line}";

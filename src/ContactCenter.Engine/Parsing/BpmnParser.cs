@@ -46,7 +46,7 @@ public static partial class BpmnParser
     private static readonly XNamespace Bpmn = BpmnNamespace;
     private static readonly XNamespace Cc = ExtensionNamespace;
 
-    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign", "performer", "startableBy" };
+    private static readonly HashSet<string> KnownExtensionAttributes = new(StringComparer.Ordinal) { "step", "script", "fields", "serviceKind", "slaPolicy", "assign", "performer", "startableBy", "purpose", "flowKind" };
 
     private static readonly Dictionary<string, NodeKind> TaskKinds = new(StringComparer.Ordinal)
     {
@@ -269,13 +269,20 @@ public static partial class BpmnParser
                 Problem(process, key, "the process must be marked isExecutable=\"true\"");
             }
 
-            CheckExtensionAttributes(process, allowed: ["startableBy"]);
+            CheckExtensionAttributes(process, allowed: ["startableBy", "flowKind"]);
             var startableBy = Roles(process, "startableBy", key);
+            var flowKind = Ext(process, "flowKind");
+            if (flowKind is not null && !PurposePattern().IsMatch(flowKind))
+            {
+                Problem(process, key, $"cc:flowKind '{Excerpt.Of(flowKind)}' is not a name (lower-case letters, digits and hyphens, e.g. conversation)");
+                flowKind = null;
+            }
+
             var container = new NodeContainer(null) { Line = LineOf(process) };
             var lanes = new List<Lane>();
             ReadContainer(process, container, lanes);
             WireUp(lanes);
-            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy };
+            return new WorkflowDefinition(key ?? "?", Attr(process, "name"), Documentation(process), lanes, container, _nodes, _flows, _messages, source) { StartableBy = startableBy, FlowKind = flowKind };
         }
 
         private void CheckCollaboration(XElement collaboration)
@@ -568,7 +575,7 @@ public static partial class BpmnParser
                     return null;
             }
 
-            CheckExtensionAttributes(element, allowedExtras);
+            CheckExtensionAttributes(element, [.. allowedExtras, "purpose"]);
             return node is null ? null : Register(node, element, id);
         }
 
@@ -577,6 +584,7 @@ public static partial class BpmnParser
             node.Step = Ext(element, "step");
             node.Script = Ext(element, "script");
             node.Fields = Fields(element);
+            node.Purposes = Purposes(element, id);
             node.Assignments = Assignments(element, id);
             node.Documentation = Documentation(element);
             _nodes[node.Id] = node;
@@ -840,7 +848,7 @@ public static partial class BpmnParser
                     {
                         Problem(element, Id(element), $"cc:{name} is not one of our extension attributes ({string.Join(", ", KnownExtensionAttributes.Select(a => "cc:" + a))})");
                     }
-                    else if (name is "serviceKind" or "slaPolicy" or "performer" or "startableBy" && !allowed.Contains(name))
+                    else if (name is "serviceKind" or "slaPolicy" or "performer" or "startableBy" or "purpose" or "flowKind" && !allowed.Contains(name))
                     {
                         Problem(element, Id(element), $"cc:{name} does not belong on {Local(element)}");
                     }
@@ -849,25 +857,39 @@ public static partial class BpmnParser
         }
 
         /// <summary>A comma-separated list of role names in a <c>cc:</c> attribute (<c>cc:performer</c>, <c>cc:startableBy</c>); empty when absent.</summary>
-        private IReadOnlyList<string> Roles(XElement element, string attribute, string? id)
+        private IReadOnlyList<string> Roles(XElement element, string attribute, string? id) =>
+            Names(element, attribute, id, RolePattern(), "role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)");
+
+        /// <summary>
+        /// <c>cc:purpose</c>: comma-separated names of what the node means to the product. The
+        /// engine does not know the names; it only checks their shape so a typo cannot hide.
+        /// </summary>
+        private IReadOnlyList<string> Purposes(XElement element, string id) =>
+            Names(element, "purpose", id, PurposePattern(), "purpose names (lower-case letters, digits and hyphens, e.g. opening-greeting)");
+
+        /// <summary>A comma-separated list of names in a <c>cc:</c> attribute, each matching <paramref name="pattern"/>, without repeats; empty when absent or malformed (reported).</summary>
+        private IReadOnlyList<string> Names(XElement element, string attribute, string? id, Regex pattern, string what)
         {
             if (Ext(element, attribute) is not { } text)
             {
                 return [];
             }
 
-            var roles = text.Split(',', StringSplitOptions.TrimEntries);
-            if (roles.Any(r => !RolePattern().IsMatch(r)))
+            var names = text.Split(',', StringSplitOptions.TrimEntries);
+            if (names.Any(n => !pattern.IsMatch(n)))
             {
-                Problem(element, id, $"cc:{attribute} '{text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)");
+                Problem(element, id, $"cc:{attribute} '{Excerpt.Of(text)}' is not a comma-separated list of {what}");
                 return [];
             }
 
-            return [.. roles.Distinct(StringComparer.Ordinal)];
+            return [.. names.Distinct(StringComparer.Ordinal)];
         }
 
         [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,63}$", RegexOptions.CultureInvariant)]
         private static partial Regex RolePattern();
+
+        [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+        private static partial Regex PurposePattern();
 
         private static string[] Fields(XElement element) =>
             Ext(element, "fields") is { } fields

@@ -42,7 +42,7 @@ public sealed record ScriptStep(
     string? MessageId,
     string? Note)
 {
-    /// <summary><c>step 3 (complete 'Task_Verifikasi')</c>: how errors name the step.</summary>
+    /// <summary><c>step 3 (complete 'Activity_0x9k2m1')</c>: how errors name the step.</summary>
     public string Describe() => Kind switch
     {
         ScriptStepKind.Complete => $"step {Number} (complete '{Argument}')",

@@ -265,7 +265,7 @@ public static class WorkItemSelector
         || string.Equals(item.Name?.Trim(), selector.Trim(), StringComparison.OrdinalIgnoreCase)
         || string.Equals(item.Step, selector.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary><c>#7 Task_Verifikasi 'Verifikasi data nasabah' [Agent, step 2]</c>.</summary>
+    /// <summary><c>#7 Activity_0x9k2m1 'Verifikasi data nasabah' [Agent, step 2]</c>.</summary>
     public static string Describe(WorkItem item)
     {
         var name = item.Name is null ? string.Empty : $" '{item.Name}'";

@@ -23,7 +23,7 @@ namespace ContactCenter.Modules.Dashboard;
 /// instance (as of its last commit here), and read from its journal when not (after a restart,
 /// another process's commit, a lost race): no row is read or written for it.</para>
 /// </remarks>
-public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTimeZone zone, string closeStep, IInstanceStore store) : ICommitProjection
+public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTimeZone zone, string closePurpose, IInstanceStore store) : ICommitProjection
 {
     /// <summary>Conversations started; dimension the channel, bucket the start hour.</summary>
     public const string Started = "conversations-started";
@@ -184,7 +184,7 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
         return true;
     }
 
-    /// <summary>Whether the element is an end event at the SOP's close step (2c: "tidak ada respon: chat diakhiri").</summary>
+    /// <summary>Whether the element is an end event with the close purpose (still-connected-close, 2c: "tidak ada respon: chat diakhiri").</summary>
     private async Task<bool> IsCloseAsync(string key, int version, string elementId, CancellationToken cancellationToken)
     {
         WorkflowDefinition definition;
@@ -197,7 +197,7 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
             return false;
         }
 
-        return definition.Nodes.TryGetValue(elementId, out var node) && node.Kind == NodeKind.EndEvent && node.Step == closeStep;
+        return definition.Nodes.TryGetValue(elementId, out var node) && node.Kind == NodeKind.EndEvent && node.HasPurpose(closePurpose);
     }
 
     private async Task<HashSet<string>> VisitedBeforeAsync(ProjectedCommit commit, CancellationToken cancellationToken)

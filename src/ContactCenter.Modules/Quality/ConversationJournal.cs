@@ -78,7 +78,7 @@ internal sealed class ConversationJournal
     /// <summary>In creation order.</summary>
     public List<JournaledWorkItem> WorkItems { get; } = [];
 
-    public List<(PromptSent Prompt, long ScopeId)> Prompts { get; } = [];
+    public List<(PromptSent Prompt, long ScopeId, FlowNode? Node)> Prompts { get; } = [];
 
     public List<ServiceInvoked> Services { get; } = [];
 
@@ -135,7 +135,8 @@ internal sealed class ConversationJournal
                 item.Cancelled = cancelled;
                 break;
             case PromptSent prompt:
-                Prompts.Add((prompt, _tokenScope.GetValueOrDefault(prompt.TokenId)));
+                var promptScope = _tokenScope.GetValueOrDefault(prompt.TokenId);
+                Prompts.Add((prompt, promptScope, NodeIn(promptScope, prompt.ElementId)));
                 break;
             case ServiceInvoked service:
                 Services.Add(service);

@@ -5,7 +5,7 @@ namespace ContactCenter.Modules.Quality;
 /// <summary>
 /// How the shipped flows record what a conversation came to, in the words the engine does not
 /// know: the still-connected ladder sets <c>terhubung</c> to false when it closes a chat for
-/// silence (still-connected.bpmn's <c>Event_Closed2c</c>), and a ticket is raised by the
+/// silence (the end event of purpose <c>still-connected-close</c>), and a ticket is raised by the
 /// <c>createTicket</c> service task.
 /// </summary>
 public static class ConversationOutcomes

@@ -331,11 +331,11 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
     private SilenceResults Silence(ConversationJournal j)
     {
         var o = Options;
-        var ladders = j.Definitions.Definitions.Where(d => d.Nodes.Values.Any(n => n.Kind == NodeKind.SendTask && n.Step is { } s && o.PromptSteps.Contains(s, StringComparer.Ordinal))).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var ladders = j.Definitions.Definitions.Where(d => d.Nodes.Values.Any(n => n.Kind == NodeKind.SendTask && o.PromptPurposes.Any(n.HasPurpose))).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         var applies = ladders.Contains(j.Root.Key) || j.Root.Nodes.Values.OfType<CallActivity>().Any(c => ladders.Contains(c.CalledKey));
         if (!applies)
         {
-            var reason = $"the flow '{j.Root.Key}' has no \"masih terhubung?\" ladder (steps {string.Join("/", o.PromptSteps)}): email and voice have none (A11)";
+            var reason = $"the flow '{j.Root.Key}' has no \"masih terhubung?\" ladder (cc:purpose {string.Join(", ", o.PromptPurposes)}): email and voice have none (A11)";
             return new SilenceResults(Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.NotApplicable, reason, []), Result(ScorecardRules.SilenceClose, RuleOutcome.NotApplicable, reason, []), null);
         }
 
@@ -349,14 +349,16 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
             var start = scope.Started;
             var id = start.ScopeId;
             var horizon = scope.Completed?.At ?? j.Last.At;
-            var close = j.Entries.FirstOrDefault(e => e.Entered.ScopeId == id && e.Node?.Step == o.CloseStep).Entered;
+            var closing = j.Entries.FirstOrDefault(e => e.Entered.ScopeId == id && e.Node is { } node && node.HasPurpose(o.ClosePurpose));
+            var close = closing.Entered;
             waits.Add(new ScorecardEvidence(start.Sequence, start.At, $"waiting for the customer ({start.DefinitionKey})"));
             var previous = start.At;
             var allPrompted = true;
-            foreach (var step in o.PromptSteps)
+            foreach (var purpose in o.PromptPurposes)
             {
                 var due = previous + o.SilenceInterval;
-                var prompt = j.Prompts.FirstOrDefault(p => p.ScopeId == id && p.Prompt.Step == step).Prompt;
+                var prompt = j.Prompts.FirstOrDefault(p => p.ScopeId == id && p.Node is { } node && node.HasPurpose(purpose)).Prompt;
+                var step = prompt?.Step ?? LadderStep(j, start.DefinitionKey, purpose);
                 if (prompt is not null)
                 {
                     promptsChecked++;
@@ -386,8 +388,8 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
                 closesChecked++;
                 var ok = allPrompted && Within(close.At, closeDue);
                 closesFailed += ok ? 0 : 1;
-                gone ??= new ScorecardEvidence(close.Sequence, close.At, $"{o.CloseStep}: the customer did not answer; the chat was closed");
-                closes.Add(new ScorecardEvidence(close.Sequence, close.At, $"{o.CloseStep} chat closed {Offset(close.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(closeDue - start.At)} ±{Seconds(o.Tolerance)}{(allPrompted ? string.Empty : ", without every prompt before it")}{(ok || !allPrompted ? string.Empty : $": {Seconds(close.At - closeDue)} off")}"));
+                gone ??= new ScorecardEvidence(close.Sequence, close.At, $"{closing.Node?.Step ?? o.ClosePurpose}: the customer did not answer; the chat was closed");
+                closes.Add(new ScorecardEvidence(close.Sequence, close.At, $"{closing.Node?.Step ?? o.ClosePurpose} chat closed {Offset(close.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(closeDue - start.At)} ±{Seconds(o.Tolerance)}{(allPrompted ? string.Empty : ", without every prompt before it")}{(ok || !allPrompted ? string.Empty : $": {Seconds(close.At - closeDue)} off")}"));
             }
             else if (allPrompted && horizon > closeDue + o.Tolerance)
             {
@@ -411,6 +413,10 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
                 : Result(ScorecardRules.SilenceClose, RuleOutcome.Failed, $"{closesFailed} of {closesChecked} silent wait(s) not closed at the SOP's time {tolerance}", closes);
         return new SilenceResults(promptRule, closeRule, gone);
     }
+
+    /// <summary>How evidence names a rung: its SOP step number in the ladder's flow (<c>2a</c>), else its purpose.</summary>
+    private static string LadderStep(ConversationJournal j, string ladderKey, string purpose) =>
+        (j.Definitions.TryGet(ladderKey, out var ladder, out _) ? ladder?.NodesWithPurpose(purpose).FirstOrDefault()?.Step : null) ?? purpose;
 
     private bool Within(DateTimeOffset at, DateTimeOffset due) => (at - due).Duration() <= Options.Tolerance;
 

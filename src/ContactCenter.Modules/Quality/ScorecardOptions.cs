@@ -1,27 +1,24 @@
 using ContactCenter.Engine.Model;
+using ContactCenter.Modules.Flows;
 
 namespace ContactCenter.Modules.Quality;
 
 /// <summary>
-/// Picks the nodes of a definition that play a part in a rule: by element id, or by a phrase of
-/// the node's name (the SOP's own wording, e.g. "cross selling"). A rule whose selector matches
-/// no node of a conversation's flow does not apply to it.
+/// Picks the nodes of a definition that play a part in a rule: by the purpose the flow declares
+/// for them (<c>cc:purpose</c>, <see cref="StepPurposes"/>). A rule whose selector matches no
+/// node of a conversation's flow does not apply to it.
 /// </summary>
 public sealed record ElementSelector
 {
-    /// <summary>Element ids, e.g. <c>Task_SalamPembuka</c>, compared ordinally.</summary>
-    public IReadOnlyList<string> ElementIds { get; init; } = [];
+    /// <summary><c>cc:purpose</c> names, e.g. <c>opening-greeting</c>, compared ordinally.</summary>
+    public IReadOnlyList<string> Purposes { get; init; } = [];
 
-    /// <summary>Phrases any of which, found in a node's name (ignoring case), select it.</summary>
-    public IReadOnlyList<string> NameContains { get; init; } = [];
-
-    public static ElementSelector Ids(params string[] ids) => new() { ElementIds = ids };
+    public static ElementSelector Purpose(params string[] purposes) => new() { Purposes = purposes };
 
     public bool Matches(FlowNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return ElementIds.Contains(node.Id, StringComparer.Ordinal)
-            || (node.Name is { } name && NameContains.Any(p => name.Contains(p, StringComparison.OrdinalIgnoreCase)));
+        return Purposes.Any(node.HasPurpose);
     }
 
     /// <summary>Whether any node of <paramref name="definition"/> matches.</summary>
@@ -31,49 +28,46 @@ public sealed record ElementSelector
         return definition.Nodes.Values.Any(Matches);
     }
 
-    public override string ToString() => string.Join(", ", ElementIds.Concat(NameContains.Select(p => $"name ~ \"{p}\"")));
+    public override string ToString() => string.Join(", ", Purposes.Select(p => "cc:purpose " + p));
 }
 
 /// <summary>
 /// Which steps of the flows each scorecard rule reads, and the time rules of the "still
-/// connected?" ladder. The defaults match <c>workflows/*.bpmn</c>; a process owner who renames a
-/// step changes it here, not in code.
+/// connected?" ladder. Steps are found by the purpose the flow declares (<c>cc:purpose</c>), so a
+/// process owner may rename or redraw a step freely.
 /// </summary>
 public sealed class ScorecardOptions
 {
-    /// <summary>"Mengucapkan salam pembuka". Default is <c>Task_SalamPembuka</c>.</summary>
-    public ElementSelector OpeningGreeting { get; init; } = ElementSelector.Ids("Task_SalamPembuka");
+    /// <summary>"Mengucapkan salam pembuka". Default is the <c>opening-greeting</c> purpose.</summary>
+    public ElementSelector OpeningGreeting { get; init; } = ElementSelector.Purpose(StepPurposes.OpeningGreeting);
 
-    /// <summary>"Verifikasi data nasabah". Default is <c>Task_Verifikasi</c>.</summary>
-    public ElementSelector Verification { get; init; } = ElementSelector.Ids("Task_Verifikasi");
-
-    /// <summary>
-    /// Steps that identify the need. Default is <c>Task_Identifikasi</c>; the outlet reservation's
-    /// <c>Task_PilihJadwal</c> (the need is the visit: outlet, date, time) and <c>Task_BantuanLain</c>
-    /// ("Identifikasi kebutuhan dan memberikan solusi", both in one step).
-    /// </summary>
-    public ElementSelector NeedIdentification { get; init; } = ElementSelector.Ids("Task_Identifikasi", "Task_PilihJadwal", "Task_BantuanLain");
+    /// <summary>"Verifikasi data nasabah". Default is the <c>verification</c> purpose.</summary>
+    public ElementSelector Verification { get; init; } = ElementSelector.Purpose(StepPurposes.Verification);
 
     /// <summary>
-    /// Steps that give a solution or information. Default is <c>Task_Solusi</c>; the outlet
-    /// reservation's <c>Task_Informasikan</c> and <c>Task_BantuanLain</c>.
+    /// Steps that identify the need. Default is the <c>need-identification</c> purpose (the outlet
+    /// reservation declares it on choosing the visit, and on "Identifikasi kebutuhan dan memberikan
+    /// solusi", which is both in one step).
     /// </summary>
-    public ElementSelector Solution { get; init; } = ElementSelector.Ids("Task_Solusi", "Task_Informasikan", "Task_BantuanLain");
+    public ElementSelector NeedIdentification { get; init; } = ElementSelector.Purpose(StepPurposes.NeedIdentification);
 
-    /// <summary>The "Butuh bantuan lain?" decision. Default is <c>Gateway_BantuanLain</c>.</summary>
-    public ElementSelector MoreHelp { get; init; } = ElementSelector.Ids("Gateway_BantuanLain");
+    /// <summary>Steps that give a solution or information. Default is the <c>solution</c> purpose.</summary>
+    public ElementSelector Solution { get; init; } = ElementSelector.Purpose(StepPurposes.Solution);
+
+    /// <summary>The "Butuh bantuan lain?" decision. Default is the <c>more-help-decision</c> purpose.</summary>
+    public ElementSelector MoreHelp { get; init; } = ElementSelector.Purpose(StepPurposes.MoreHelpDecision);
 
     /// <summary>
-    /// Cross selling. Default is <c>Task_CrossSelling</c> and any step whose name says "cross
-    /// selling" (WhatsApp's step 6 "Salam penutup dan informasi cross selling").
+    /// Cross selling. Default is the <c>cross-selling</c> purpose (WhatsApp declares it, beside
+    /// <c>closing-greeting</c>, on step 6 "Salam penutup dan informasi cross selling").
     /// </summary>
-    public ElementSelector CrossSelling { get; init; } = new() { ElementIds = ["Task_CrossSelling"], NameContains = ["cross selling"] };
+    public ElementSelector CrossSelling { get; init; } = ElementSelector.Purpose(StepPurposes.CrossSelling);
 
-    /// <summary>The closing greeting. Default is <c>Task_SalamPenutup</c>.</summary>
-    public ElementSelector ClosingGreeting { get; init; } = ElementSelector.Ids("Task_SalamPenutup");
+    /// <summary>The closing greeting. Default is the <c>closing-greeting</c> purpose.</summary>
+    public ElementSelector ClosingGreeting { get; init; } = ElementSelector.Purpose(StepPurposes.ClosingGreeting);
 
-    /// <summary>"Dokumentasi pada aplikasi Omni Channel". Default is <c>Task_Dokumentasi</c>.</summary>
-    public ElementSelector Documentation { get; init; } = ElementSelector.Ids("Task_Dokumentasi");
+    /// <summary>"Dokumentasi pada aplikasi Omni Channel". Default is the <c>documentation</c> purpose.</summary>
+    public ElementSelector Documentation { get; init; } = ElementSelector.Purpose(StepPurposes.Documentation);
 
     /// <summary>Service kinds that open a complaint ticket. Default is <c>createTicket</c>.</summary>
     public IReadOnlyList<string> TicketServiceKinds { get; init; } = ["createTicket"];
@@ -82,14 +76,13 @@ public sealed class ScorecardOptions
     public string ClosingGreetingVariable { get; init; } = Greetings.GreetingVariables.SalamPenutupName;
 
     /// <summary>
-    /// <c>cc:step</c> of the "masih terhubung?" prompts, in order: the first after one minute of
-    /// silence, each next one minute after the one before. Default is 2a, 2b (the ladder's numbers,
-    /// §8.5; §8.2 calls them 3a, 3b).
+    /// <c>cc:purpose</c> of the "masih terhubung?" prompts, in order: the first after one minute of
+    /// silence, each next one minute after the one before. Default is the ladder's two rungs.
     /// </summary>
-    public IReadOnlyList<string> PromptSteps { get; init; } = ["2a", "2b"];
+    public IReadOnlyList<string> PromptPurposes { get; init; } = [StepPurposes.StillConnectedPrompt1, StepPurposes.StillConnectedPrompt2];
 
-    /// <summary><c>cc:step</c> of the node that closes a silent chat. Default is 2c.</summary>
-    public string CloseStep { get; init; } = "2c";
+    /// <summary><c>cc:purpose</c> of the node that closes a silent chat. Default is <c>still-connected-close</c>.</summary>
+    public string ClosePurpose { get; init; } = StepPurposes.StillConnectedClose;
 
     /// <summary>The SOP's silence before each prompt and before the close. Default is 1 minute.</summary>
     public TimeSpan SilenceInterval { get; init; } = TimeSpan.FromMinutes(1);

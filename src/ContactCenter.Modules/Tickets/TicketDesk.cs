@@ -1,7 +1,10 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
 using ContactCenter.Modules.Calendar;
+using ContactCenter.Modules.Flows;
+using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 
@@ -47,9 +50,10 @@ public sealed class TicketActionException(string message) : InvalidOperationExce
 /// The ticket side of the SOP (steps 12-19): queues per role over open ticket instances, notes,
 /// dispatch to a related team (Pihak Terkait) and close. Every action goes through the engine,
 /// so it is journaled: a note is an <c>annotated@1</c> of kind <see cref="NoteKind"/>; dispatch
-/// and close complete the flow's own work items.
+/// and close complete the flow's own work items, found by their <c>cc:purpose</c>
+/// (<see cref="StepPurposes"/>), never by element id.
 /// </summary>
-public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvider clock, IReadModelStore readModels, TicketQueueProjection projection)
+public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalog, TicketSla sla, TimeProvider clock, IReadModelStore readModels, TicketQueueProjection projection)
 {
     public const string DefinitionKey = "ticket-escalation";
 
@@ -62,16 +66,23 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
 
     public const string RelatedTeamLane = "Pihak Terkait";
 
-    // Tier 2's steps in the flow: receive (12), identify (13), decide (14: "Ya" dispatches,
-    // "Tidak" is solved without dispatch, 14b), close with a memo (15).
-    private const string ReceiveTask = "Task_TerimaTiket";
-    private const string IdentifyTask = "Task_IdentifikasiTier2";
-    private const string DecisionGateway = "Gateway_PerluEskalasi";
-    private const string DispatchOutcome = "Ya";
-    private const string NoDispatchOutcome = "Tidak";
+    // Tier 2's steps in the flow: receive (12), identify (13), decide (14: the outcome leading to
+    // the dispatch dispatches, the other is solved without dispatch, 14b), close with a memo (15).
+    private static readonly string[] BeforeDecision = [StepPurposes.TicketReceived, StepPurposes.Tier2Identification];
+    private static readonly string[] BeforeClose = [StepPurposes.TicketReceived, StepPurposes.Tier2Identification, StepPurposes.Tier2Decision];
 
-    /// <summary>The Tier 2 closing memo (step 15).</summary>
-    private const string CloseTask = "Task_CatatanTier2";
+    /// <summary>
+    /// The purposes of a ticket flow version published before <c>cc:purpose</c> existed, by its
+    /// SOP step numbers (<c>cc:step</c>): running tickets stay pinned to such versions.
+    /// </summary>
+    private static readonly Dictionary<string, string> LegacyStepPurposes = new(StringComparer.Ordinal)
+    {
+        ["12"] = StepPurposes.TicketReceived,
+        ["13"] = StepPurposes.Tier2Identification,
+        ["14"] = StepPurposes.Tier2Decision,
+        ["14a"] = StepPurposes.Dispatch,
+        ["15"] = StepPurposes.TicketClose,
+    };
 
     /// <summary>
     /// Open tickets waiting in <paramref name="queue"/>, the earliest breach first, then the oldest;
@@ -145,11 +156,14 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     public async Task<InstanceRecord> DispatchAsync(Guid ticketId, string unit, string? note, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         RequireText(unit, "dispatch needs the unit of the related team");
-        var (item, version) = await AdvanceAsync(ticketId, DecisionGateway, [ReceiveTask, IdentifyTask], actor, expectedVersion, cancellationToken).ConfigureAwait(false);
-        if (item?.ElementId != DecisionGateway)
+        var (task, version) = await AdvanceAsync(ticketId, StepPurposes.Tier2Decision, BeforeDecision, actor, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (task is null || !task.Is(StepPurposes.Tier2Decision))
         {
-            throw new TicketActionException($"ticket {ticketId} is not waiting for Tier 2's decision (now at {item?.Name ?? "no open task"})");
+            throw new TicketActionException($"ticket {ticketId} is not waiting for Tier 2's decision (now at {task?.Item.Name ?? "no open task"})");
         }
+
+        var dispatchOutcome = task.OutcomeTo(dispatch: true)
+            ?? throw new TicketActionException($"ticket {ticketId}: no outcome of '{task.Item.Name}' leads to a step with cc:purpose {StepPurposes.Dispatch}");
 
         var data = new Dictionary<string, Value> { [UnitVariable] = unit.Trim() };
         if (!string.IsNullOrWhiteSpace(note))
@@ -157,7 +171,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
             data["catatanDispatch"] = note.Trim();
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, item.Id, DispatchOutcome, data, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -168,35 +182,67 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     public async Task<InstanceRecord> CloseAsync(Guid ticketId, string memo, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         RequireText(memo, "closing a ticket needs a note/memo");
-        var (item, version) = await AdvanceAsync(ticketId, CloseTask, [ReceiveTask, IdentifyTask, DecisionGateway], actor, expectedVersion, cancellationToken).ConfigureAwait(false);
-        if (item?.ElementId != CloseTask)
+        var (task, version) = await AdvanceAsync(ticketId, StepPurposes.TicketClose, BeforeClose, actor, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (task is null || !task.Is(StepPurposes.TicketClose))
         {
-            throw new TicketActionException($"ticket {ticketId} cannot be closed by Tier 2 now (now at {item?.Name ?? "no open task"}, lane {item?.Lane ?? "-"})");
+            throw new TicketActionException($"ticket {ticketId} cannot be closed by Tier 2 now (now at {task?.Item.Name ?? "no open task"}, lane {task?.Item.Lane ?? "-"})");
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Completes the Tier 2 steps that the action implies (receiving the ticket, identifying the
-    /// problem; at the decision, "Tidak") until <paramref name="target"/> is the open task, each
-    /// journaled under the actor. Returns the open task and the version to expect.
+    /// problem; at the decision, the outcome that does not dispatch) until the open task has the
+    /// <paramref name="target"/> purpose, each journaled under the actor. Returns the open task
+    /// and the version to expect.
     /// </summary>
-    private async Task<(WorkItem? Item, long? Version)> AdvanceAsync(Guid ticketId, string target, string[] implied, string actor, long? expectedVersion, CancellationToken cancellationToken)
+    private async Task<(OpenTask? Task, long? Version)> AdvanceAsync(Guid ticketId, string target, string[] implied, string actor, long? expectedVersion, CancellationToken cancellationToken)
     {
         // The expected version goes with the first completion; the runtime refuses it when stale.
         var record = await RequireTicketAsync(ticketId, cancellationToken).ConfigureAwait(false);
-        var item = Current(record);
+        var task = await CurrentAsync(record, cancellationToken).ConfigureAwait(false);
         var expected = expectedVersion;
-        while (item is not null && item.ElementId != target && implied.Contains(item.ElementId))
+        while (task is not null && !task.Is(target) && implied.Any(task.Is))
         {
-            var outcome = item.ElementId == DecisionGateway ? NoDispatchOutcome : null;
-            record = await runtime.CompleteWorkItemAsync(ticketId, item.Id, outcome, null, actor, expected, cancellationToken).ConfigureAwait(false);
+            var outcome = task.Is(StepPurposes.Tier2Decision) ? task.OutcomeTo(dispatch: false) : null;
+            record = await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, outcome, null, actor, expected, cancellationToken).ConfigureAwait(false);
             expected = record.Version;
-            item = Current(record);
+            task = await CurrentAsync(record, cancellationToken).ConfigureAwait(false);
         }
 
-        return (item, expected);
+        return (task, expected);
+    }
+
+    /// <summary>The open work item with its flow node, in the definition version its scope runs; null when none is open.</summary>
+    private async Task<OpenTask?> CurrentAsync(InstanceRecord record, CancellationToken cancellationToken)
+    {
+        var state = InstanceState.FromJson(record.Snapshot);
+        if (state.WorkItems.Count == 0)
+        {
+            return null;
+        }
+
+        var item = state.WorkItems[0];
+        var scope = state.ScopeOfToken(item.TokenId);
+        var definition = await catalog.LoadAsync(scope?.DefinitionKey ?? record.DefinitionKey, scope?.DefinitionVersion ?? record.DefinitionVersion, cancellationToken).ConfigureAwait(false);
+        return new OpenTask(item, definition.Nodes.GetValueOrDefault(item.ElementId), Legacy: !definition.Nodes.Values.Any(n => n.Purposes.Count > 0));
+    }
+
+    /// <summary>An open work item and its flow node; <paramref name="Legacy"/> when its version declares no <c>cc:purpose</c> at all.</summary>
+    private sealed record OpenTask(WorkItem Item, FlowNode? Node, bool Legacy)
+    {
+        /// <summary>Whether the task's node declares <paramref name="purpose"/>; in a legacy version, by its SOP step number.</summary>
+        public bool Is(string purpose) => Node is not null && IsPurpose(Node, purpose, Legacy);
+
+        /// <summary>At Tier 2's decision, the outcome (flow name) that leads to the dispatch, or the first one that does not.</summary>
+        public string? OutcomeTo(bool dispatch) =>
+            Node?.Outgoing.FirstOrDefault(f => IsPurpose(f.Target, StepPurposes.Dispatch, Legacy) == dispatch)?.Name;
+
+        private static bool IsPurpose(FlowNode node, string purpose, bool legacy) =>
+            legacy
+                ? node.Step is { } step && LegacyStepPurposes.TryGetValue(step, out var declared) && declared == purpose
+                : node.HasPurpose(purpose);
     }
 
     /// <summary>The queue a ticket's open work is in, or null when none (closed, or only timers pending).</summary>
@@ -274,12 +320,6 @@ public sealed class TicketDesk(InstanceRuntime runtime, TicketSla sla, TimeProvi
     {
         var record = await runtime.GetAsync(ticketId, cancellationToken).ConfigureAwait(false);
         return record.DefinitionKey == DefinitionKey ? record : throw new InstanceNotFoundException(ticketId);
-    }
-
-    private static WorkItem? Current(InstanceRecord record)
-    {
-        var state = InstanceState.FromJson(record.Snapshot);
-        return state.WorkItems.Count > 0 ? state.WorkItems[0] : null;
     }
 
     private static string? Text(InstanceState state, string name)

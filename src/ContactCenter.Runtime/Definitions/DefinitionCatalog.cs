@@ -58,9 +58,48 @@ public sealed record ImportResult(string Source, string? Key, int? Version, bool
 /// (with an effective date) → retired. New instances bind to the version in effect at their
 /// start; running instances keep theirs.
 /// </summary>
-public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock, ILogger<DefinitionCatalog> logger)
+public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock, ILogger<DefinitionCatalog> logger, IEnumerable<IDefinitionCheck>? checks = null)
 {
     private readonly ConcurrentDictionary<(string Key, int Version), WorkflowDefinition> _parsed = new();
+
+    private readonly IDefinitionCheck[] _checks = [.. checks ?? []];
+
+    /// <summary>What the registered checks (<see cref="IDefinitionCheck"/>) find in a valid definition.</summary>
+    public IReadOnlyList<DefinitionProblem> Check(WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return [.. _checks.SelectMany(c => c.Check(definition))];
+    }
+
+    /// <summary>
+    /// What the catalogue refuses in a valid draft beyond the parser: the registered checks; a
+    /// <c>cc:flowKind</c> other than the one the key's latest published version declares (the
+    /// code that reads the flow relies on it); a called definition never published.
+    /// </summary>
+    public async Task<IReadOnlyList<DefinitionProblem>> DraftProblemsAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var problems = Check(definition).ToList();
+        var source = definition.SourceName;
+        var published = (await store.ListAsync(definition.Key, cancellationToken).ConfigureAwait(false))
+            .Where(v => v.Status is VersionStatus.Published or VersionStatus.Retired).MaxBy(v => v.Version);
+        if (published is not null && (await LoadAsync(published.Key, published.Version, cancellationToken).ConfigureAwait(false)).FlowKind is { } kind && kind != definition.FlowKind)
+        {
+            problems.Add(new DefinitionProblem(source, definition.Key, definition.Process.Line, $"cc:flowKind must stay '{kind}', as version {published.Version} declares it: the code that reads a {kind} flow relies on what that kind must have"));
+        }
+
+        foreach (var call in definition.Nodes.Values.OfType<CallActivity>().DistinctBy(c => c.CalledKey, StringComparer.Ordinal))
+        {
+            // An instance pins the called flow's version in effect at its start, so a flow that
+            // exists only as drafts could never run: it must have been published at least once.
+            if (call.CalledKey != definition.Key && !(await store.ListAsync(call.CalledKey, cancellationToken).ConfigureAwait(false)).Any(v => v.Status is VersionStatus.Published or VersionStatus.Retired))
+            {
+                problems.Add(new DefinitionProblem(source, call.Id, call.Line, $"calledElement '{call.CalledKey}' has no published version in the catalogue"));
+            }
+        }
+
+        return problems;
+    }
 
     public static string HashOf(string bpmn) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bpmn)));
 
@@ -90,7 +129,7 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
         var setProblems = DefinitionValidator.ValidateSet(parsed.Select(p => p.Definition));
         foreach (var (source, bpmn, definition) in parsed)
         {
-            var problems = setProblems.Where(p => p.Source == source).ToList();
+            var problems = setProblems.Where(p => p.Source == source).Concat(Check(definition)).ToList();
             if (problems.Count > 0)
             {
                 results.Add(new ImportResult(source, definition.Key, null, false, problems));
@@ -158,17 +197,10 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
         }
 
         var definition = result.Definition!;
-        var calls = definition.Nodes.Values.OfType<CallActivity>().Select(c => c.CalledKey).Distinct(StringComparer.Ordinal);
-        foreach (var called in calls)
+        var problems = await DraftProblemsAsync(definition, cancellationToken).ConfigureAwait(false);
+        if (problems.Count > 0)
         {
-            // An instance pins the called flow's version in effect at its start, so a flow that
-            // exists only as drafts could never run: it must have been published at least once.
-            if (called != definition.Key && !(await store.ListAsync(called, cancellationToken).ConfigureAwait(false)).Any(v => v.Status is VersionStatus.Published or VersionStatus.Retired))
-            {
-                var node = definition.Nodes.Values.OfType<CallActivity>().First(c => c.CalledKey == called);
-                var problem = new DefinitionProblem("draft.bpmn", node.Id, node.Line, $"calledElement '{called}' has no published version in the catalogue");
-                throw new CatalogException(CatalogError.InvalidDefinition, problem.ToString(), [problem]);
-            }
+            throw new CatalogException(CatalogError.InvalidDefinition, problems.Count == 1 ? problems[0].ToString() : $"the definition has {problems.Count} problem(s): {string.Join("; ", problems.Take(5))}", problems);
         }
 
         var versions = await store.ListAsync(definition.Key, cancellationToken).ConfigureAwait(false);

@@ -116,8 +116,8 @@ public static class DefinitionEndpoints
 
     /// <summary>
     /// The checks of <see cref="DefinitionCatalog.CreateDraftAsync"/> without storing: the secure
-    /// parser and the validator, then (only for a valid document, as there) every called
-    /// definition must have been published at least once.
+    /// parser and the validator, then (only for a valid document, as there) the catalogue's own:
+    /// the flow contracts of the modules, the kept flow kind, called definitions published.
     /// </summary>
     private static async Task<Results<Ok<ValidationView>, ProblemHttpResult>> ValidateAsync(HttpRequest request, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
@@ -131,15 +131,7 @@ public static class DefinitionEndpoints
         var problems = result.Problems.ToList();
         if (result.IsValid)
         {
-            var definition = result.Definition!;
-            foreach (var call in definition.Nodes.Values.OfType<CallActivity>().DistinctBy(c => c.CalledKey, StringComparer.Ordinal))
-            {
-                if (call.CalledKey != definition.Key
-                    && !(await catalog.ListAsync(call.CalledKey, cancellationToken).ConfigureAwait(false)).Any(v => v.Status is VersionStatus.Published or VersionStatus.Retired))
-                {
-                    problems.Add(new DefinitionProblem("draft.bpmn", call.Id, call.Line, $"calledElement '{call.CalledKey}' has no published version in the catalogue"));
-                }
-            }
+            problems.AddRange(await catalog.DraftProblemsAsync(result.Definition!, cancellationToken).ConfigureAwait(false));
         }
 
         var views = problems.Take(ApiExceptionHandler.MaxProblemsListed).Select(p => new ProblemView(p.ElementId, p.Line, p.Message, p.ToString())).ToList();

@@ -22,6 +22,12 @@ public sealed record TaskView(
     /// <summary>The role that works the task: its lane's <c>cc:performer</c> (Agent, Tier2, RelatedTeam).</summary>
     public string Performer { get; init; } = Security.Roles.Agent;
 
+    /// <summary>
+    /// The task's <c>cc:purpose</c> names (e.g. <c>tier2-decision</c>): what the step means to the
+    /// product, which is what the browser decides by, never the element id.
+    /// </summary>
+    public IReadOnlyList<string> Purposes { get; init; } = [];
+
     /// <summary>At a decision, the fields an outcome requires (the complaint's "Ya": kategori, prioritas, deskripsi); empty elsewhere.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> OutcomeFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
@@ -94,6 +100,7 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
             {
                 Performer = WorkItemAccess.PerformerOf(node?.Performer, w.Lane),
                 OutcomeFields = DecisionFields.OutcomeFields(node),
+                Purposes = node?.Purposes ?? [],
             });
         }
 

@@ -12,6 +12,8 @@ export interface TaskView {
   performer?: string;
   /** At a decision, the fields an outcome requires (the complaint's "Ya": kategori, prioritas, deskripsi). */
   outcomeFields?: Record<string, string[]>;
+  /** What the step means to the product (its cc:purpose names, e.g. tier2-decision): decide by these, never by element id. */
+  purposes?: string[];
 }
 
 export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null; dueInMs: number }

@@ -77,6 +77,28 @@ public sealed class TicketDeskTests
     }
 
     [Fact]
+    public async Task TicketFlowPublishedBeforePurposes_IsStillDispatchedAndClosed_ByItsStepNumbers()
+    {
+        // A version from before cc:purpose: running tickets stay pinned to it.
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var path = Path.Combine(fixture.WorkflowsFolder, "ticket-escalation.bpmn");
+        var legacy = System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(path), " cc:(purpose|flowKind)=\"[^\"]*\"", string.Empty);
+        legacy.Should().NotContain("cc:purpose");
+        await File.WriteAllTextAsync(path, legacy);
+        var (desk, _) = await StartAsync(fixture);
+        var dispatched = await OpenAsync(fixture, "Gadai", "Tinggi");
+        var solved = await OpenAsync(fixture, "Gadai", "Rendah");
+
+        await desk.DispatchAsync(dispatched.Id, "Divisi Gadai", null, "tier2.budi");
+        await desk.CloseAsync(solved.Id, "Informasi sudah diberikan", "tier2.budi");
+
+        (await desk.GetAsync(dispatched.Id)).CurrentTask!.Step.Should().Be("16");
+        (await desk.GetAsync(solved.Id)).Status.Should().Be(InstanceStatus.Completed);
+        var journal = await fixture.Runtime.ReadJournalAsync(solved.Id);
+        journal.OfType<WorkItemCompleted>().Select(c => c.Outcome).Should().Contain("Tidak");
+    }
+
+    [Fact]
     public async Task Queue_ShowsTheSlaAndPutsTheMostUrgentFirst()
     {
         await using var fixture = new RuntimeFixture(withRepoWorkflows: true);

@@ -31,21 +31,7 @@ public sealed class EveryChannelTests(ServerFixture server)
         using var agent = await server.ClientForAsync("agent.sari");
         var chat = await Conversation.StartAsync(agent, workflow, "cust-" + sample.Replace('/', '-'));
 
-        var n = 0;
-        foreach (var step in script.GetProperty("steps").EnumerateArray())
-        {
-            n++;
-            if (step.TryGetProperty("customer", out var text))
-            {
-                await chat.CustomerSaysAsync(text.GetString()!, $"{sample}-{n}");
-            }
-            else
-            {
-                var outcome = step.TryGetProperty("outcome", out var o) ? o.GetString() : null;
-                object? data = step.TryGetProperty("data", out var d) ? d : null;
-                await chat.CompleteAsync(step.GetProperty("complete").GetString()!, outcome, data);
-            }
-        }
+        await chat.PlayAsync(script.GetProperty("steps"), sample);
 
         var state = await chat.StateAsync();
         state.GetProperty("status").GetString().Should().Be(script.GetProperty("expect").GetProperty("status").GetString());

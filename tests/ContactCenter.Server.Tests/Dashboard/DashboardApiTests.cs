@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ContactCenter.Modules.Tickets;
+using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Server.Tests.Tickets;
@@ -22,7 +23,7 @@ public sealed class DashboardServerFixture : ServerFixture
     public FakeTimeProvider TicketClock { get; } = new(DateTimeOffset.UtcNow);
 
     public override Task InitializeAsync() => RestartAsync(services => services.AddSingleton(sp =>
-        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<TicketSla>(), TicketClock, sp.GetRequiredService<IReadModelStore>(), sp.GetRequiredService<TicketQueueProjection>())));
+        new TicketDesk(sp.GetRequiredService<InstanceRuntime>(), sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TicketSla>(), TicketClock, sp.GetRequiredService<IReadModelStore>(), sp.GetRequiredService<TicketQueueProjection>())));
 }
 
 public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFixture<DashboardServerFixture>

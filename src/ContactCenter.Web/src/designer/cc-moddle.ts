@@ -7,7 +7,7 @@
 export const CC_NAMESPACE = 'https://contactcenter.pegadaian.co.id/schema/bpmn/1.0';
 
 /** The attributes the server's parser knows (BpmnParser.KnownExtensionAttributes). */
-export const CC_ATTRIBUTES = ['step', 'script', 'fields', 'serviceKind', 'slaPolicy', 'assign', 'performer', 'startableBy'] as const;
+export const CC_ATTRIBUTES = ['step', 'script', 'fields', 'serviceKind', 'slaPolicy', 'assign', 'performer', 'startableBy', 'purpose', 'flowKind'] as const;
 
 export const ccModdle = {
   name: 'ContactCenter',

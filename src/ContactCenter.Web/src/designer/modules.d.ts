@@ -8,6 +8,8 @@ declare module '@bpmn-io/properties-panel' {
   /* eslint-disable @typescript-eslint/no-explicit-any */
   export const TextFieldEntry: any;
   export const TextAreaEntry: any;
+  export const SelectEntry: any;
+  export function isSelectEntryEdited(node: any): boolean;
   export const Group: any;
   export function isTextFieldEntryEdited(node: any): boolean;
   export function isTextAreaEntryEdited(node: any): boolean;

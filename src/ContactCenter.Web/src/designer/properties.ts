@@ -4,9 +4,10 @@
 // not have (timer date/cycle choice, multi-instance, error, signal, escalation, compensation).
 // Every edit goes through `modeling`, so undo/redo, lint and the differ see it.
 import { h } from '@bpmn-io/properties-panel/preact';
-import { isTextAreaEntryEdited, isTextFieldEntryEdited, TextAreaEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
+import { isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited, SelectEntry, TextAreaEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { words } from '../i18n';
+import { FLOW_CONTRACTS, purposesFor } from './contracts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Element = any;
@@ -24,6 +25,11 @@ const w = words({
     serviceKindHint: 'Wajib pada service task: createTicket, reservationRequest, slaAlert, documentation, …',
     performer: 'Peran pelaksana (cc:performer)',
     performerHint: 'Peran yang menyelesaikan tugas di lajur ini: Agent, Tier2, RelatedTeam.',
+    purpose: 'Makna langkah (cc:purpose)',
+    purposeHint: 'Apa arti langkah ini bagi aplikasi (penilaian, meja tiket, dashboard membacanya), bukan id atau nama elemen.',
+    flowKind: 'Jenis alur (cc:flowKind)',
+    flowKindHint: 'Menentukan makna langkah yang wajib ada: conversation, ticket, still-connected.',
+    none: '(tidak ada)',
     assign: 'Penetapan variabel (cc:assign)',
     assignHint: 'nama = ekspresi; nama2 = ekspresi — dievaluasi saat elemen ditinggalkan.',
     timerGroup: 'Timer',
@@ -47,6 +53,11 @@ const w = words({
     serviceKindHint: 'Required on a service task: createTicket, reservationRequest, slaAlert, documentation, …',
     performer: 'Performer (cc:performer)',
     performerHint: "The role that completes this lane's tasks: Agent, Tier2, RelatedTeam.",
+    purpose: 'Purpose (cc:purpose)',
+    purposeHint: 'What this step means to the product (the scorecard, the ticket desk and the dashboard read it), never the element id or name.',
+    flowKind: 'Kind of flow (cc:flowKind)',
+    flowKindHint: 'Decides which purposes the flow must have: conversation, ticket, still-connected.',
+    none: '(none)',
     assign: 'Assignments (cc:assign)',
     assignHint: 'name = expression; name2 = expression — evaluated when the element is left.',
     timerGroup: 'Timer',
@@ -130,6 +141,40 @@ function ConditionEntry(props: { element: Element; id: string }) {
   return h(TextFieldEntry, { id, element, label: w('condition'), description: w('conditionHint'), getValue, setValue, debounce });
 }
 
+/** The process a flow node or participant belongs to (its cc:flowKind decides the purposes offered). */
+function processOf(element: Element): Element | null {
+  let bo = element.businessObject;
+  if (bo?.$instanceOf?.('bpmn:Participant')) return bo.processRef ?? null;
+  while (bo && !bo.$instanceOf?.('bpmn:Process')) bo = bo.$parent;
+  return bo ?? null;
+}
+
+/** cc:purpose as a list of the purposes the flow's kind knows; a combination already written (need-identification, solution) stays offered. */
+function PurposeEntry(props: { element: Element; id: string }) {
+  const { element, id } = props;
+  const modeling = useService('modeling');
+  const getValue = () => element.businessObject.get('cc:purpose') ?? '';
+  const setValue = (value: string) => modeling.updateProperties(element, { 'cc:purpose': value === '' ? undefined : value });
+  const getOptions = () => {
+    const current = getValue();
+    const purposes = purposesFor(processOf(element)?.get('cc:flowKind') ?? null);
+    const values = current !== '' && !purposes.includes(current) ? [current, ...purposes] : purposes;
+    return [{ value: '', label: w('none') }, ...values.map(p => ({ value: p, label: p }))];
+  };
+  return h(SelectEntry, { id, element, label: w('purpose'), description: w('purposeHint'), getValue, setValue, getOptions });
+}
+
+/** cc:flowKind on the process (reached through its participant in a collaboration). */
+function FlowKindEntry(props: { element: Element; id: string }) {
+  const { element, id } = props;
+  const modeling = useService('modeling');
+  const process = processOf(element);
+  const getValue = () => process?.get('cc:flowKind') ?? '';
+  const setValue = (value: string) => modeling.updateModdleProperties(element, process, { 'cc:flowKind': value === '' ? undefined : value });
+  const getOptions = () => [{ value: '', label: w('none') }, ...Object.keys(FLOW_CONTRACTS).map(k => ({ value: k, label: k }))];
+  return h(SelectEntry, { id, element, label: w('flowKind'), description: w('flowKindHint'), getValue, setValue, getOptions });
+}
+
 const HIDDEN_GROUPS = new Set(['timer', 'multiInstance', 'compensation', 'error', 'signal', 'escalation', 'adHocCompletion']);
 
 export class CcPropertiesProvider {
@@ -143,7 +188,8 @@ export class CcPropertiesProvider {
     return (groups: { id: string }[]) => {
       const kept = groups.filter(g => !HIDDEN_GROUPS.has(g.id));
       const entries = [];
-      if (is(element, 'bpmn:FlowNode')) entries.push(ccEntry('step'));
+      if (is(element, 'bpmn:FlowNode')) entries.push(ccEntry('step'), { id: 'cc-purpose', component: PurposeEntry, isEdited: isSelectEntryEdited });
+      if (isAny(element, ['bpmn:Process', 'bpmn:Participant']) && processOf(element)) entries.push({ id: 'cc-flowKind', component: FlowKindEntry, isEdited: isSelectEntryEdited });
       if (isAny(element, WORK_TASKS) || is(element, 'bpmn:ExclusiveGateway')) entries.push(ccEntry('script'));
       if (isAny(element, FIELD_TASKS)) entries.push(ccEntry('fields'));
       if (is(element, 'bpmn:ServiceTask')) entries.push(ccEntry('serviceKind'));

@@ -6,6 +6,7 @@
 // the server would answer. docs/web-designer.md has the rule ↔ check table, and the browser test
 // DesignerLintAgreementTests compares both on broken flows so the two cannot drift silently.
 import { CC_ATTRIBUTES, CC_NAMESPACE } from './cc-moddle';
+import { FLOW_CONTRACTS, KNOWN_PURPOSES } from './contracts';
 import { checkAssignments, checkExpression, excerpt, ExpressionSyntaxError, readDuration } from './expression';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,7 +15,7 @@ type El = any;
 export type RuleName =
   | 'subset' | 'references' | 'process-key' | 'extension-attributes' | 'expressions' | 'lane-names'
   | 'start-event' | 'can-end' | 'reachable' | 'connections' | 'gateway-flows' | 'timer-duration'
-  | 'link-pairs' | 'lanes' | 'service-kind' | 'event-gateway' | 'busy-loop' | 'called-element';
+  | 'link-pairs' | 'lanes' | 'service-kind' | 'event-gateway' | 'busy-loop' | 'flow-contract' | 'called-element';
 
 export interface Finding { rule: RuleName; id: string | null; message: string }
 
@@ -22,7 +23,7 @@ export interface Finding { rule: RuleName; id: string | null; message: string }
 export const RULES: RuleName[] = [
   'subset', 'references', 'process-key', 'extension-attributes', 'expressions', 'lane-names', 'timer-duration',
   'start-event', 'reachable', 'can-end', 'busy-loop', 'connections', 'gateway-flows', 'link-pairs', 'lanes',
-  'service-kind', 'event-gateway', 'called-element',
+  'service-kind', 'event-gateway', 'flow-contract', 'called-element',
 ];
 
 const local = (el: El): string => {
@@ -39,9 +40,13 @@ interface Node {
   incoming: Flow[]; outgoing: Flow[]; boundaries: Node[];
   lane: string | null; trigger: 'timer' | 'message' | 'link' | null; linkName: string | null; linkTarget: Node | null;
   defaultFlow: Flow | null; timerValid: boolean; messageNamed: boolean; attachedTo: Node | null;
+  purposes: string[];
 }
 interface Flow { el: El; id: string; name: string | null; source: Node; target: Node; hasCondition: boolean }
 interface Container { id: string | null; nodes: Node[]; start: Node | null; linkTargets: Map<string, Node> }
+
+/** A cc:purpose or cc:flowKind name, as BpmnParser.PurposePattern. */
+const PURPOSE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 const describe = (n: Node) => (n.name === null ? `${n.kind} ${n.id}` : `${n.kind} '${n.name}' (${n.id})`);
 const isDecidedByAgent = (g: Node) => g.kind === 'exclusiveGateway' && g.outgoing.length > 1 && g.outgoing.every(f => !f.hasCondition) && g.defaultFlow === null;
@@ -79,11 +84,12 @@ export function analyse(definitions: El, published: string[] | null): Finding[] 
   const parse = parseStage(definitions);
   if (parse.findings.length > 0 || !parse.model) return parse.findings;
   const validation = validateStage(parse.model);
-  if (validation.length > 0 || published === null) return validation;
-  return catalogueStage(parse.model, published);
+  if (validation.length > 0) return validation;
+  const contract = contractStage(parse.model);
+  return published === null ? contract : [...contract, ...catalogueStage(parse.model, published)];
 }
 
-interface Model { key: string; nodes: Map<string, Node>; containers: Container[] }
+interface Model { key: string; flowKind: string | null; nodes: Map<string, Node>; containers: Container[] }
 
 function parseStage(definitions: El): { findings: Finding[]; model: Model | null } {
   const findings: Finding[] = [];
@@ -103,7 +109,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     for (const name of ccAttributes(el, prefixes)) {
       if (!(CC_ATTRIBUTES as readonly string[]).includes(name)) {
         add('extension-attributes', el.id, `cc:${name} is not one of our extension attributes (${CC_ATTRIBUTES.map(a => 'cc:' + a).join(', ')})`);
-      } else if (['serviceKind', 'slaPolicy', 'performer', 'startableBy'].includes(name) && !allowed.includes(name)) {
+      } else if (['serviceKind', 'slaPolicy', 'performer', 'startableBy', 'purpose', 'flowKind'].includes(name) && !allowed.includes(name)) {
         add('extension-attributes', el.id, `cc:${name} does not belong on ${local(el)}`);
       }
     }
@@ -115,10 +121,22 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     if (text === null) return [];
     const roles = text.split(',').map(r => r.trim());
     if (roles.some(r => !/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(r))) {
-      add('extension-attributes', id, `cc:${name} '${text}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)`);
+      add('extension-attributes', id, `cc:${name} '${excerpt(text)}' is not a comma-separated list of role names (letters and digits, e.g. Agent, Tier2, RelatedTeam)`);
       return [];
     }
     return [...new Set(roles)];
+  };
+
+  // cc:purpose (a flow node): purpose names, as BpmnParser.Purposes reads them.
+  const readPurposes = (el: El, id: string): string[] => {
+    const text = attr(el, 'purpose');
+    if (text === null) return [];
+    const purposes = text.split(',').map(p => p.trim());
+    if (purposes.some(p => !PURPOSE_NAME.test(p))) {
+      add('extension-attributes', id, `cc:purpose '${excerpt(text)}' is not a comma-separated list of purpose names (lower-case letters, digits and hyphens, e.g. opening-greeting)`);
+      return [];
+    }
+    return [...new Set(purposes)];
   };
 
   const outside = (el: El) => add('subset', el.id, `<${local(el)}> is outside the supported BPMN subset (see docs/bpmn-subset.md)`);
@@ -162,8 +180,13 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     add('process-key', key, 'the process id is the definition key: lower-case letters, digits and dashes, starting with a letter, at most 64 characters (e.g. live-chat)');
   }
   if (process.isExecutable !== true) add('process-key', key, 'the process must be marked isExecutable="true"');
-  checkExtensionAttributes(process, ['startableBy']);
+  checkExtensionAttributes(process, ['startableBy', 'flowKind']);
   checkRoles(process, 'startableBy', key);
+  let flowKind = attr(process, 'flowKind');
+  if (flowKind !== null && !PURPOSE_NAME.test(flowKind)) {
+    add('extension-attributes', key, `cc:flowKind '${excerpt(flowKind)}' is not a name (lower-case letters, digits and hyphens, e.g. conversation)`);
+    flowKind = null;
+  }
 
   const nodes = new Map<string, Node>();
   const flowList: { el: El; id: string; container: Container; hasCondition: boolean }[] = [];
@@ -253,7 +276,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
     let allowed: string[] = [];
     const node: Node = {
       el, id, kind, name: el.name ?? null, container, incoming: [], outgoing: [], boundaries: [], lane: null,
-      trigger: null, linkName: null, linkTarget: null, defaultFlow: null, timerValid: true, messageNamed: true, attachedTo: null,
+      trigger: null, linkName: null, linkTarget: null, defaultFlow: null, timerValid: true, messageNamed: true, attachedTo: null, purposes: [],
     };
 
     const readTimer = (def: El) => {
@@ -338,7 +361,8 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
         return null;
     }
 
-    checkExtensionAttributes(el, allowed);
+    checkExtensionAttributes(el, [...allowed, 'purpose']);
+    node.purposes = readPurposes(el, id);
     const assign = attr(el, 'assign');
     if (assign !== null) {
       try {
@@ -415,7 +439,7 @@ function parseStage(definitions: El): { findings: Finding[]; model: Model | null
   };
   for (const sub of [...nodes.values()].filter(n => n.kind === 'subProcess' && n.container.id === null)) inherit(sub);
 
-  return { findings, model: { key: key ?? '?', nodes, containers } };
+  return { findings, model: { key: key ?? '?', flowKind, nodes, containers } };
 }
 
 function successors(node: Node): Node[] {
@@ -574,6 +598,45 @@ function checkExclusive(gateway: Node, add: (rule: RuleName, node: Node, message
       add('gateway-flows', gateway, `flow ${flow.id} has neither a condition nor is it the default; a condition-decided gateway needs one or the other on every outgoing flow`);
     }
   }
+}
+
+/** The modules' flow contracts (FlowContracts.Check): what a flow of its cc:flowKind must declare in cc:purpose. */
+function contractStage(model: Model): Finding[] {
+  const findings: Finding[] = [];
+  const add = (id: string, message: string) => findings.push({ rule: 'flow-contract', id, message });
+  // The nodes were read in document order, the order of the server's lines.
+  const byLine = [...model.nodes.values()];
+  for (const node of byLine) {
+    for (const purpose of node.purposes.filter(p => !KNOWN_PURPOSES.includes(p))) {
+      add(node.id, `cc:purpose '${purpose}' is not a purpose the product knows (${KNOWN_PURPOSES.join(', ')})`);
+    }
+  }
+  const kind = model.flowKind;
+  if (kind === null) return findings;
+  const rules = FLOW_CONTRACTS[kind];
+  if (!rules) {
+    add(model.key, `cc:flowKind '${kind}' is not a kind of flow the product knows (${Object.keys(FLOW_CONTRACTS).join(', ')})`);
+    return findings;
+  }
+  for (const rule of rules) {
+    const nodes = byLine.filter(n => n.purposes.includes(rule.purpose));
+    if (nodes.length === 0 && rule.required) add(model.key, `no step has cc:purpose ${rule.purpose}, which a ${kind} flow must have: ${rule.dependsOnIt} needs it`);
+    if (nodes.length > 1 && rule.onlyOnce) {
+      add(nodes[1].id, `cc:purpose ${rule.purpose} is on ${nodes.length} steps (${nodes.map(n => n.id).join(', ')}); a ${kind} flow has it once: ${rule.dependsOnIt} needs to know which`);
+    }
+    for (const node of nodes.filter(n => rule.kinds.length > 0 && !rule.kinds.includes(n.kind))) {
+      add(node.id, `cc:purpose ${rule.purpose} belongs on ${rule.kinds.join(' or ')}, not ${node.kind}: ${rule.dependsOnIt} needs it there`);
+    }
+  }
+  if (kind === 'ticket') {
+    for (const decision of byLine.filter(n => n.purposes.includes('tier2-decision') && n.kind === 'exclusiveGateway')) {
+      const toDispatch = decision.outgoing.filter(f => f.target.purposes.includes('dispatch')).length;
+      if (toDispatch !== 1 || decision.outgoing.length < 2) {
+        add(decision.id, "cc:purpose tier2-decision needs one outcome leading straight to the dispatch step and another that does not: the ticket desk's dispatch picks the first, its close the other");
+      }
+    }
+  }
+  return findings;
 }
 
 /** The catalogue's check for a valid draft: every called definition was published at least once. */

@@ -149,12 +149,15 @@ export function renderTicket(ctx: Context, id: string): Screen {
     const ticket = view.ticket;
     const open = ticket.status === 'Running';
     const task = ticket.currentTask;
-    const tier2Task = task?.lane === 'Tier 2';
-    const beforeDecision = !!task && ['Task_TerimaTiket', 'Task_IdentifikasiTier2', 'Gateway_PerluEskalasi'].includes(task.elementId);
-    const canClose = beforeDecision || task?.elementId === 'Task_CatatanTier2';
+    // What the open step is for, as the flow declares it (cc:purpose) and the server hands it over.
+    const taskView = task ? view.tasks.find(x => x.id === task.id) : undefined;
+    const purposes = taskView?.purposes ?? [];
+    const tier2Task = taskView?.performer === 'Tier2';
+    const beforeDecision = ['ticket-received', 'tier2-identification', 'tier2-decision'].some(p => purposes.includes(p));
+    const canClose = beforeDecision || purposes.includes('ticket-close');
     ticks = [];
     const sla = ticket.sla;
-    const relatedTask = task && task.lane === 'Pihak Terkait' && ctx.me.roles.includes('RelatedTeam') ? task : null;
+    const relatedTask = task && taskView?.performer === 'RelatedTeam' && ctx.me.roles.includes('RelatedTeam') ? task : null;
 
     const actions: (HTMLElement | null)[] = [];
     if (open && isTier2 && tier2Task && beforeDecision) {
