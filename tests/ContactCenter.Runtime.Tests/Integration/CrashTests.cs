@@ -20,13 +20,17 @@ public class CrashTests
     public async Task Sigkill_MidwayThroughFiringTimers_EveryTimerFiresExactlyOnceAfterRestart()
     {
         await using var fixture = new RuntimeFixture();
-        fixture.AddWorkflow("crash-ladder.bpmn", TestWorkflows.TimerLadder("crash-ladder", PromptsEach, seconds: 1));
+        // Rungs 2 s apart: after the first prompt is delivered every ladder still has at least 4 s to go.
+        fixture.AddWorkflow("crash-ladder.bpmn", TestWorkflows.TimerLadder("crash-ladder", PromptsEach, seconds: 2));
         var delivered = Path.Combine(fixture.Root, "delivered.log");
 
         using (var first = StartHost(fixture, delivered))
         {
             (await WaitForLineAsync(first, "ARMED", TimeSpan.FromSeconds(90))).Should().BeTrue("the host arms its timers; output: " + first.Output);
-            await Task.Delay(TimeSpan.FromMilliseconds(1800));
+            // Killed once timers are firing (a first prompt delivered), not after a fixed delay: on a
+            // busy machine a fixed 1.8 s after seeing ARMED could land after every ladder had ended
+            // (1 failure in 8 full runs), and the test would no longer test a kill mid-firing.
+            (await WaitForFileLinesAsync(delivered, 1, TimeSpan.FromSeconds(60))).Should().BeTrue("the host starts firing its timers; output: " + first.Output);
             first.Process.Kill(entireProcessTree: true); // SIGKILL on Linux: no shutdown code runs
             await first.Process.WaitForExitAsync();
         }
@@ -34,7 +38,7 @@ public class CrashTests
         await fixture.StartAsync(); // read-only look at the files as the kill left them
         var atKill = await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "crash-ladder", Limit = 1000 });
         atKill.Should().HaveCount(Instances);
-        atKill.Should().Contain(i => i.Status == InstanceStatus.Running, "the kill must land while timers are still pending");
+        atKill.Should().Contain(i => i.Status == InstanceStatus.Running, "the kill must land while timers are still pending ({0} completed)", atKill.Count(i => i.Status == InstanceStatus.Completed));
         await fixture.StopAsync();
 
         using (var second = StartHost(fixture, delivered))
@@ -83,6 +87,36 @@ public class CrashTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
+    }
+
+    /// <summary>Waits until <paramref name="path"/> holds at least <paramref name="lines"/> lines (the host appends one per delivered prompt).</summary>
+    private static async Task<bool> WaitForFileLinesAsync(string path, int lines, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (File.Exists(path) && CountLines(path) >= lines)
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
+
+    private static int CountLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        while (reader.ReadLine() is { Length: > 0 })
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static async Task<bool> WaitForLineAsync(HostProcess host, string line, TimeSpan timeout)
