@@ -80,6 +80,9 @@ public sealed class InstanceRuntime(
 {
     private readonly IInstanceObserver[] _observers = observers?.ToArray() ?? [];
 
+    // The state each command leaves, kept parsed for the next command on the instance.
+    private readonly ParsedStates _states = new();
+
     private readonly ICommitProjection[] _projections = projections?.ToArray() ?? [];
 
     private readonly IReadModelRowReader _rows = readModels ?? NoReadModelRows.Instance;
@@ -182,7 +185,7 @@ public sealed class InstanceRuntime(
             {
                 var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
                 channel = record.Channel;
-                var state = InstanceState.FromJson(record.Snapshot);
+                var state = _states.StateOf(record);
                 var now = clock.GetUtcNow();
                 var commands = await prepare(record, state, now, cancellationToken).ConfigureAwait(false);
                 try
@@ -242,7 +245,7 @@ public sealed class InstanceRuntime(
 
             channel.Value = record.Channel;
 
-            var state = InstanceState.FromJson(record.Snapshot);
+            var state = _states.StateOf(record);
             var timer = state.IsRunning ? state.Timers.FirstOrDefault(t => t.Id == timerId) : null;
             if (timer is null || timer.Held)
             {
@@ -274,7 +277,18 @@ public sealed class InstanceRuntime(
 
     /// <summary>The instance's state, rebuilt from its snapshot.</summary>
     public async Task<InstanceState> GetStateAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
-        InstanceState.FromJson((await GetAsync(instanceId, cancellationToken).ConfigureAwait(false)).Snapshot);
+        StateOf(await GetAsync(instanceId, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The state <paramref name="record"/>'s snapshot holds: the one this runtime kept parsed when it
+    /// committed that snapshot, else parsed from it. The engine never changes a state it is given,
+    /// so the same instance may be handed to several readers.
+    /// </summary>
+    public InstanceState StateOf(InstanceRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _states.StateOf(record);
+    }
 
     /// <summary>The journal as engine events, in sequence order.</summary>
     public async Task<IReadOnlyList<WorkflowEvent>> ReadJournalAsync(Guid instanceId, CancellationToken cancellationToken = default)
@@ -305,7 +319,7 @@ public sealed class InstanceRuntime(
                 throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
             }
 
-            var after = await DecideAndCommitAsync(record, InstanceState.FromJson(record.Snapshot), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var after = await DecideAndCommitAsync(record, _states.StateOf(record), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             CommandEnded(activity, name, channel, ReferenceEquals(after, record) ? CommandOutcome.Unchanged : CommandOutcome.Committed);
             return after;
         }
@@ -444,6 +458,7 @@ public sealed class InstanceRuntime(
                 ReadModels = readModels,
             },
             cancellationToken).ConfigureAwait(false);
+        _states.Remember(after, state);
         Telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Telemetry.CommandEvents.Record(decision.Events.Count);
         Committed(Activity.Current, after, decision.Events.Count, armed);

@@ -253,7 +253,7 @@ public static partial class InstanceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var state = InstanceState.FromJson(record.Snapshot);
+        var state = runtime.StateOf(record);
         if (taskId < 1 || (taskId >= state.NextId && state.WorkItems.All(w => w.Id != taskId)))
         {
             return TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"instance {instanceId} has no task {taskId}");

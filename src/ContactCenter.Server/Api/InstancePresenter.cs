@@ -74,14 +74,15 @@ public sealed record InstanceView(
     IReadOnlyDictionary<string, Value> Variables);
 
 /// <summary>Maps instance records and engine state to API views; element names come from the pinned definitions.</summary>
-public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts, TimeProvider clock)
+public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts, TimeProvider clock, InstanceRuntime runtime)
 {
     public static InstanceSummary Summary(InstanceRecord r) =>
         new(r.Id, r.DefinitionKey, r.DefinitionVersion, r.Channel, r.CustomerRef, r.Agent, r.Status, r.Version, r.StartedAt, r.UpdatedAt, r.EndedAt, r.ParentInstanceId);
 
     public async Task<InstanceView> ViewAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
-        var state = InstanceState.FromJson(record.Snapshot);
+        // A command's answer presents the state its commit left, kept parsed by the runtime.
+        var state = runtime.StateOf(record);
         var current = await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false);
         var tasks = new List<TaskView>();
         foreach (var w in state.WorkItems.OrderBy(w => w.Id))
