@@ -162,7 +162,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             var old = (await users.GetClaimsAsync(user).ConfigureAwait(false)).Where(c => c.Type is ClaimNames.DisplayName or ClaimNames.Unit).ToList();
             Check(await users.RemoveClaimsAsync(user, old).ConfigureAwait(false));
             await SetProfileAsync(user, displayName, roles, unit).ConfigureAwait(false);
-            Audit(actor, userName, "changed", string.Join("; ", changes));
+            Audit(actor, user.UserName!, "changed", string.Join("; ", changes));
             await db.SaveChangesAsync().ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
@@ -195,7 +195,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             user.LockoutEnabled = disabled;
             user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
             Check(await users.UpdateSecurityStampAsync(user).ConfigureAwait(false));
-            Audit(actor, userName, disabled ? "disabled" : "enabled", disabled ? "cannot sign in; signed-out everywhere" : "can sign in again");
+            Audit(actor, user.UserName!, disabled ? "disabled" : "enabled", disabled ? "cannot sign in; signed-out everywhere" : "can sign in again");
             await db.SaveChangesAsync().ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
@@ -236,7 +236,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
         {
             user.PasswordHash = users.PasswordHasher.HashPassword(user, password!);
             Check(await users.UpdateSecurityStampAsync(user).ConfigureAwait(false));
-            Audit(actor, userName, "password-reset", made ? "a random password made by the server" : "a password given by the administrator");
+            Audit(actor, user.UserName!, "password-reset", made ? "a random password made by the server" : "a password given by the administrator");
             await db.SaveChangesAsync().ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
