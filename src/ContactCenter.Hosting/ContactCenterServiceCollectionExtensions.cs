@@ -53,6 +53,7 @@ public static class ContactCenterServiceCollectionExtensions
             p.DataFolder = options.DataFolder;
             p.Synchronous = options.Synchronous;
         });
+        services.AddSingleton(sp => DatabaseConnection.Of(sp.GetRequiredService<ContactCenterPersistenceOptions>()));
         services.AddSingleton(options.Timers);
         services.AddContactCenterScheduling(options.Timers, s =>
         {

@@ -91,6 +91,7 @@ public class DependencyTests
     }
 
     [Theory]
+    [InlineData("ContactCenter.Persistence")]
     [InlineData("ContactCenter.Scheduling")]
     [InlineData("Quartz")]
     [InlineData("ContactCenter.Rendering")]

@@ -1,4 +1,4 @@
-using ContactCenter.Persistence;
+using ContactCenter.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -43,11 +43,17 @@ public sealed class IdentityDatabase(DbContextOptions<IdentityDatabase> options)
         });
     }
 
-    /// <summary>Points the context at the runtime's SQLite file.</summary>
-    public static void Configure(DbContextOptionsBuilder builder, ContactCenterPersistenceOptions persistence)
+    /// <summary>Points the context at the product's database (its SQLite file), as Hosting composed it.</summary>
+    public static void Configure(DbContextOptionsBuilder builder, DatabaseConnection database)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseSqlite(ContactCenterDatabase.ConnectionString(persistence), sqlite => sqlite.MigrationsHistoryTable(HistoryTable));
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Provider != DatabaseConnection.Sqlite)
+        {
+            throw new NotSupportedException($"the Identity tables support the {DatabaseConnection.Sqlite} provider only, not {database.Provider}");
+        }
+
+        builder.UseSqlite(database.ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable));
     }
 }
 
@@ -85,7 +91,7 @@ internal sealed class IdentityDatabaseDesignTimeFactory : IDesignTimeDbContextFa
     public IdentityDatabase CreateDbContext(string[] args)
     {
         var builder = new DbContextOptionsBuilder<IdentityDatabase>();
-        IdentityDatabase.Configure(builder, new ContactCenterPersistenceOptions());
+        IdentityDatabase.Configure(builder, new DatabaseConnection(DatabaseConnection.Sqlite, "Data Source=design-time.db"));
         return new IdentityDatabase(builder.Options);
     }
 }

@@ -1,4 +1,4 @@
-using ContactCenter.Persistence;
+using ContactCenter.Hosting;
 using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Identity;
 using Microsoft.AspNetCore.Authorization;
@@ -27,7 +27,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("ContactCenter");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<ServerOptions>, ILoggerFactory>((keys, server, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(server.Value.DataPath, "keys")), loggers));
-        services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<ContactCenterPersistenceOptions>()));
+        services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<DatabaseConnection>()));
         services.AddIdentityApiEndpoints<IdentityUser>(o =>
             {
                 o.User.RequireUniqueEmail = false;
