@@ -73,6 +73,7 @@ api.MapWhatIfEndpoints();
 api.MapTicketEndpoints();
 api.MapDashboardEndpoints();
 api.MapOutboxEndpoints();
+api.MapUserEndpoints();
 api.MapNotificationEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.

@@ -14,7 +14,7 @@ internal static partial class Browser
         await page.GetByLabel("Nama pengguna").FillAsync(userName);
         await page.GetByLabel("Kata sandi").FillAsync(app.PasswordOf(userName));
         await page.GetByRole(AriaRole.Button, new() { Name = "Masuk" }).ClickAsync();
-        await Expect(page.GetByTestId("user")).ToContainTextAsync(userName.Split('.')[1], new() { IgnoreCase = true });
+        await Expect(page.GetByTestId("user")).ToContainTextAsync(userName.Split('.')[^1], new() { IgnoreCase = true });
     }
 
     /// <summary>Waits until the app has moved to /login.</summary>

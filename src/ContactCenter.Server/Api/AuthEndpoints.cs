@@ -1,3 +1,4 @@
+using ContactCenter.Server.Identity;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -38,7 +39,8 @@ public static class AuthEndpoints
         SignInManager<IdentityUser> signIn,
         IPasswordHasher<IdentityUser> hasher,
         SignInThrottle throttle,
-        SecurityLog security)
+        SecurityLog security,
+        UserAdministration administration)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -100,6 +102,7 @@ public static class AuthEndpoints
         }
 
         throttle.Succeeded(userName, address);
+        await administration.SignedInAsync(user!).ConfigureAwait(false);
         security.SignedIn(userName, cookies ? "cookie" : "bearer token");
 
         // The sign-in handler has written the token (bearer) or the cookie header already.

@@ -1,8 +1,11 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactCenter.Hosting;
 using ContactCenter.Server.Api;
 using ContactCenter.Server.Health;
+using ContactCenter.Server.Security;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing.Template;
@@ -129,6 +132,19 @@ public static class ServerApiExtensions
         app.UseBodySizeLimits(settings);
         app.UseRateLimiter();
         app.UseAuthentication();
+        // A token or cookie of a user since disabled, re-roled or given a new password (their
+        // security stamp changed) counts as no sign-in from its next request on.
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true
+                && !await context.RequestServices.GetRequiredService<SignedInUserCheck>()
+                    .IsCurrentAsync(context.User, context.RequestServices.GetRequiredService<UserManager<IdentityUser>>()).ConfigureAwait(false))
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
         // A body of the wrong media type matches the framework's own "415" endpoint, which has no
         // metadata, so the sign-in fallback policy answered it 401 even on the anonymous routes
         // (sign-in, the webhook). There, or for a signed-in user, the mistake is the media type:

@@ -46,6 +46,9 @@ public sealed class ServerOptions
     /// <summary>Where the demo users' names and passwords are written on first start.</summary>
     public string DemoUsersFile => Path.Combine(DataPath, "demo-users.json");
 
+    /// <summary>Where the first administrator's name and password are written when the first start creates no demo users.</summary>
+    public string InitialAdminFile => Path.Combine(DataPath, "initial-admin.json");
+
     /// <summary>The folder of the rolling log files.</summary>
     public string LogsPath => Path.Combine(DataPath, "logs");
 

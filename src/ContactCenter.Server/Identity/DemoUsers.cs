@@ -18,7 +18,8 @@ public sealed record DemoCredential(string UserName, string DisplayName, IReadOn
 /// <summary>
 /// At start-up: applies the Identity migrations, makes sure every role exists and, on the first
 /// start (no user yet), creates a demo user for every role with a random password, written to
-/// <c>&lt;data&gt;/demo-users.json</c>.
+/// <c>&lt;data&gt;/demo-users.json</c>, or, without demo users, the first administrator, whose
+/// password is written to <c>&lt;data&gt;/initial-admin.json</c>.
 /// </summary>
 internal sealed class IdentityStartup(IServiceProvider services, IOptions<ServerOptions> options, ILogger<IdentityStartup> logger) : IHostedService
 {
@@ -58,7 +59,14 @@ internal sealed class IdentityStartup(IServiceProvider services, IOptions<Server
             }
 
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-            if (!settings.CreateDemoUsers || await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+            var anyUser = await users.Users.AnyAsync(cancellationToken).ConfigureAwait(false);
+            if (!anyUser && !settings.CreateDemoUsers)
+            {
+                await CreateInitialAdminAsync(users, settings.InitialAdminFile, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!settings.CreateDemoUsers || anyUser)
             {
                 if (File.Exists(settings.DemoUsersFile))
                 {
@@ -76,11 +84,7 @@ internal sealed class IdentityStartup(IServiceProvider services, IOptions<Server
                 credentials.Add(new DemoCredential(demo.UserName, demo.DisplayName, demo.Roles, demo.Unit, password));
             }
 
-            await File.WriteAllTextAsync(settings.DemoUsersFile, JsonSerializer.Serialize(credentials, FileJson), cancellationToken).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(settings.DemoUsersFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            await WriteOwnerOnlyAsync(settings.DemoUsersFile, credentials, cancellationToken).ConfigureAwait(false);
 
             logger.LogWarning(
                 "Created demo users {DemoUsers}; their passwords are in {DemoUsersFile} (e.g. jq -r '.[] | \"\\(.userName) \\(.password)\"' {DemoUsersFile})",
@@ -91,6 +95,49 @@ internal sealed class IdentityStartup(IServiceProvider services, IOptions<Server
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The first administrator of an installation without demo users.</summary>
+    public static DemoUser InitialAdmin { get; } = new("admin", "Administrator", [Security.Roles.Admin]);
+
+    /// <summary>
+    /// An installation that starts with no user at all and no demo users would have no way to
+    /// sign anyone in: it gets one administrator, whose random password is written to a file only
+    /// the server's own account can read. Only the path is logged, never the password.
+    /// </summary>
+    private async Task CreateInitialAdminAsync(UserManager<IdentityUser> users, string file, CancellationToken cancellationToken)
+    {
+        var password = NewPassword();
+        await CreateAsync(users, InitialAdmin, password).ConfigureAwait(false);
+        var credential = new DemoCredential(InitialAdmin.UserName, InitialAdmin.DisplayName, InitialAdmin.Roles, InitialAdmin.Unit, password);
+        await WriteOwnerOnlyAsync(file, credential, cancellationToken).ConfigureAwait(false);
+        logger.LogWarning(
+            "Created the first administrator {UserName}; the password is in {InitialAdminFile} (readable by this account only): sign in, add the centre's users, then delete the file",
+            InitialAdmin.UserName,
+            file);
+    }
+
+    /// <summary>Writes <paramref name="content"/> as JSON to a file readable and writable by its owner only.</summary>
+    private static async Task WriteOwnerOnlyAsync<T>(string file, T content, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created owner-only before the secret is written, so it is never readable by others.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(file, options);
+        await using (stream.ConfigureAwait(false))
+        {
+            await JsonSerializer.SerializeAsync(stream, content, FileJson, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // An existing file keeps its mode on FileMode.Create: set it again.
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 
     /// <summary>Creates a user with roles, display name and unit claims.</summary>
     internal static async Task CreateAsync(UserManager<IdentityUser> users, DemoUser demo, string password)

@@ -60,6 +60,8 @@ public static class SecurityServiceCollectionExtensions
         services.AddAuthorization(Policies.Configure);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddSingleton<SecurityLog>();
+        services.AddSingleton<SignedInUserCheck>();
+        services.AddScoped<UserAdministration>();
         services.AddSignInLimits();
         services.AddHostedService<IdentityStartup>();
         return services;

@@ -10,6 +10,7 @@ import { renderDesigner } from './views/designer';
 import { renderQuality } from './views/quality';
 import { renderDashboard } from './views/dashboard';
 import { notificationsChanged, renderNotifications } from './views/notifications';
+import { renderUsers } from './views/users';
 
 export interface Screen { title: Key; cleanup?: () => void }
 export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
@@ -24,6 +25,7 @@ const menu: MenuItem[] = [
   { path: '/dashboard', label: 'menuDashboard', roles: ['TeamLeader', 'Admin'] },
   // The roles notifications are addressed to (the Team Leader, a task's lane, a ticket's unit, an agent).
   { path: '/notifications', label: 'menuNotifications', roles: ['TeamLeader', 'Tier2', 'RelatedTeam', 'Agent'] },
+  { path: '/users', label: 'menuUsers', roles: ['Admin'] },
 ];
 
 /** A screen per path pattern: the menu item whose roles may open it, and how to draw it from the pattern's groups. */
@@ -38,6 +40,7 @@ const routes: Route[] = [
   { pattern: new RegExp(`^/quality(?:/${uuid})?$`), menu: '/quality', render: (c, g) => renderQuality(c, g[0] ?? null) },
   { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
   { pattern: /^\/notifications$/, menu: '/notifications', render: c => renderNotifications(c) },
+  { pattern: /^\/users$/, menu: '/users', render: c => renderUsers(c) },
 ];
 
 const app = document.getElementById('app')!;
