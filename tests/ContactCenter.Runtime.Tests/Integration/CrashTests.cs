@@ -90,21 +90,8 @@ public class CrashTests
     }
 
     /// <summary>Waits until <paramref name="path"/> holds at least <paramref name="lines"/> lines (the host appends one per delivered prompt).</summary>
-    private static async Task<bool> WaitForFileLinesAsync(string path, int lines, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (File.Exists(path) && CountLines(path) >= lines)
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return false;
-    }
+    private static Task<bool> WaitForFileLinesAsync(string path, int lines, TimeSpan timeout) =>
+        PollAsync(() => File.Exists(path) && CountLines(path) >= lines, giveUp: () => false, timeout);
 
     private static int CountLines(string path)
     {
@@ -119,22 +106,27 @@ public class CrashTests
         return count;
     }
 
-    private static async Task<bool> WaitForLineAsync(HostProcess host, string line, TimeSpan timeout)
+    /// <summary>Waits until the host printed <paramref name="line"/>, or has exited without it.</summary>
+    private static Task<bool> WaitForLineAsync(HostProcess host, string line, TimeSpan timeout) =>
+        PollAsync(() => host.HasLine(line), giveUp: () => host.Process.HasExited, timeout);
+
+    /// <summary>Polls <paramref name="done"/> until it holds, <paramref name="giveUp"/> holds, or the timeout passes (false).</summary>
+    private static async Task<bool> PollAsync(Func<bool> done, Func<bool> giveUp, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < until)
         {
-            if (host.HasLine(line))
+            if (done())
             {
                 return true;
             }
 
-            if (host.Process.HasExited)
+            if (giveUp())
             {
-                return host.HasLine(line);
+                return done();
             }
 
-            await Task.Delay(50);
+            await Task.Delay(20);
         }
 
         return false;
