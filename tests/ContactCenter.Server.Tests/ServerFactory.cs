@@ -36,6 +36,38 @@ public sealed class ServerFactory(string dataFolder, Action<IServiceCollection>?
     /// <summary>The host environment. Default is none of this factory's: WebApplicationFactory's Development (the demo's settings).</summary>
     public string? EnvironmentName { get; init; }
 
+    /// <summary>A client without sign-in.</summary>
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>The demo password of a user, from this server's <c>demo-users.json</c>.</summary>
+    public string PasswordOf(string userName)
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataFolder, "demo-users.json")));
+        return file.RootElement.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("password").GetString()!;
+    }
+
+    /// <summary>A bearer token for <paramref name="userName"/> (the demo password unless given).</summary>
+    public async Task<string> BearerTokenAsync(string userName, string? password = null)
+    {
+        using var anonymous = Anonymous();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName, password = password ?? PasswordOf(userName) });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
+    public HttpClient ClientWithBearer(string token)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client signed in as <paramref name="userName"/> (the demo password unless given).</summary>
+    public async Task<HttpClient> SignedInClientAsync(string userName, string? password = null) =>
+        ClientWithBearer(await BearerTokenAsync(userName, password));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (EnvironmentName is not null)
@@ -127,31 +159,21 @@ public class ServerFixture : IAsyncLifetime
     }
 
     /// <summary>A client without sign-in.</summary>
-    public HttpClient Anonymous() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => Factory.Anonymous();
 
     /// <summary>The demo password of a user, from <c>demo-users.json</c>.</summary>
-    public string PasswordOf(string userName)
-    {
-        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataFolder, "demo-users.json")));
-        return file.RootElement.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("password").GetString()!;
-    }
+    public string PasswordOf(string userName) => Factory.PasswordOf(userName);
 
-    /// <summary>A client signed in as <paramref name="userName"/> with a bearer token (the demo password unless given).</summary>
+    /// <summary>A client signed in as <paramref name="userName"/> with a bearer token (the demo password unless given), kept across restarts.</summary>
     public async Task<HttpClient> ClientForAsync(string userName, string? password = null)
     {
         if (!_tokens.TryGetValue(userName, out var token))
         {
-            using var anonymous = Anonymous();
-            var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { userName, password = password ?? PasswordOf(userName) });
-            response.EnsureSuccessStatusCode();
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            token = body.RootElement.GetProperty("accessToken").GetString()!;
+            token = await Factory.BearerTokenAsync(userName, password);
             _tokens[userName] = token;
         }
 
-        var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        return Factory.ClientWithBearer(token);
     }
 
     private readonly Dictionary<string, Task<object>> _shared = new(StringComparer.Ordinal);

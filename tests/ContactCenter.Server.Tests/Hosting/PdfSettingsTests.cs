@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using FluentAssertions;
 
 namespace ContactCenter.Server.Tests.Hosting;
@@ -20,7 +17,7 @@ public sealed class PdfSettingsTests
                 Settings = new Dictionary<string, string?> { ["ContactCenter:Pdf:ExecutablePath"] = "/nonexistent/chromium" },
             })
             {
-                using var client = await SignedInAsync(missing, Path.Combine(folder, "a"));
+                using var client = await missing.SignedInClientAsync("leader.rina");
                 var answer = await client.GetAsync(new Uri("/api/sop-document/pdf", UriKind.Relative));
                 answer.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
                 (await answer.Content.ReadAsStringAsync()).Should().Contain("/nonexistent/chromium", "the problem names the program it could not run");
@@ -30,7 +27,7 @@ public sealed class PdfSettingsTests
             {
                 Settings = new Dictionary<string, string?> { ["ContactCenter:Pdf:ExecutablePath"] = "/usr/bin/chromium" },
             };
-            using var leader = await SignedInAsync(present, Path.Combine(folder, "b"));
+            using var leader = await present.SignedInClientAsync("leader.rina");
             var pdf = await leader.GetAsync(new Uri("/api/sop-document/pdf", UriKind.Relative));
             pdf.StatusCode.Should().Be(HttpStatusCode.OK);
             (await pdf.Content.ReadAsByteArrayAsync()).Take(5).Should().Equal("%PDF-"u8.ToArray());
@@ -40,18 +37,5 @@ public sealed class PdfSettingsTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>A client of <paramref name="factory"/> signed in as the Team Leader with the demo password.</summary>
-    private static async Task<HttpClient> SignedInAsync(ServerFactory factory, string dataFolder)
-    {
-        var client = factory.CreateClient();
-        using var users = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dataFolder, "demo-users.json")));
-        var password = users.RootElement.EnumerateArray().Single(u => u.GetProperty("userName").GetString() == "leader.rina").GetProperty("password").GetString();
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = "leader.rina", password });
-        login.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await login.Content.ReadAsStringAsync());
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("accessToken").GetString());
-        return client;
     }
 }
