@@ -59,6 +59,9 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
 
     public const string NoteKind = "note";
 
+    /// <summary>The variable Tier 2's note to the related team is kept in (step 14a's data), shown among the ticket's notes.</summary>
+    public const string DispatchNoteVariable = "catatanDispatch";
+
     /// <summary>The variable that holds the unit a ticket was dispatched to.</summary>
     public const string UnitVariable = "unitTerkait";
 
@@ -168,10 +171,10 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
         var data = new Dictionary<string, Value> { [UnitVariable] = unit.Trim() };
         if (!string.IsNullOrWhiteSpace(note))
         {
-            data["catatanDispatch"] = note.Trim();
+            data[DispatchNoteVariable] = note.Trim();
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,7 +191,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
             throw new TicketActionException($"ticket {ticketId} cannot be closed by Tier 2 now (now at {task?.Item.Name ?? "no open task"}, lane {task?.Item.Lane ?? "-"})");
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -206,7 +209,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
         while (task is not null && !task.Is(target) && implied.Any(task.Is))
         {
             var outcome = task.Is(StepPurposes.Tier2Decision) ? task.OutcomeTo(dispatch: false) : null;
-            record = await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, outcome, null, actor, expected, cancellationToken).ConfigureAwait(false);
+            record = await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, outcome, null, actor, expected, cancellationToken: cancellationToken).ConfigureAwait(false);
             expected = record.Version;
             task = await CurrentAsync(record, cancellationToken).ConfigureAwait(false);
         }
@@ -280,6 +283,10 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
                     break;
                 case WorkItemCompleted completed when completed.Data.TryGetValue("catatan", out var memo):
                     notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, memo.ToString(), "memo"));
+                    break;
+                // Tier 2's words to the related team go with the dispatch: the team reads them among the notes.
+                case WorkItemCompleted dispatched when dispatched.Data.TryGetValue(DispatchNoteVariable, out var forTeam):
+                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, forTeam.ToString(), "dispatch"));
                     break;
             }
         }
