@@ -116,10 +116,8 @@ public sealed class TwoNodesOnPostgreSqlTests
     [Fact]
     public async Task ClaimDueAsync_SkipsRowsAnotherNodeHoldsLocked_InsteadOfWaiting()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
-        var id = Guid.NewGuid();
-        var messages = Enumerable.Range(1, 4).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
-        await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+        var (db, messages) = await DatabaseWithMessagesAsync(4);
+        await using var _ = db;
 
         // Another node is in the middle of claiming the two oldest rows.
         await using var otherNode = (NpgsqlConnection)db.OpenRaw();
@@ -137,10 +135,8 @@ public sealed class TwoNodesOnPostgreSqlTests
     [Fact]
     public async Task ClaimDueAsync_TakesDueRowsOldestFirst_AndKeepsThemFromOthersUntilTheClaimLapses()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
-        var id = Guid.NewGuid();
-        var messages = Enumerable.Range(1, 5).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
-        await db.Instances.CommitAsync(Build.Commit(id, 0, 5, outbox: messages));
+        var (db, messages) = await DatabaseWithMessagesAsync(5);
+        await using var _ = db;
         var now = Build.T0.AddMinutes(1);
         var until = now.AddMinutes(2);
 
@@ -184,6 +180,16 @@ public sealed class TwoNodesOnPostgreSqlTests
         var nodes = await Task.WhenAll(Task.Run(() => DrainAsync(db.Outbox)), Task.Run(() => DrainAsync(db.OtherOutbox())), Task.Run(() => DrainAsync(db.OtherOutbox())));
 
         nodes.SelectMany(n => n).Should().OnlyHaveUniqueItems("no message is taken by two dispatchers").And.BeEquivalentTo(all);
+    }
+
+    /// <summary>A fresh PostgreSQL database with one instance's <paramref name="count"/> outbox messages, a second apart, oldest first.</summary>
+    private static async Task<(TestDatabase Db, List<OutboxRecord> Messages)> DatabaseWithMessagesAsync(int count)
+    {
+        var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var id = Guid.NewGuid();
+        var messages = Enumerable.Range(1, count).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+        return (db, messages);
     }
 
     /// <summary>Waits until some backend of the database waits for a row or transaction lock (the second node blocked behind the first).</summary>
