@@ -52,6 +52,7 @@ public abstract class TicketDeskTests(DatabaseProvider provider)
         closed.Status.Should().Be(InstanceStatus.Completed);
         closed.Queue.Should().BeNull();
         (await desk.NotesAsync(ticket.Id)).Select(n => (n.Text, n.Author, n.Source)).Should().Equal(
+            ("Mohon cek pencairan di outlet", "tier2.budi", "dispatch"),
             ("Sudah dihubungi outlet Cabang Bogor", "terkait.dewi", "note"),
             ("Dana sudah dicairkan ulang", "terkait.dewi", "memo"),
             ("Nasabah sudah menerima dana", "tier2.budi", "memo"));
