@@ -30,6 +30,8 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
 
+    internal DbSet<MigrationProposalRow> MigrationProposals => Set<MigrationProposalRow>();
+
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
     internal DbSet<ReadModelRowEntity> ReadModelRows => Set<ReadModelRowEntity>();
@@ -129,6 +131,7 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
         QualityReviewRow.Configure(modelBuilder);
         NotificationRow.Configure(modelBuilder);
+        MigrationProposalRow.Configure(modelBuilder);
 
         modelBuilder.Entity<StoreSettingRow>(e =>
         {
