@@ -34,6 +34,10 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
+    internal DbSet<HolidayYearRow> HolidayYears => Set<HolidayYearRow>();
+
+    internal DbSet<HolidayYearChangeRow> HolidayYearChanges => Set<HolidayYearChangeRow>();
+
     internal DbSet<ReadModelRowEntity> ReadModelRows => Set<ReadModelRowEntity>();
 
     internal DbSet<ReadModelCounterRow> ReadModelCounters => Set<ReadModelCounterRow>();
@@ -131,6 +135,7 @@ public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbConte
 
         QualityReviewRow.Configure(modelBuilder);
         NotificationRow.Configure(modelBuilder);
+        HolidayYearRow.Configure(modelBuilder);
         MigrationProposalRow.Configure(modelBuilder);
 
         modelBuilder.Entity<StoreSettingRow>(e =>
