@@ -202,38 +202,28 @@ public static class InstanceMigration
 
             foreach (var timer in state.TimerMap.Where(t => t.TokenId == token.Id))
             {
-                var timerTarget = Target(command, to, timer.ElementId);
-                var oldTimer = from.Nodes.GetValueOrDefault(timer.ElementId)?.ToString() ?? timer.ElementId;
-                if (timerTarget is null)
-                {
-                    problems.Add(new(timer.ElementId, $"the timer of {oldTimer} (due {timer.DueAt:O}) is not mapped to an element of version {toVersion}"));
-                }
-                else if (timerTarget is not ITriggeredEvent { Trigger: EventTrigger.Timer })
-                {
-                    problems.Add(new(timer.ElementId, $"the timer of {oldTimer} is mapped to {timerTarget}, which is not a timer"));
-                }
-                else if (!BelongsTo(timerTarget, target))
-                {
-                    problems.Add(new(timer.ElementId, $"the timer of {oldTimer} is mapped to {timerTarget}, which does not wait with {target}"));
-                }
+                CheckWait(timer.ElementId, $"the timer of {Named(timer.ElementId)} (due {timer.DueAt:O})", n => n is ITriggeredEvent { Trigger: EventTrigger.Timer }, "is not a timer", target);
             }
 
             foreach (var subscription in state.SubscriptionMap.Where(s => s.TokenId == token.Id))
             {
-                var waitTarget = Target(command, to, subscription.ElementId);
-                var oldWait = from.Nodes.GetValueOrDefault(subscription.ElementId)?.ToString() ?? subscription.ElementId;
-                if (waitTarget is null)
-                {
-                    problems.Add(new(subscription.ElementId, $"the wait for '{subscription.MessageName}' at {oldWait} is not mapped to an element of version {toVersion}"));
-                }
-                else if (MessageOf(waitTarget) is null)
-                {
-                    problems.Add(new(subscription.ElementId, $"the wait for '{subscription.MessageName}' at {oldWait} is mapped to {waitTarget}, which waits for no message"));
-                }
-                else if (!BelongsTo(waitTarget, target))
-                {
-                    problems.Add(new(subscription.ElementId, $"the wait for '{subscription.MessageName}' at {oldWait} is mapped to {waitTarget}, which does not wait with {target}"));
-                }
+                CheckWait(subscription.ElementId, $"the wait for '{subscription.MessageName}' at {Named(subscription.ElementId)}", n => MessageOf(n) is not null, "waits for no message", target);
+            }
+        }
+
+        string Named(string elementId) => from.Nodes.GetValueOrDefault(elementId)?.ToString() ?? elementId;
+
+        // A timer or message wait must land on an element of its kind that waits with the token's new place.
+        void CheckWait(string elementId, string what, Func<FlowNode, bool> fits, string misfit, FlowNode at)
+        {
+            var waitTarget = Target(command, to, elementId);
+            var problem = waitTarget is null ? $"{what} is not mapped to an element of version {toVersion}"
+                : !fits(waitTarget) ? $"{what} is mapped to {waitTarget}, which {misfit}"
+                : !BelongsTo(waitTarget, at) ? $"{what} is mapped to {waitTarget}, which does not wait with {at}"
+                : null;
+            if (problem is not null)
+            {
+                problems.Add(new(elementId, problem));
             }
         }
 
