@@ -282,6 +282,11 @@ public sealed class InstanceMigrations(
         {
             return new MigrationOutcome(seen.InstanceId, null, false, [new(null, missing.Message)]);
         }
+        catch (CatalogException catalogProblem)
+        {
+            // A version gone or unreadable: this instance stays; the others still move.
+            return new MigrationOutcome(seen.InstanceId, version, false, [new(null, catalogProblem.Message)]);
+        }
     }
 
     private async Task<MigrationOutcome> CheckAsync(MigrationProposalRecord record, IReadOnlyDictionary<string, string> mapping, Guid instanceId, CancellationToken cancellationToken)
