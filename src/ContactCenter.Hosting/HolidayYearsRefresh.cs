@@ -18,6 +18,7 @@ public sealed class HolidayYearsRefresh(HolidayYears years, DateTimeZone zone, T
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private LocalDate? _warnedOn;
+    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +29,13 @@ public sealed class HolidayYearsRefresh(HolidayYears years, DateTimeZone zone, T
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped again after it was disposed (a test server stopped by its own run
+        // and by its factory): the second stop has nothing left to do.
+        if (Volatile.Read(ref _disposed))
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
@@ -37,7 +45,11 @@ public sealed class HolidayYearsRefresh(HolidayYears years, DateTimeZone zone, T
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _stopping.Dispose();
+    }
 
     private async Task LoopAsync(CancellationToken stopping)
     {

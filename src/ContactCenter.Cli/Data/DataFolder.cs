@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using ContactCenter.Modules.Calendar;
 using ContactCenter.Persistence;
 using ContactCenter.Modules.Flows;
 using ContactCenter.Runtime.Definitions;
@@ -40,6 +42,9 @@ internal sealed class DataFolder : IAsyncDisposable
     public DefinitionCatalog Catalog => _services.GetRequiredService<DefinitionCatalog>();
 
     public ContactCenterDatabase Database => _services.GetRequiredService<ContactCenterDatabase>();
+
+    /// <summary>The holiday years administrators maintain (the server reads them over the bundled files).</summary>
+    public IHolidayYearStore HolidayYears => new EfHolidayYearStore(_services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>());
 
     /// <summary>Opens the folder's database, or prints why not and returns null when the file does not exist.</summary>
     public static DataFolder? Open(string folder, TextWriter error)

@@ -60,7 +60,7 @@ public sealed record HolidayYearSaveOutcome(MaintainedHolidayYear? Saved, string
 /// one winning for a year both give. Saving a year writes it and its change row to the store and
 /// swaps the live <see cref="HolidayCalendar"/> at once; other nodes pick it up at their next
 /// <see cref="RefreshAsync"/> (the host calls it periodically). Deadlines already armed keep their
-/// due times: a change affects what is computed after it (docs/decisions/0011-maintained-holiday-years.md).
+/// due times: a change affects what is computed after it (docs/decisions/0010-maintained-holiday-years.md).
 /// </summary>
 public sealed class HolidayYears : IDisposable
 {
