@@ -95,6 +95,11 @@ public sealed class MigrationApiTests(ServerFixture server)
         (await runtime.GetStateAsync(instance.Id)).WorkItems.Should().ContainSingle().Which.Name.Should().Be("Langkah baru");
         (await runtime.ReadJournalAsync(instance.Id)).OfType<InstanceMigrated>().Should().ContainSingle().Which.Actor.Should().Be("approver.rosyid");
         await (await approver.PostAsync($"{url}/apply", null)).ProblemAsync(HttpStatusCode.Conflict);
+
+        // QC's exact replay holds across the move, and the step-by-step replay reads the moved history.
+        using var qc = await server.ClientForAsync("qc.agus");
+        (await qc.GetJsonAsync($"/api/instances/{instance.Id}/replay")).GetProperty("matches").GetBoolean().Should().BeTrue();
+        await qc.GetJsonAsync($"/api/instances/{instance.Id}/replay/steps");
         (await owner.GetJsonAsync($"/api/migrations?key={Key}")).EnumerateArray().Should().Contain(m => m.GetProperty("id").GetGuid() == proposed.GetProperty("id").GetGuid());
     }
 
