@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
@@ -16,18 +17,19 @@ namespace ContactCenter.Runtime.Tests.Integration;
 /// <summary>
 /// Moving running instances between versions through the real runtime on SQLite: propose, dry
 /// run, approve (four eyes), apply; timers keep their clocks; exact replay holds across the move;
-/// bad mappings and instances that changed since the dry run are refused and nothing moves.
+/// bad mappings and instances that changed since the dry run are refused and nothing moves. On
+/// both providers.
 /// </summary>
-public sealed class InstanceMigrationTests
+public abstract class InstanceMigrationTests(DatabaseProvider provider)
 {
     private static readonly TimeSpan Wib = TimeSpan.FromHours(7);
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, Wib);
     private const string Proposer = "pemilik.ani";
     private const string Approver = "penyetuju.citra";
 
-    private static async Task<(RuntimeFixture Fixture, FakeTimeProvider Clock)> StartAsync(DateTimeOffset at)
+    private async Task<(RuntimeFixture Fixture, FakeTimeProvider Clock)> StartAsync(DateTimeOffset at)
     {
-        var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(at);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
         return (fixture, clock);
@@ -226,3 +228,7 @@ public sealed class InstanceMigrationTests
         applied.Result!.Single(o => o.InstanceId == removed.Id).Moved.Should().BeFalse();
     }
 }
+
+public sealed class InstanceMigrationOnSqliteTests() : InstanceMigrationTests(DatabaseProvider.Sqlite);
+
+public sealed class InstanceMigrationOnPostgreSqlTests() : InstanceMigrationTests(DatabaseProvider.PostgreSql);
