@@ -25,7 +25,7 @@ internal static class CliApp
     public const int InternalError = 3;
 
     private const string UsageLine =
-        "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | rebuild-read-models [--data <folder>] [--workflows <folder>] | publish <key> <version> --effective-from <date> --server <url> --user <name>  (--help for more)";
+        "usage: contactcenter validate <file-or-folder> | simulate <workflow-key-or-file> <script.json> | replay <instance-id | file.jsonl | --all> | export <instance-id | --all> | rebuild-read-models [--data <folder>] [--workflows <folder>] | publish <key> <version> --effective-from <date> --server <url> --user <name> | migrate propose|dry-run|approve|apply|show ... --server <url> --user <name>  (--help for more)";
 
     /// <summary>The synchronous form, for validate and simulate (which never wait on I/O).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string currentDirectory) =>
@@ -67,6 +67,7 @@ internal static class CliApp
         root.Subcommands.Add(RebuildReadModelsCommand.Create(env));
         root.Subcommands.Add(ExportCommand.Create(env));
         root.Subcommands.Add(PublishCommand.Create(env));
+        root.Subcommands.Add(MigrateCommand.Create(env));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

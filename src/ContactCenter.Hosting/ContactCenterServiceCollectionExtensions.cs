@@ -145,6 +145,8 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<TicketGauges>();
         services.AddSingleton<IQualityReviewStore, EfQualityReviewStore>();
         services.AddSingleton<INotificationStore, EfNotificationStore>();
+        services.AddSingleton<IMigrationProposalStore, EfMigrationProposalStore>();
+        services.AddSingleton<InstanceMigrations>();
         services.AddSingleton(sp => new ScorecardEvaluator(sp.GetRequiredService<Greeter>()));
         services.AddSingleton<QualityService>();
         services.AddSingleton<QualityHistories>();

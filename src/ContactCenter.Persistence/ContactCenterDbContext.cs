@@ -42,6 +42,8 @@ public class ContactCenterDbContext : DbContext
 
     internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
 
+    internal DbSet<MigrationProposalRow> MigrationProposals => Set<MigrationProposalRow>();
+
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
     internal DbSet<HolidayYearRow> HolidayYears => Set<HolidayYearRow>();
@@ -146,6 +148,7 @@ public class ContactCenterDbContext : DbContext
         QualityReviewRow.Configure(modelBuilder);
         NotificationRow.Configure(modelBuilder);
         HolidayYearRow.Configure(modelBuilder);
+        MigrationProposalRow.Configure(modelBuilder);
 
         modelBuilder.Entity<StoreSettingRow>(e =>
         {

@@ -75,6 +75,7 @@ api.MapDashboardEndpoints();
 api.MapOutboxEndpoints();
 api.MapUserEndpoints();
 api.MapNotificationEndpoints();
+api.MapMigrationEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.
 app.MapChannels();

@@ -17,7 +17,7 @@ namespace ContactCenter.Cli.Commands;
 /// </summary>
 internal static partial class PublishCommand
 {
-    public const string PasswordVariable = "CONTACTCENTER_PASSWORD";
+    public const string PasswordVariable = ServerSession.PasswordVariable;
 
     public static Command Create(CliEnvironment env)
     {
@@ -51,44 +51,20 @@ internal static partial class PublishCommand
     {
         var password = request.Password ?? env.GetVariable(PasswordVariable);
         var validDate = TryParseInstant(request.EffectiveFrom, out var effectiveFrom);
-        string? problem = string.IsNullOrEmpty(password) ? $"no password: pass --password or set {PasswordVariable}"
-            : request.Version < 1 ? "the version must be 1 or more"
-            : !Uri.TryCreate(request.Server, UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps) ? $"--server '{request.Server}' is not an http(s) URL"
+        var problem = ServerSession.ArgumentProblem(request.Server, password)
+            ?? (request.Version < 1 ? "the version must be 1 or more"
             : !validDate ? $"--effective-from '{request.EffectiveFrom}' is not an ISO 8601 date and time with an offset (e.g. 2026-04-01T00:00:00+07:00 or 2026-03-31T17:00:00Z)"
-            : null;
+            : null);
         if (problem is not null)
         {
             env.Error.WriteLine($"error: {problem}");
             return CliApp.Usage;
         }
 
-        var baseAddress = new Uri(request.Server.EndsWith('/') ? request.Server : request.Server + "/");
-        using var http = new HttpClient(env.HttpHandler?.Invoke() ?? new HttpClientHandler(), disposeHandler: true) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        try
+        return await ServerSession.RunAsync(env, request.Server, request.User, password!, async session =>
         {
-            using var login = await http.PostAsJsonAsync("api/auth/login", new { userName = request.User, password }, cancellationToken).ConfigureAwait(false);
-            if (!login.IsSuccessStatusCode)
-            {
-                env.Error.WriteLine($"error: sign-in as {request.User} failed ({Status(login)}){await ProblemAsync(login, cancellationToken).ConfigureAwait(false)}");
-                return CliApp.Failed;
-            }
-
-            string? token;
-            using (var body = JsonDocument.Parse(await login.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)))
-            {
-                token = body.RootElement.TryGetProperty("accessToken", out var t) ? t.GetString() : null;
-            }
-
-            if (string.IsNullOrEmpty(token))
-            {
-                env.Error.WriteLine($"error: {baseAddress} signed {request.User} in but returned no accessToken; is it a ContactCenter server?");
-                return CliApp.Failed;
-            }
-
             var route = string.Create(CultureInfo.InvariantCulture, $"api/definitions/{Uri.EscapeDataString(request.Key)}/versions/{request.Version}/publish");
-            using var message = new HttpRequestMessage(HttpMethod.Post, route) { Content = JsonContent.Create(new { effectiveFrom }) };
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            using var response = await session.SendAsync(HttpMethod.Post, route, new { effectiveFrom }, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 env.Out.WriteLine(await PublishedAsync(response, cancellationToken).ConfigureAwait(false));
@@ -104,24 +80,9 @@ internal static partial class PublishCommand
                 HttpStatusCode.Conflict => $"{what} cannot be published now",
                 _ => $"publishing {what} failed",
             };
-            env.Error.WriteLine($"error: {reason} ({Status(response)}){await ProblemAsync(response, cancellationToken).ConfigureAwait(false)}");
+            env.Error.WriteLine($"error: {reason} ({ServerSession.Status(response)}){await ServerSession.ProblemAsync(response, cancellationToken).ConfigureAwait(false)}");
             return CliApp.Failed;
-        }
-        catch (HttpRequestException e)
-        {
-            env.Error.WriteLine($"error: cannot reach {baseAddress}: {e.Message}");
-            return CliApp.Failed;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            env.Error.WriteLine($"error: {baseAddress} did not answer within {http.Timeout.TotalSeconds:0} s");
-            return CliApp.Failed;
-        }
-        catch (JsonException e)
-        {
-            env.Error.WriteLine($"error: {baseAddress} answered with something that is not JSON: {e.Message}");
-            return CliApp.Failed;
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <remarks>An offset is required: a bare local time would mean the CLI machine's zone, which is rarely WIB.</remarks>
@@ -135,8 +96,6 @@ internal static partial class PublishCommand
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex ExplicitOffset();
 
-    private static string Status(HttpResponseMessage response) => $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
-
     private static async Task<string> PublishedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
@@ -144,46 +103,5 @@ internal static partial class PublishCommand
         string Get(string name) => v.TryGetProperty(name, out var p) && p.ValueKind != JsonValueKind.Null ? p.ToString() : "-";
         return $"published {Get("key")} v{Get("version")} \"{Get("name")}\": status {Get("status")}, effective from {Get("effectiveFrom")}, in effect now: {(Get("inEffect") == "True" ? "yes" : "no")}; "
             + $"maker {Get("maker")}, checker {Get("checker")}, approver {Get("approver")}, {Get("contentHash")}";
-    }
-
-    /// <summary>The RFC 7807 body: ": title: detail" and each field error, or the raw text of a non-problem body.</summary>
-    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return string.Empty;
-        }
-
-        try
-        {
-            using var body = JsonDocument.Parse(text);
-            var root = body.RootElement;
-            var result = new StringBuilder();
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var name in (ReadOnlySpan<string>)["title", "detail"])
-                {
-                    if (root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String)
-                    {
-                        result.Append(": ").Append(p.GetString());
-                    }
-                }
-
-                if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-                {
-                    foreach (var field in errors.EnumerateObject())
-                    {
-                        result.Append("\n  ").Append(field.Name).Append(": ").Append(field.Value.ToString());
-                    }
-                }
-            }
-
-            return result.Length > 0 ? result.ToString() : ": " + text;
-        }
-        catch (JsonException)
-        {
-            return ": " + (text.Length > 500 ? text[..500] + "..." : text);
-        }
     }
 }

@@ -44,6 +44,15 @@ public sealed record RescheduleTimer(long TimerId, DateTimeOffset? DueAt, string
 /// </summary>
 public sealed record Annotate(string Kind, IReadOnlyDictionary<string, Value>? Data = null) : WorkflowCommand;
 
+/// <summary>
+/// Moves the instance's scopes of <paramref name="DefinitionKey"/> from <paramref name="FromVersion"/>
+/// to the version the engine's set pins for that key, relocating every token, work item, timer and
+/// message wait by <paramref name="Mapping"/> (an element or flow id of the old version to one of
+/// the new). The engine refuses it, naming every reason, unless every wait has a place of the same
+/// kind on the new version (see <see cref="InstanceMigration.Check"/>).
+/// </summary>
+public sealed record MigrateInstance(string DefinitionKey, int FromVersion, IReadOnlyDictionary<string, string> Mapping) : WorkflowCommand;
+
 /// <summary>Why a command was refused.</summary>
 public enum RejectionReason
 {
@@ -57,6 +66,7 @@ public enum RejectionReason
     InvalidData,
     UnknownTimer,
     InvalidAnnotation,
+    MigrationRefused,
 }
 
 /// <summary>A command the instance cannot accept; nothing was changed.</summary>

@@ -138,11 +138,62 @@ internal static class Evolver
                 state.EndReason = faulted.Reason;
                 state.FaultElementId = faulted.ElementId;
                 break;
+            case InstanceMigrated migrated:
+                Migrate(state, migrated);
+                break;
             default:
                 throw new JournalException(e.Sequence, $"unknown event type {e.GetType().Name}");
         }
 
         state.Version = e.Sequence;
+    }
+
+    /// <summary>Moves the scopes of the migrated key and relocates what stands in them; an unmapped place is an error.</summary>
+    private static void Migrate(InstanceState state, InstanceMigrated migrated)
+    {
+        string Relocated(string elementId) => migrated.Mapping.TryGetValue(elementId, out var target)
+            ? target
+            : throw new JournalException(migrated.Sequence, $"{Name(migrated)} does not map {elementId}, where the instance stands");
+
+        var moved = new HashSet<long>();
+        foreach (var scope in state.ScopeMap.Where(s => s.DefinitionKey == migrated.DefinitionKey && s.DefinitionVersion == migrated.FromVersion).ToList())
+        {
+            moved.Add(scope.Id);
+            state.WritableScopes.Set(scope.Id, scope with { DefinitionVersion = migrated.ToVersion, SubProcessId = scope.SubProcessId is null ? null : Relocated(scope.SubProcessId) });
+        }
+
+        if (moved.Count == 0)
+        {
+            throw new JournalException(migrated.Sequence, $"{Name(migrated)}: no scope of {migrated.DefinitionKey} is on version {migrated.FromVersion}");
+        }
+
+        var tokens = new HashSet<long>();
+        foreach (var token in state.TokenMap.Where(t => moved.Contains(t.ScopeId)).ToList())
+        {
+            tokens.Add(token.Id);
+            var arrivedVia = token.ArrivedVia is not null && migrated.Mapping.TryGetValue(token.ArrivedVia, out var flow) ? flow : token.ArrivedVia;
+            state.WritableTokens.Set(token.Id, token with { ElementId = Relocated(token.ElementId), ArrivedVia = arrivedVia });
+        }
+
+        foreach (var item in state.WorkItemMap.Where(w => tokens.Contains(w.TokenId)).ToList())
+        {
+            state.WritableWorkItems.Set(item.Id, item with { ElementId = Relocated(item.ElementId) });
+        }
+
+        foreach (var timer in state.TimerMap.Where(t => tokens.Contains(t.TokenId)).ToList())
+        {
+            state.WritableTimers.Set(timer.Id, timer with { ElementId = Relocated(timer.ElementId) });
+        }
+
+        foreach (var subscription in state.SubscriptionMap.Where(s => tokens.Contains(s.TokenId)).ToList())
+        {
+            state.WritableSubscriptions.Set(subscription.Id, subscription with { ElementId = Relocated(subscription.ElementId) });
+        }
+
+        if (state.DefinitionKey == migrated.DefinitionKey && state.DefinitionVersion == migrated.FromVersion)
+        {
+            state.DefinitionVersion = migrated.ToVersion;
+        }
     }
 
     private static void Bump(InstanceState state, long id)

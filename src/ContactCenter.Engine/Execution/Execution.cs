@@ -135,6 +135,10 @@ internal sealed class Execution
 
                 Emit(new Annotated(annotate.Kind, ToData(annotate.Data)));
                 break;
+            case MigrateInstance migrate:
+                RequireRunning();
+                Migrate(migrate);
+                break;
             case CancelInstance cancel:
                 RequireRunning();
                 CancelScope(RootScope());
@@ -200,6 +204,48 @@ internal sealed class Execution
         // A variable the caller names at start means what it says; context fills in the rest.
         ApplyContext(start.Context, except: start.Variables);
         StartScope(null, null, definition, version, definition.Process);
+    }
+
+    /// <summary>
+    /// Moves the scopes of the key to the pinned version and relocates what stands in them
+    /// (<see cref="InstanceMigrated"/>). A work item whose new element presents it otherwise (name,
+    /// script, outcomes, fields) is reissued from the new element, so completing it follows the new
+    /// version; a message wait for another message is renewed. Timers keep their id and due time.
+    /// </summary>
+    private void Migrate(MigrateInstance command)
+    {
+        var problems = InstanceMigration.Check(engine.Definitions, state, command);
+        if (problems.Count > 0)
+        {
+            throw new WorkflowCommandRejectedException(RejectionReason.MigrationRefused, string.Join("; ", problems));
+        }
+
+        engine.Definitions.TryGet(command.DefinitionKey, out var to, out var toVersion);
+        var pinned = engine.Definitions.Pinned.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        Emit(new InstanceMigrated(command.DefinitionKey, command.FromVersion, toVersion, pinned, command.Mapping.ToImmutableSortedDictionary(StringComparer.Ordinal)));
+        var moved = state.ScopeMap.Where(s => s.DefinitionKey == command.DefinitionKey && s.DefinitionVersion == toVersion).Select(s => s.Id).ToHashSet();
+        foreach (var item in state.WorkItemMap.Where(w => moved.Contains(state.TokenMap.Get(w.TokenId).ScopeId)).ToList())
+        {
+            var node = to.Nodes[item.ElementId];
+            var (script, outcomes) = node is ExclusiveGateway gateway ? (Render(ScriptTemplate.Of(gateway)), gateway.Outcomes) : (Render(node.Script), ImmutableArray<string>.Empty);
+            if (item.Name == node.Name && item.Lane == node.Lane && item.Step == node.Step && item.Script == script && item.Outcomes.SequenceEqual(outcomes) && item.Fields.SequenceEqual(node.FieldArray))
+            {
+                continue;
+            }
+
+            Emit(new WorkItemCancelled(item.Id));
+            Emit(new WorkItemCreated(NewId(), item.TokenId, node.Id, node.Name, node.Lane, node.Step, script, outcomes, node.FieldArray));
+        }
+
+        foreach (var subscription in state.SubscriptionMap.Where(s => moved.Contains(state.TokenMap.Get(s.TokenId).ScopeId)).ToList())
+        {
+            var message = InstanceMigration.MessageOf(to.Nodes[subscription.ElementId])!;
+            if (message != subscription.MessageName)
+            {
+                Emit(new MessageUnsubscribed(subscription.Id));
+                Subscribe(subscription.TokenId, to.Nodes[subscription.ElementId], message);
+            }
+        }
     }
 
     private void Complete(CompleteWorkItem command)

@@ -18,10 +18,15 @@ public interface IDeadlineCalculator
         DueAt(from, duration, slaPolicy);
 }
 
-/// <summary>The definitions an engine may run, each at the version the caller pinned.</summary>
+/// <summary>
+/// The definitions an engine may run, each at the version the caller pinned (new instances and
+/// called flows start on the pinned version), and any other versions an instance may still be on
+/// or move from (<see cref="AddVersion"/>, for an instance migration and its replay).
+/// </summary>
 public sealed class DefinitionSet
 {
     private readonly Dictionary<string, (WorkflowDefinition Definition, int Version)> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Key, int Version), WorkflowDefinition> _byVersion = [];
 
     public DefinitionSet()
     {
@@ -37,10 +42,21 @@ public sealed class DefinitionSet
 
     public IEnumerable<WorkflowDefinition> Definitions => _byKey.Values.Select(v => v.Definition);
 
-    /// <summary>Adds or replaces the definition of its key.</summary>
+    /// <summary>The pinned version of every key, by key.</summary>
+    public IReadOnlyDictionary<string, int> Pinned => _byKey.ToDictionary(p => p.Key, p => p.Value.Version, StringComparer.Ordinal);
+
+    /// <summary>Adds or replaces the definition of its key, pinned at <paramref name="version"/>.</summary>
     public DefinitionSet Add(WorkflowDefinition definition, int version = 1)
     {
         _byKey[definition.Key] = (definition, version);
+        _byVersion[(definition.Key, version)] = definition;
+        return this;
+    }
+
+    /// <summary>Adds a version without pinning it: one an instance may be on, or move from.</summary>
+    public DefinitionSet AddVersion(WorkflowDefinition definition, int version)
+    {
+        _byVersion[(definition.Key, version)] = definition;
         return this;
     }
 
@@ -55,6 +71,37 @@ public sealed class DefinitionSet
         definition = null!;
         version = 0;
         return false;
+    }
+
+    /// <summary>One version of a key, pinned or not.</summary>
+    public bool TryGet(string key, int version, out WorkflowDefinition definition) =>
+        _byVersion.TryGetValue((key, version), out definition!);
+
+    /// <summary>
+    /// The same versions with the keys of <paramref name="pinned"/> pinned at the versions it names
+    /// (each must be in the set): what an instance runs on after a migration.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">A version named is not in the set.</exception>
+    public DefinitionSet WithPinned(IReadOnlyDictionary<string, int> pinned)
+    {
+        ArgumentNullException.ThrowIfNull(pinned);
+        var set = new DefinitionSet();
+        foreach (var (key, definition) in _byVersion)
+        {
+            set._byVersion[key] = definition;
+        }
+
+        foreach (var (key, entry) in _byKey)
+        {
+            set._byKey[key] = entry;
+        }
+
+        foreach (var (key, version) in pinned)
+        {
+            set._byKey[key] = (_byVersion.TryGetValue((key, version), out var definition) ? definition : throw new KeyNotFoundException($"definition '{key}' version {version} is not in the set"), version);
+        }
+
+        return set;
     }
 }
 
@@ -76,12 +123,15 @@ public sealed class WorkflowEngine(DefinitionSet definitions, IDeadlineCalculato
 
     public DefinitionSet Definitions { get; } = definitions;
 
+    /// <summary>The due-time calculator the engine was given (null: the timers' own durations).</summary>
+    internal IDeadlineCalculator? Deadlines { get; } = deadlines;
+
     /// <summary>Decides a command against a state at time <paramref name="now"/>. The given state is not changed.</summary>
     /// <exception cref="WorkflowCommandRejectedException">The command does not fit the state; nothing happened.</exception>
     public Decision Decide(InstanceState state, WorkflowCommand command, DateTimeOffset now)
     {
         var working = state.Clone();
-        var events = Execution.Run(this, deadlines ?? PlainDurations, working, now, command);
+        var events = Execution.Run(this, Deadlines ?? PlainDurations, working, now, command);
         return new Decision(events, working);
     }
 

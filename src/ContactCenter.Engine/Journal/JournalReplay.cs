@@ -56,6 +56,20 @@ public static class JournalReplay
                 return Diverged(commands, i, journal, start.Sequence, Json(start), null, $"{JournalSerializer.TypeNameOf(start)} cannot begin a command: no input of the instance produces it here");
             }
 
+            if (command is MigrateInstance && MigrationAt(journal, i) is { } migrated)
+            {
+                // The move is decided on the versions it pinned, as it was live; from here on the
+                // instance runs on them.
+                try
+                {
+                    engine = new WorkflowEngine(definitions.WithPinned(migrated.Pinned), engine.Deadlines) { MaxTransitionsPerCommand = maxTransitionsPerCommand };
+                }
+                catch (KeyNotFoundException missing)
+                {
+                    return Diverged(commands, i, journal, migrated.Sequence, Json(migrated), null, $"the migration cannot be replayed: {missing.Message}");
+                }
+            }
+
             IReadOnlyList<WorkflowEvent> produced;
             try
             {
@@ -116,6 +130,42 @@ public static class JournalReplay
         return pinned;
     }
 
+    /// <summary>
+    /// Every definition version a journal names: its start, its called scopes, and every version a
+    /// migration moved it to or pinned. A replay needs them all in its set.
+    /// </summary>
+    public static IReadOnlyList<(string Key, int Version)> VersionsOf(IEnumerable<WorkflowEvent> journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        var versions = new SortedSet<(string Key, int Version)>();
+        foreach (var e in journal)
+        {
+            switch (e)
+            {
+                case InstanceStarted started:
+                    versions.Add((started.DefinitionKey, started.DefinitionVersion));
+                    break;
+                case ScopeStarted scope:
+                    versions.Add((scope.DefinitionKey, scope.DefinitionVersion));
+                    break;
+                case InstanceMigrated migrated:
+                    versions.Add((migrated.DefinitionKey, migrated.FromVersion));
+                    foreach (var (key, version) in migrated.Pinned)
+                    {
+                        versions.Add((key, version));
+                    }
+
+                    break;
+            }
+        }
+
+        return [.. versions];
+    }
+
+    /// <summary>The migration event of the command beginning at <paramref name="index"/> (after its context, if any).</summary>
+    private static InstanceMigrated? MigrationAt(IReadOnlyList<WorkflowEvent> journal, int index) =>
+        journal[index] as InstanceMigrated ?? (index + 1 < journal.Count ? journal[index + 1] as InstanceMigrated : null);
+
     /// <summary>The command whose events begin at <paramref name="index"/>, with its context; null when none does.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Returns every kind of command; the analyzer misreads the 'with' expression.")]
     private static WorkflowCommand? CommandAt(IReadOnlyList<WorkflowEvent> journal, int index)
@@ -148,6 +198,7 @@ public static class JournalReplay
             InstanceCancelled cancelled => new CancelInstance(cancelled.Reason),
             TimerRescheduled moved => new RescheduleTimer(moved.TimerId, moved.DueAt, moved.Reason),
             Annotated annotation => new Annotate(annotation.Kind, annotation.Data),
+            InstanceMigrated migrated => new MigrateInstance(migrated.DefinitionKey, migrated.FromVersion, migrated.Mapping),
             _ => CancellationAhead(journal, index),
         };
         return command is null ? null : command with { Actor = e.Actor, Context = commandContext };

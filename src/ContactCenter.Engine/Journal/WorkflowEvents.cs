@@ -37,6 +37,7 @@ namespace ContactCenter.Engine.Journal;
 [JsonDerivedType(typeof(InstanceCompleted), "instance-completed@1")]
 [JsonDerivedType(typeof(InstanceCancelled), "instance-cancelled@1")]
 [JsonDerivedType(typeof(InstanceFaulted), "instance-faulted@1")]
+[JsonDerivedType(typeof(InstanceMigrated), "instance-migrated@1")]
 public abstract record WorkflowEvent
 {
     /// <summary>1, 2, 3, ... within the instance, without gaps.</summary>
@@ -124,3 +125,18 @@ public sealed record InstanceCompleted : WorkflowEvent;
 public sealed record InstanceCancelled(string Reason) : WorkflowEvent;
 
 public sealed record InstanceFaulted(string? ElementId, string Reason) : WorkflowEvent;
+
+/// <summary>
+/// The instance's scopes of <see cref="DefinitionKey"/> moved from <see cref="FromVersion"/> to
+/// <see cref="ToVersion"/>: every token, work item, timer and message wait in them now stands on
+/// the element <see cref="Mapping"/> names for its old one (timers keep their id and due time).
+/// <see cref="Pinned"/> is what the instance runs on from here on (new scopes and called flows).
+/// The whole mapping is carried, not only the entries used, so the journal alone replays the move
+/// and shows what was approved.
+/// </summary>
+public sealed record InstanceMigrated(
+    string DefinitionKey,
+    int FromVersion,
+    int ToVersion,
+    ImmutableSortedDictionary<string, int> Pinned,
+    ImmutableSortedDictionary<string, string> Mapping) : WorkflowEvent;

@@ -334,6 +334,99 @@ namespace ContactCenter.Persistence.Migrations
                     b.ToTable("journal_segments", (string)null);
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.MigrationProposalRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_by");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DefinitionKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("definition_key");
+
+                    b.Property<string>("DryRun")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dry_run");
+
+                    b.Property<long?>("DryRunAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dry_run_at");
+
+                    b.Property<string>("DryRunBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dry_run_by");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_version");
+
+                    b.Property<string>("InstanceIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_ids");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mapping");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<string>("ProposedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("ToVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefinitionKey", "ProposedAt");
+
+                    b.ToTable("migration_proposals", (string)null);
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.NotificationRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -376,6 +376,21 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
         return set;
     }
 
+    /// <summary>
+    /// The set a journal replays on: pinned at the versions it started with, holding every version
+    /// it names (a migration's, too), so an exact replay can re-pin where the instance moved.
+    /// </summary>
+    public async Task<DefinitionSet> ReplaySetAsync(IReadOnlyList<Engine.Journal.WorkflowEvent> journal, CancellationToken cancellationToken = default)
+    {
+        var set = await DefinitionSetAsync(Engine.Journal.JournalReplay.PinnedVersionsOf(journal), cancellationToken).ConfigureAwait(false);
+        foreach (var (key, version) in Engine.Journal.JournalReplay.VersionsOf(journal))
+        {
+            set.AddVersion(await LoadAsync(key, version, cancellationToken).ConfigureAwait(false), version);
+        }
+
+        return set;
+    }
+
     private async Task<DefinitionVersionRecord> TransitionAsync(string key, int version, VersionStatus from, Func<DefinitionVersionRecord, DefinitionVersionRecord> change, CancellationToken cancellationToken)
     {
         var current = await GetAsync(key, version, cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,8 @@ public sealed class InstanceReplayer(DefinitionCatalog catalog, IInstanceStore s
             return new InstanceReplayReport(instanceId, record.PinnedVersions, Unreadable(journal, rows.Count, bad), false);
         }
 
-        var report = JournalReplay.Verify(await catalog.DefinitionSetAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false), journal);
+        // The versions the journal names, not the record's pins: a migrated instance ran on two.
+        var report = JournalReplay.Verify(await catalog.ReplaySetAsync(journal, cancellationToken).ConfigureAwait(false), journal);
         var snapshotMatches = report.Matches && SnapshotOf(journal) == record.Snapshot;
         return new InstanceReplayReport(instanceId, record.PinnedVersions, report, snapshotMatches);
     }
@@ -49,7 +50,7 @@ public sealed class InstanceReplayer(DefinitionCatalog catalog, IInstanceStore s
             return new InstanceReplayReport(null, pinned, Unreadable(journal, lines.Length, bad), false);
         }
 
-        var report = JournalReplay.Verify(await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false), journal);
+        var report = JournalReplay.Verify(await catalog.ReplaySetAsync(journal, cancellationToken).ConfigureAwait(false), journal);
         return new InstanceReplayReport(null, pinned, report, report.Matches);
     }
 

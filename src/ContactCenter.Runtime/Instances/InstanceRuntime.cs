@@ -302,6 +302,61 @@ public sealed class InstanceRuntime(
         }
     }
 
+    /// <summary>
+    /// Moves the instance onto <paramref name="pinned"/> (its key at the new version, the flows the
+    /// new version calls at theirs) by <paramref name="command"/>, provided it is still at
+    /// <paramref name="expectedVersion"/>: one commit, all or nothing. Timers keep their due time;
+    /// their rows are armed again under the elements they now stand on.
+    /// </summary>
+    /// <exception cref="ConcurrencyConflictException">The instance changed since <paramref name="expectedVersion"/>.</exception>
+    /// <exception cref="WorkflowCommandRejectedException">The engine refuses the move (<see cref="InstanceMigration.Check"/>).</exception>
+    public async Task<InstanceRecord> MigrateAsync(Guid instanceId, long expectedVersion, MigrateInstance command, IReadOnlyDictionary<string, int> pinned, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(pinned);
+        using var activity = StartCommand(CommandNames.Migrate, instanceId, null);
+        string? channel = null;
+        try
+        {
+            var record = await GetAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            channel = record.Channel;
+            if (record.Version != expectedVersion)
+            {
+                throw new ConcurrencyConflictException(instanceId, expectedVersion, $"instance {instanceId} changed since the dry run: its journal is at {record.Version}, the dry run saw {expectedVersion}; run the dry run again");
+            }
+
+            var set = await MigrationSetAsync(command, pinned, cancellationToken).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            var state = _states.StateOf(record);
+            var decision = new WorkflowEngine(set, deadlines).Decide(state, context is null ? command : command with { Context = context.At(now) }, now);
+            var moved = record with
+            {
+                DefinitionVersion = record.DefinitionKey == command.DefinitionKey ? pinned[command.DefinitionKey] : record.DefinitionVersion,
+                PinnedVersions = new SortedDictionary<string, int>(pinned.ToDictionary(), StringComparer.Ordinal),
+            };
+            var after = await CommitAsync(moved, state, decision, now, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Migrated {InstanceId}: {DefinitionKey} v{FromVersion} -> v{ToVersion} by {Actor}", instanceId, command.DefinitionKey, command.FromVersion, pinned[command.DefinitionKey], command.Actor);
+            CommandEnded(activity, CommandNames.Migrate, channel, CommandOutcome.Committed);
+            return after;
+        }
+        catch (Exception e)
+        {
+            CommandFailed(activity, CommandNames.Migrate, channel, e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What a move of <paramref name="command"/> is decided on: <paramref name="pinned"/>, and the
+    /// version the instance leaves (unpinned), for the engine to check the mapping against.
+    /// </summary>
+    public async Task<DefinitionSet> MigrationSetAsync(MigrateInstance command, IReadOnlyDictionary<string, int> pinned, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var set = await catalog.DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
+        return set.AddVersion(await catalog.LoadAsync(command.DefinitionKey, command.FromVersion, cancellationToken).ConfigureAwait(false), command.FromVersion);
+    }
+
     public async Task<InstanceRecord> GetAsync(Guid instanceId, CancellationToken cancellationToken = default) =>
         await store.GetAsync(instanceId, cancellationToken).ConfigureAwait(false) ?? throw new InstanceNotFoundException(instanceId);
 
@@ -443,11 +498,11 @@ public sealed class InstanceRuntime(
         // A held timer has no pending row; a moved one is removed and armed again.
         var shard = TimerShards.Of(before.Id, timerOptions.Shards);
         var armed = state.Timers
-            .Where(t => !t.Held && (!oldTimers.TryGetValue(t.Id, out var old) || old.Held || old.DueAt != t.DueAt))
+            .Where(t => !t.Held && (!oldTimers.TryGetValue(t.Id, out var old) || old.Held || old.DueAt != t.DueAt || old.ElementId != t.ElementId))
             .Select(t => new TimerRecord(before.Id, t.Id, t.ElementId, t.DueAt, shard) { TraceParent = Telemetry.CurrentTraceParent() })
             .ToList();
         var removed = oldTimers.Values
-            .Where(old => !old.Held && (!newTimers.TryGetValue(old.Id, out var current) || current.Held || current.DueAt != old.DueAt))
+            .Where(old => !old.Held && (!newTimers.TryGetValue(old.Id, out var current) || current.Held || current.DueAt != old.DueAt || current.ElementId != old.ElementId))
             .Select(old => old.Id)
             .ToList();
         var after = before with
@@ -604,6 +659,7 @@ public static class CommandNames
     public const string Annotate = "annotate";
     public const string ExecuteMany = "execute_many";
     public const string FireTimer = "fire_timer";
+    public const string Migrate = "migrate";
 }
 
 /// <summary>The <see cref="Telemetry.Tags.Outcome"/> values of <see cref="Telemetry.Commands"/>.</summary>

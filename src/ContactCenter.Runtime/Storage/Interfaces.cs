@@ -30,6 +30,20 @@ public interface IDefinitionStore
     Task<bool> UpdateAsync(DefinitionVersionRecord record, VersionStatus expectedStatus, CancellationToken cancellationToken = default);
 }
 
+/// <summary>Proposals to move running instances between definition versions.</summary>
+public interface IMigrationProposalStore
+{
+    Task AddAsync(MigrationProposalRecord record, CancellationToken cancellationToken = default);
+
+    Task<MigrationProposalRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The proposals of one key, or of every key when <paramref name="key"/> is null, newest first.</summary>
+    Task<IReadOnlyList<MigrationProposalRecord>> ListAsync(string? key, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a proposal's row, provided its status is still <paramref name="expectedStatus"/> and its dry run still the one read; false otherwise.</summary>
+    Task<bool> UpdateAsync(MigrationProposalRecord record, MigrationStatus expectedStatus, DateTimeOffset? expectedDryRunAt, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The write path: one instance read (row and journal) and the commit of an instance's changes
 /// (row, events, timers, outbox rows, read-model changes) together. Listing, counting and

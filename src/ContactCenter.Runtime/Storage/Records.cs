@@ -194,3 +194,67 @@ public sealed record InstanceQuery
     /// <summary>Most rows returned. Default is 100.</summary>
     public int Limit { get; init; } = 100;
 }
+
+/// <summary>Where a proposal to move running instances between versions is in its life.</summary>
+public enum MigrationStatus
+{
+    /// <summary>Proposed, with its mapping; a dry run may be run (again) and the mapping changed.</summary>
+    Proposed,
+
+    /// <summary>Approved by someone other than the proposer, after a dry run: ready to apply.</summary>
+    Approved,
+
+    /// <summary>Applied: <see cref="MigrationProposalRecord.Result"/> says which instances moved.</summary>
+    Applied,
+
+    /// <summary>Turned down; nothing moved.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// A proposal to move chosen running instances of a definition from one version to another, with
+/// the element mapping and the trail of who proposed, dry-ran, approved and applied it. The dry run
+/// and the result are JSON written by the runtime (<c>MigrationOutcome</c> lists).
+/// </summary>
+public sealed record MigrationProposalRecord
+{
+    public required Guid Id { get; init; }
+
+    public required string DefinitionKey { get; init; }
+
+    public required int FromVersion { get; init; }
+
+    public required int ToVersion { get; init; }
+
+    public required MigrationStatus Status { get; init; }
+
+    /// <summary>Old element or flow id to new, as JSON (an object of strings).</summary>
+    public required string Mapping { get; init; }
+
+    /// <summary>The chosen instances, as a JSON array of ids.</summary>
+    public required string InstanceIds { get; init; }
+
+    public required string ProposedBy { get; init; }
+
+    public required DateTimeOffset ProposedAt { get; init; }
+
+    public string? Note { get; init; }
+
+    /// <summary>The last dry run's outcome per instance (JSON), with the journal sequence each was seen at.</summary>
+    public string? DryRun { get; init; }
+
+    public string? DryRunBy { get; init; }
+
+    public DateTimeOffset? DryRunAt { get; init; }
+
+    public string? DecidedBy { get; init; }
+
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    public string? AppliedBy { get; init; }
+
+    public DateTimeOffset? AppliedAt { get; init; }
+
+    /// <summary>The outcome per instance of applying it (JSON).</summary>
+    public string? Result { get; init; }
+}

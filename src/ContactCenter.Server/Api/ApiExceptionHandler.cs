@@ -49,6 +49,17 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                     CatalogError.SamePerson or CatalogError.NotAllowed => Denied(context, catalog.Message),
                     _ => null,
                 };
+            case MigrationException migration:
+                return migration.Error switch
+                {
+                    MigrationError.NotFound => Problem(404, "Not found", migration.Message),
+                    MigrationError.InvalidMapping => InvalidMapping(migration),
+                    MigrationError.WrongStatus => Problem(409, "Wrong status", migration.Message),
+                    MigrationError.Conflict => Problem(409, "Conflict", migration.Message),
+                    MigrationError.SamePerson => Denied(context, migration.Message),
+                    MigrationError.NotAllowed => Validation("$", migration.Message),
+                    _ => null,
+                };
             case InstanceNotFoundException notFound:
                 return Problem(404, "Not found", notFound.Message);
             case ConcurrencyConflictException conflict:
@@ -99,6 +110,22 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         };
         problem.Extensions["totalProblems"] = catalog.Problems.Count;
         problem.Extensions["problems"] = listed.Select(p => new { elementId = p.ElementId, line = p.Line, message = p.Message, text = p.ToString() }).ToList();
+        return problem;
+    }
+
+    /// <summary>A mapping refused: 422, with every problem by the element it names.</summary>
+    private static HttpValidationProblemDetails InvalidMapping(MigrationException migration)
+    {
+        var problem = new HttpValidationProblemDetails(
+            migration.Problems
+                .GroupBy(p => p.ElementId ?? "mapping", StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal))
+        {
+            Status = 422,
+            Title = "Invalid mapping",
+            Detail = migration.Message,
+        };
+        problem.Extensions["problems"] = migration.Problems.Take(MaxProblemsListed).Select(p => new { elementId = p.ElementId, message = p.Message }).ToList();
         return problem;
     }
 

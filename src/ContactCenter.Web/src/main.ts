@@ -11,6 +11,7 @@ import { renderQuality } from './views/quality';
 import { renderDashboard } from './views/dashboard';
 import { notificationsChanged, renderNotifications } from './views/notifications';
 import { renderUsers } from './views/users';
+import { renderMigrations } from './views/migrations';
 import { renderCalendar } from './views/calendar';
 
 export interface Screen { title: Key; cleanup?: () => void }
@@ -22,6 +23,7 @@ const menu: MenuItem[] = [
   { path: '/console', label: 'menuConsole', roles: ['Agent'] },
   { path: '/tickets', label: 'menuTickets', roles: ['Tier2', 'RelatedTeam', 'TeamLeader', 'QualityControl', 'Admin'] },
   { path: '/designer', label: 'menuDesigner', roles: ['ProcessOwner', 'Reviewer', 'Approver', 'Admin'] },
+  { path: '/migrations', label: 'menuMigrations', roles: ['ProcessOwner', 'Reviewer', 'Approver', 'Admin'] },
   { path: '/quality', label: 'menuQuality', roles: ['QualityControl', 'TeamLeader', 'Admin'] },
   { path: '/dashboard', label: 'menuDashboard', roles: ['TeamLeader', 'Admin'] },
   // The roles notifications are addressed to (the Team Leader, a task's lane, a ticket's unit, an agent).
@@ -43,6 +45,7 @@ const routes: Route[] = [
   { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
   { pattern: /^\/notifications$/, menu: '/notifications', render: c => renderNotifications(c) },
   { pattern: /^\/users$/, menu: '/users', render: c => renderUsers(c) },
+  { pattern: new RegExp(`^/migrations(?:/${uuid})?$`), menu: '/migrations', render: (c, g) => renderMigrations(c, g[0] ?? null) },
   { pattern: /^\/calendar$/, menu: '/calendar', render: c => renderCalendar(c) },
 ];
 

@@ -55,6 +55,12 @@ public class JournalSerializerTests
         new InstanceCancelled("nasabah menutup chat"),
         new InstanceFaulted("Gateway_1", "no outgoing condition is true"),
         new InstanceFaulted(null, "livelock"),
+        new InstanceMigrated(
+            "live-chat",
+            3,
+            4,
+            new Dictionary<string, int> { ["live-chat"] = 4, ["still-connected"] = 2 }.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            new Dictionary<string, string> { ["Task_Greet"] = "Activity_0x9k2m1", ["Flow_1"] = "Flow_1" }.ToImmutableSortedDictionary(StringComparer.Ordinal)),
     ]);
 
     private static List<WorkflowEvent> Stamp(List<WorkflowEvent> events)

@@ -39,7 +39,7 @@ public class WorkflowEventsTests
     public void Subtypes_AreFound()
     {
         EventTypes().Count.Should().BeGreaterThan(15);
-        CommandTypes().Count.Should().Be(7);
+        CommandTypes().Count.Should().Be(8);
     }
 
     [Theory]

@@ -342,6 +342,99 @@ namespace ContactCenter.Persistence.Migrations.PostgreSql
                     b.ToTable("journal_segments", (string)null);
                 });
 
+            modelBuilder.Entity("ContactCenter.Persistence.MigrationProposalRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("applied_by");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DefinitionKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("definition_key");
+
+                    b.Property<string>("DryRun")
+                        .HasColumnType("text")
+                        .HasColumnName("dry_run");
+
+                    b.Property<long?>("DryRunAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dry_run_at");
+
+                    b.Property<string>("DryRunBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dry_run_by");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_version");
+
+                    b.Property<string>("InstanceIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("instance_ids");
+
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mapping");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<string>("ProposedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("text")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("ToVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefinitionKey", "ProposedAt");
+
+                    b.ToTable("migration_proposals", (string)null);
+                });
+
             modelBuilder.Entity("ContactCenter.Persistence.NotificationRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -9,6 +9,7 @@ import { h, mount } from '../dom';
 import { formatDateTime } from '../i18n';
 import { definitions, InvalidBpmnError, type DefinitionSummary, type Problem, type VersionView } from '../designer/api';
 import { actionsFor, awaits, shownState, type Action } from '../designer/lifecycle';
+import { whatIfPanel } from '../designer/whatif';
 import type { LintIssue } from '../designer/lint';
 import { w, wf } from '../designer/words';
 
@@ -278,7 +279,8 @@ async function showReadOnly(ctx: Context, body: HTMLElement, summary: Definition
       h('span', null, owner ? w('readOnly') : w('readOnlyRole')),
       owner ? h('button.secondary', { type: 'button', 'data-testid': 'new-draft', onclick: () => ctx.navigate(`${versionPath(summary.key, v.version)}?edit=1`) }, w('newDraftFrom')) : null),
     lifecycleActions(ctx.me, v, messages, () => reload()),
-    h('div.cc-workbench', null, canvas, h('aside.cc-side', null, h('h2', null, w('details')), details)));
+    h('div.cc-workbench', null, canvas, h('aside.cc-side', null, h('h2', null, w('details')), details)),
+    v.status === 'Published' || v.status === 'Retired' ? null : whatIfPanel(ctx, summary.key, v.version));
   const diagram = new ReadOnlyDiagram(canvas, bo => {
     mount(details, bo
       ? h('dl.facts', null, describeElement(bo).map(([k, value]) => [h('dt', null, k), h('dd.cc-value', null, value)]))
@@ -419,7 +421,9 @@ async function showEditor(
     h('div.cc-workbench', null, canvas, h('aside.cc-side.cc-panel-host', null, panel)),
     h('div.cc-verdicts', null,
       h('section.panel', null, lintHead, lintList),
-      h('section.panel', null, h('h3', null, w('serverTitle')), serverList)));
+      h('section.panel', null, h('h3', null, w('serverTitle')), serverList)),
+    // A saved draft: what-if runs on the stored version, not on unsaved edits.
+    isCopy ? null : whatIfPanel(ctx, summary.key, v.version));
 
   const warnings = await editor.open(xml);
   if (warnings.length) messages.error(warnings.join('; '));
