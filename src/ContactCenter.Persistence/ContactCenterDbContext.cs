@@ -8,12 +8,24 @@ namespace ContactCenter.Persistence;
 /// the outbox. Tables and columns are snake_case so that the same names suit PostgreSQL.
 /// </summary>
 /// <remarks>
-/// Nothing here is tied to SQLite; the provider is chosen by the options the context is built
-/// with (<see cref="ContactCenterDatabase.ConfigureSqlite"/>). Use short-lived contexts from an
-/// <see cref="IDbContextFactory{TContext}"/>: a context is not thread-safe.
+/// Nothing here is tied to one provider; the provider is chosen by the options the context is
+/// built with (<see cref="ContactCenterDatabase.Configure"/>). This type's migrations are SQLite's;
+/// PostgreSQL's belong to <see cref="PostgreSqlContactCenterDbContext"/>. Use short-lived contexts
+/// from an <see cref="IDbContextFactory{TContext}"/>: a context is not thread-safe.
 /// </remarks>
-public sealed class ContactCenterDbContext(DbContextOptions<ContactCenterDbContext> options) : DbContext(options)
+public class ContactCenterDbContext : DbContext
 {
+    public ContactCenterDbContext(DbContextOptions<ContactCenterDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context type (<see cref="PostgreSqlContactCenterDbContext"/>).</summary>
+    protected ContactCenterDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     internal DbSet<DefinitionVersionRow> DefinitionVersions => Set<DefinitionVersionRow>();
 
     internal DbSet<InstanceRow> Instances => Set<InstanceRow>();

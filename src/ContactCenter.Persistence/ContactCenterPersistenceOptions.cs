@@ -1,8 +1,17 @@
 namespace ContactCenter.Persistence;
 
-/// <summary>Where the database lives and how SQLite is tuned.</summary>
+/// <summary>Which database, where it lives, and how SQLite is tuned.</summary>
 public sealed class ContactCenterPersistenceOptions
 {
+    /// <summary>The database engine. Default is <see cref="DatabaseProvider.Sqlite"/> (one file in <see cref="DataFolder"/>).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// The Npgsql connection string for <see cref="DatabaseProvider.PostgreSql"/> (required there);
+    /// unused by SQLite, whose file is <see cref="DataFolder"/>/<see cref="FileName"/>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>The folder that holds the database file; created at migration if missing. Default is <c>./data</c>.</summary>
     public string DataFolder { get; set; } = "./data";
 
@@ -28,6 +37,16 @@ public sealed class ContactCenterPersistenceOptions
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataFolder, FileName));
+}
+
+/// <summary>The database engines the store runs on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>Embedded, one file, one process: the default.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL (15 or later): a server several nodes share.</summary>
+    PostgreSql,
 }
 
 /// <summary>SQLite's <c>synchronous</c> setting for the WAL.</summary>

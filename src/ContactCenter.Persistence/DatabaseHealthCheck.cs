@@ -11,7 +11,7 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<ContactCenterDbContext
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var versions = await db.Database.SqlQueryRaw<int>("SELECT 1 AS Value").ToListAsync(cancellationToken).ConfigureAwait(false);
+            var versions = await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").ToListAsync(cancellationToken).ConfigureAwait(false);
             return versions.Count == 1 ? HealthCheckResult.Healthy("the database answers") : HealthCheckResult.Unhealthy("the database gave no answer");
         }
     }

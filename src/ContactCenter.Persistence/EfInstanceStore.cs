@@ -10,8 +10,10 @@ namespace ContactCenter.Persistence;
 /// <remarks>Thread-safe: every call uses its own short-lived context.</remarks>
 public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbContext> contexts, ContactCenterPersistenceOptions options) : IInstanceStore, IInstanceQueries, IRetentionStore, IAsyncDisposable
 {
-    // SQLite lets one writer in at a time: every write of this store goes through one queue, and
-    // what has queued up commits in one transaction (group commit; see WriteQueue).
+    // Every write of this store (this process) goes through one queue, and what has queued up
+    // commits in one transaction (group commit; see WriteQueue). SQLite lets one writer in at a
+    // time anyway; on PostgreSQL other nodes write beside this one, and what keeps their commits
+    // apart is the database (the version check, the journal's key), not the queue.
     private readonly WriteQueue _writes = new(contexts, options.MaxCommitsPerTransaction);
 
     /// <summary>How many write transactions have committed so far (writes per transaction = commits / this).</summary>
@@ -19,6 +21,8 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     // The hot reads (an instance row, a journal) on connections kept open with their statements prepared.
     private readonly ReadSessions _reads = new(contexts);
+
+    private readonly DatabaseDialect _dialect = DatabaseDialect.For(options.Provider);
 
     public async ValueTask DisposeAsync()
     {
@@ -63,7 +67,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         using var activity = Telemetry.Source.StartActivity(CommitSpan, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("db.system.name", "sqlite");
+            activity.SetTag("db.system.name", _dialect.SystemName);
             activity.SetTag("db.operation.name", "commit");
             activity.SetTag(Telemetry.Tags.Events, commit.Events.Count);
         }
@@ -143,16 +147,26 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 await hook(session.Context, commit).ConfigureAwait(false);
             }
         }
-        catch (DbException)
+        catch (DbException e)
         {
-            // Duplicate keys are not told apart by provider error codes (PostgreSQL will
-            // follow): after the rollback, a stored version other than the expected one
-            // means a racing commit won; anything else is a real error and is rethrown.
+            // Duplicate keys are not told apart by provider error codes: after the rollback, a
+            // stored version other than the expected one means a racing commit won (another
+            // node's, on PostgreSQL: the journal's key and the version check are the database's).
+            // A lock lost to another node's transaction (a deadlock between two group commits)
+            // is a race too, whatever the version. Anything else is a real error and is rethrown.
             var stored = await StoredVersionAsync(session, id).ConfigureAwait(false);
             long? expected = commit.ExpectedVersion == 0 ? null : commit.ExpectedVersion;
             if (stored != expected)
             {
                 throw Conflict(commit, stored);
+            }
+
+            if (session.Dialect.IsLockConflict(e))
+            {
+                throw new ConcurrencyConflictException(
+                    id,
+                    commit.ExpectedVersion,
+                    $"Instance {id}: another transaction held its rows ({e.Message.Trim()}); another command acted at the same time. Nothing of this commit was written.");
             }
 
             throw;

@@ -1,5 +1,4 @@
 using ContactCenter.Runtime.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ContactCenter.Persistence;
@@ -11,9 +10,6 @@ namespace ContactCenter.Persistence;
 /// </remarks>
 public sealed class EfNotificationStore(IDbContextFactory<ContactCenterDbContext> contexts) : INotificationStore
 {
-    /// <summary>SQLite's primary-key violation (extended result code SQLITE_CONSTRAINT_PRIMARYKEY).</summary>
-    private const int SqlitePrimaryKeyViolation = 1555;
-
     public async Task<bool> AddAsync(NotificationRecord notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -31,7 +27,7 @@ public sealed class EfNotificationStore(IDbContextFactory<ContactCenterDbContext
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return true;
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteExtendedErrorCode: SqlitePrimaryKeyViolation })
+            catch (DbUpdateException e) when (DatabaseDialect.Of(context).IsUniqueViolation(e))
             {
                 // Another delivery of the same message won the race: one notification all the same.
                 return false;

@@ -25,6 +25,34 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         }
     }
 
+    /// <remarks>
+    /// One statement: <c>UPDATE … WHERE position IN (SELECT … LIMIT n) RETURNING</c>. On PostgreSQL the
+    /// inner select locks its rows <c>FOR UPDATE SKIP LOCKED</c>, so a dispatcher on another node
+    /// racing for the same rows skips them instead of taking them too (and, once the claim committed,
+    /// finds them no longer due); SQLite lets one writer in at a time.
+    /// </remarks>
+    public async Task<IReadOnlyList<OutboxRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int max, CancellationToken cancellationToken = default)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var sql = $$"""
+                UPDATE outbox SET next_attempt_at = {0}
+                WHERE position IN (
+                    SELECT position FROM outbox
+                    WHERE delivered_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at <= {1}
+                    ORDER BY created_at, position
+                    LIMIT {2}{{DatabaseDialect.Of(context).SkipLockedRows}})
+                RETURNING *
+                """;
+            var rows = await context.Outbox.FromSqlRaw(sql, claimedUntil.UtcTicks, now.UtcTicks, Math.Max(0, max))
+                .AsNoTracking()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            // RETURNING keeps no order: oldest first, a commit's rows in the order they were written.
+            return [.. rows.OrderBy(o => o.CreatedAt).ThenBy(o => o.Position).Select(o => o.ToRecord())];
+        }
+    }
+
     /// <remarks>Idempotent: a row already delivered keeps its first delivery time; an unknown id is ignored.</remarks>
     public async Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

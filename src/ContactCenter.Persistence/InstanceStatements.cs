@@ -11,7 +11,7 @@ namespace ContactCenter.Persistence;
 /// stored forms are the EF Core model's (<see cref="ContactCenterDbContext"/>), so EF reads what
 /// these write.
 /// </summary>
-/// <remarks>Standard SQL only; what is SQLite's own is the stored form of values (<see cref="StoredForm"/>).</remarks>
+/// <remarks>Standard SQL only, the same on SQLite and PostgreSQL; what differs is the stored form of a Guid (<see cref="DatabaseDialect.Id"/>).</remarks>
 internal static class InstanceStatements
 {
     private const string InsertInstance = """
@@ -65,21 +65,21 @@ internal static class InstanceStatements
         """;
 
     public static Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertInstance, cancellationToken, InstanceValues(r));
+        ExecuteAsync(session, InsertInstance, cancellationToken, InstanceValues(session.Dialect, r));
 
     /// <summary>False when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
     public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
-        await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(r), expectedVersion]).ConfigureAwait(false) == 1;
+        await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(session.Dialect, r), expectedVersion]).ConfigureAwait(false) == 1;
 
     /// <summary>The instance row; null when there is none.</summary>
     public static async Task<InstanceRecord?> ReadInstanceAsync(ReadSession session, Guid id, CancellationToken cancellationToken)
     {
         var command = session.Command(SelectInstance, 1);
-        command.Parameters[0].Value = StoredForm.Id(id);
+        command.Parameters[0].Value = session.Dialect.Id(id);
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? InstanceRow(reader) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? InstanceRow(session.Dialect, reader) : null;
         }
     }
 
@@ -104,7 +104,7 @@ internal static class InstanceStatements
         Filter("agent =", query.Agent);
         Filter("channel =", query.Channel);
         Filter("customer_ref =", query.CustomerRef);
-        Filter("parent_instance_id =", query.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null);
+        Filter("parent_instance_id =", query.ParentInstanceId is { } parent ? session.Dialect.Id(parent) : null);
         Filter("definition_key =", query.DefinitionKey);
         Filter("started_at >=", query.StartedFrom?.UtcTicks);
         Filter("started_at <", query.StartedTo?.UtcTicks);
@@ -123,7 +123,7 @@ internal static class InstanceStatements
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                found.Add(InstanceRow(reader));
+                found.Add(InstanceRow(session.Dialect, reader));
             }
         }
 
@@ -131,9 +131,9 @@ internal static class InstanceStatements
     }
 
     /// <summary>The instance row the reader is on (the columns of <see cref="SelectInstances"/>).</summary>
-    private static InstanceRecord InstanceRow(DbDataReader reader) => new()
+    private static InstanceRecord InstanceRow(DatabaseDialect dialect, DbDataReader reader) => new()
     {
-        Id = StoredForm.ReadId(reader, 0),
+        Id = dialect.ReadId(reader, 0),
         DefinitionKey = reader.GetString(1),
         DefinitionVersion = reader.GetInt32(2),
         Channel = reader.GetString(3),
@@ -146,7 +146,7 @@ internal static class InstanceStatements
         StartedAt = Instant(reader.GetInt64(10)),
         UpdatedAt = Instant(reader.GetInt64(11)),
         EndedAt = reader.IsDBNull(12) ? null : Instant(reader.GetInt64(12)),
-        ParentInstanceId = reader.IsDBNull(13) ? null : StoredForm.ReadId(reader, 13),
+        ParentInstanceId = reader.IsDBNull(13) ? null : dialect.ReadId(reader, 13),
     };
 
     /// <summary>An instant as the model stores it (UTC ticks, see <see cref="ContactCenterDbContext.UtcTicksConverter"/>).</summary>
@@ -155,14 +155,14 @@ internal static class InstanceStatements
     public static async Task<long?> StoredVersionAsync(WriteSession session, Guid id, CancellationToken cancellationToken)
     {
         var command = session.Command(SelectVersion, 1);
-        command.Parameters[0].Value = StoredForm.Id(id);
+        command.Parameters[0].Value = session.Dialect.Id(id);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } version and not DBNull
             ? Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture)
             : null;
     }
 
     public static Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertEvent, cancellationToken, StoredForm.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
+        ExecuteAsync(session, InsertEvent, cancellationToken, session.Dialect.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
 
     /// <summary>
     /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
@@ -170,8 +170,8 @@ internal static class InstanceStatements
     /// </summary>
     public static async Task CompactJournalAsync(WriteSession session, Guid instanceId, CancellationToken cancellationToken)
     {
-        var id = StoredForm.Id(instanceId);
-        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken).ConfigureAwait(false);
+        var id = session.Dialect.Id(instanceId);
+        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), id, instanceId, cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)
         {
             return;
@@ -184,14 +184,14 @@ internal static class InstanceStatements
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
     public static Task<List<JournalRecord>> ReadJournalAsync(ReadSession session, Guid instanceId, CancellationToken cancellationToken) =>
-        ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), instanceId, cancellationToken);
+        ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), session.Dialect.Id(instanceId), instanceId, cancellationToken);
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
     /// <param name="segment">The prepared command of <see cref="SelectSegment"/>.</param>
     /// <param name="rows">The prepared command of <see cref="SelectEvents"/>.</param>
-    private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, Guid instanceId, CancellationToken cancellationToken)
+    /// <param name="id">The instance id in its stored form.</param>
+    private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, object id, Guid instanceId, CancellationToken cancellationToken)
     {
-        var id = StoredForm.Id(instanceId);
         segment.Parameters[0].Value = id;
         var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
             ? JournalSegment.Decode(instanceId, compressed)
@@ -216,20 +216,20 @@ internal static class InstanceStatements
     }
 
     public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertTimer, cancellationToken, StoredForm.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts, t.TraceParent);
+        ExecuteAsync(session, InsertTimer, cancellationToken, session.Dialect.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts, t.TraceParent);
 
     public static Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, DeleteTimer, cancellationToken, StoredForm.Id(instanceId), timerId);
+        ExecuteAsync(session, DeleteTimer, cancellationToken, session.Dialect.Id(instanceId), timerId);
 
     public static Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken) =>
         ExecuteAsync(
             session,
             InsertOutbox,
             cancellationToken,
-            StoredForm.Id(o.Id),
+            session.Dialect.Id(o.Id),
             o.IdempotencyKey,
             o.Kind,
-            StoredForm.Id(o.InstanceId),
+            session.Dialect.Id(o.InstanceId),
             o.Payload,
             o.CreatedAt.UtcTicks,
             o.Attempts,
@@ -250,9 +250,9 @@ internal static class InstanceStatements
         return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static object?[] InstanceValues(InstanceRecord r) =>
+    private static object?[] InstanceValues(DatabaseDialect dialect, InstanceRecord r) =>
     [
-        StoredForm.Id(r.Id),
+        dialect.Id(r.Id),
         r.DefinitionKey,
         r.DefinitionVersion,
         r.Channel,
@@ -265,18 +265,6 @@ internal static class InstanceStatements
         r.StartedAt.UtcTicks,
         r.UpdatedAt.UtcTicks,
         r.EndedAt?.UtcTicks,
-        r.ParentInstanceId is { } parent ? StoredForm.Id(parent) : null,
+        r.ParentInstanceId is { } parent ? dialect.Id(parent) : null,
     ];
-}
-
-/// <summary>
-/// How SQLite (through EF Core's mapping) stores valuesthat have no SQL type of their own: the one
-/// provider-specific piece of the commit statements. PostgreSQL would bind a <see cref="Guid"/> as uuid.
-/// </summary>
-internal static class StoredForm
-{
-    /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
-    public static string Id(Guid id) => id.ToString().ToUpperInvariant();
-
-    public static Guid ReadId(DbDataReader reader, int ordinal) => Guid.Parse(reader.GetString(ordinal));
 }

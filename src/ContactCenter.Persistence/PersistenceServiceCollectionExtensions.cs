@@ -8,8 +8,8 @@ namespace ContactCenter.Persistence;
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the options, an <see cref="IDbContextFactory{TContext}"/> on the SQLite
-    /// file, <see cref="ContactCenterDatabase"/> (call its <see cref="ContactCenterDatabase.MigrateAsync"/>
+    /// Registers the options, an <see cref="IDbContextFactory{TContext}"/> on the database the
+    /// options name (the SQLite file, or PostgreSQL), <see cref="ContactCenterDatabase"/> (call its <see cref="ContactCenterDatabase.MigrateAsync"/>
     /// at start-up) and the three stores, all singletons.
     /// </summary>
     public static IServiceCollection AddContactCenterPersistence(this IServiceCollection services, ContactCenterPersistenceOptions options)
@@ -18,7 +18,17 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         // Pooled: a command opens two short-lived contexts, and building one from scratch costs more than the SQL it runs.
-        services.AddPooledDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
+        if (options.Provider == DatabaseProvider.PostgreSql)
+        {
+            // PostgreSQL's context type carries PostgreSQL's migrations; the stores see the base type.
+            services.AddPooledDbContextFactory<PostgreSqlContactCenterDbContext>(builder => ContactCenterDatabase.ConfigurePostgreSql(builder, options));
+            services.AddSingleton<IDbContextFactory<ContactCenterDbContext>>(sp => new PostgreSqlContexts(sp.GetRequiredService<IDbContextFactory<PostgreSqlContactCenterDbContext>>()));
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<ContactCenterDbContext>(builder => ContactCenterDatabase.ConfigureSqlite(builder, options));
+        }
+
         services.AddSingleton<ContactCenterDatabase>();
         services.AddSingleton<IDefinitionStore, EfDefinitionStore>();
         // One store behind its ports (write path, queries, retention, timers, read models): they share its write queue.

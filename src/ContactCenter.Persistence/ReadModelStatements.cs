@@ -37,7 +37,7 @@ internal static class ReadModelStatements
 
         foreach (var (model, instanceId) in changes.Deletes)
         {
-            await InstanceStatements.ExecuteAsync(session, DeleteRow, cancellationToken, model, StoredForm.Id(instanceId)).ConfigureAwait(false);
+            await InstanceStatements.ExecuteAsync(session, DeleteRow, cancellationToken, model, session.Dialect.Id(instanceId)).ConfigureAwait(false);
         }
 
         var upserts = changes.Upserts;
@@ -55,7 +55,7 @@ internal static class ReadModelStatements
                 UpsertRow,
                 cancellationToken,
                 r.Model,
-                StoredForm.Id(r.InstanceId),
+                session.Dialect.Id(r.InstanceId),
                 r.InstanceVersion,
                 r.Queue,
                 r.Partition,

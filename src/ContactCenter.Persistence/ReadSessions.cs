@@ -72,7 +72,14 @@ internal sealed class ReadSession : IAsyncDisposable
     private readonly ContactCenterDbContext _context;
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
-    private ReadSession(ContactCenterDbContext context) => _context = context;
+    private ReadSession(ContactCenterDbContext context)
+    {
+        _context = context;
+        Dialect = DatabaseDialect.Of(context);
+    }
+
+    /// <summary>What the statements need to know about the engine (stored forms).</summary>
+    public DatabaseDialect Dialect { get; }
 
     public static async Task<ReadSession> OpenAsync(IDbContextFactory<ContactCenterDbContext> contexts, CancellationToken cancellationToken)
     {
@@ -94,7 +101,7 @@ internal sealed class ReadSession : IAsyncDisposable
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = PreparedCommands.Create(_context.Database.GetDbConnection(), sql, parameters, transaction: null);
+            command = PreparedCommands.Create(_context.Database.GetDbConnection(), sql, parameters, transaction: null, Dialect.PrepareOnCreate);
             _commands.Add(sql, command);
         }
 
@@ -107,7 +114,8 @@ internal sealed class ReadSession : IAsyncDisposable
 /// <summary>Plain SQL commands with parameters <c>@p0</c> … prepared on an open connection.</summary>
 internal static class PreparedCommands
 {
-    public static DbCommand Create(DbConnection connection, string sql, int parameters, DbTransaction? transaction)
+    /// <param name="prepare">Whether to prepare now (SQLite); Npgsql prepares a statement once it is used again.</param>
+    public static DbCommand Create(DbConnection connection, string sql, int parameters, DbTransaction? transaction, bool prepare)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -119,7 +127,11 @@ internal static class PreparedCommands
         }
 
         command.Transaction = transaction;
-        command.Prepare();
+        if (prepare)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 

@@ -18,9 +18,16 @@ internal sealed class WriteSession : IAsyncDisposable
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private IDbContextTransaction? _transaction;
 
-    private WriteSession(ContactCenterDbContext context) => Context = context;
+    private WriteSession(ContactCenterDbContext context)
+    {
+        Context = context;
+        Dialect = DatabaseDialect.Of(context);
+    }
 
     public ContactCenterDbContext Context { get; }
+
+    /// <summary>What the statements need to know about the engine (stored forms, errors).</summary>
+    public DatabaseDialect Dialect { get; }
 
     /// <summary>The batch's transaction; writes run inside their own savepoint of it.</summary>
     public IDbContextTransaction Transaction => _transaction ?? throw new InvalidOperationException("no write transaction is open");
@@ -62,7 +69,7 @@ internal sealed class WriteSession : IAsyncDisposable
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = PreparedCommands.Create(Context.Database.GetDbConnection(), sql, parameters, Transaction.GetDbTransaction());
+            command = PreparedCommands.Create(Context.Database.GetDbConnection(), sql, parameters, Transaction.GetDbTransaction(), Dialect.PrepareOnCreate);
             _commands.Add(sql, command);
         }
 

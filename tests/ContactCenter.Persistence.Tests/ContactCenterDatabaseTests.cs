@@ -31,37 +31,6 @@ public class ContactCenterDatabaseTests
     }
 
     [Fact]
-    public async Task MigrateAsync_OnRestart_IsIdempotentAndKeepsData()
-    {
-        var id = Guid.NewGuid();
-        await using var db = await TestDatabase.CreateAsync();
-        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
-        await db.Database.MigrateAsync(); // a second call in the same process
-
-        // A restart: new container, no pooled connection left over, same file.
-        SqliteConnection.ClearAllPools();
-        await using var restarted = new ServiceCollection().AddContactCenterPersistence(db.Options).BuildServiceProvider();
-        await restarted.GetRequiredService<ContactCenterDatabase>().MigrateAsync();
-
-        var store = restarted.GetRequiredService<IInstanceStore>();
-        (await store.GetAsync(id))!.Version.Should().Be(2);
-        (await store.ReadJournalAsync(id)).Should().HaveCount(2);
-        await using var context = await restarted.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>().CreateDbContextAsync();
-        (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
-        (await context.Database.GetAppliedMigrationsAsync()).Should().Equal(context.Database.GetMigrations(), "every committed migration is applied once, in order");
-        context.Database.GetMigrations().First().Should().EndWith("_Initial");
-    }
-
-    [Fact]
-    public async Task Model_HasNoChangesMissingFromTheCommittedMigrations()
-    {
-        await using var db = await TestDatabase.CreateAsync(migrate: false);
-        await using var context = await db.Contexts.CreateDbContextAsync();
-
-        context.Database.HasPendingModelChanges().Should().BeFalse("a model change needs `dotnet ef migrations add` and the generated files committed");
-    }
-
-    [Fact]
     public async Task Connections_AreInWalModeWithFullSyncByDefaultAndBusyTimeout()
     {
         await using var db = await TestDatabase.CreateAsync();
@@ -167,3 +136,75 @@ public class ContactCenterDatabaseTests
         return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 }
+
+/// <summary>Migrations and the store's wiring, on each provider.</summary>
+public abstract class ContactCenterDatabaseOnEachProviderTests(DatabaseProvider provider) : OnEachProvider(provider)
+{
+    [Fact]
+    public async Task MigrateAsync_OnRestart_IsIdempotentAndKeepsData()
+    {
+        var id = Guid.NewGuid();
+        await using var db = await CreateDatabaseAsync();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
+        await db.Database.MigrateAsync(); // a second call in the same process
+
+        // A restart: new container, no pooled connection left over, same file.
+        SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var restarted = new ServiceCollection().AddContactCenterPersistence(db.Options).BuildServiceProvider();
+        await restarted.GetRequiredService<ContactCenterDatabase>().MigrateAsync();
+
+        var store = restarted.GetRequiredService<IInstanceStore>();
+        (await store.GetAsync(id))!.Version.Should().Be(2);
+        (await store.ReadJournalAsync(id)).Should().HaveCount(2);
+        await using var context = await restarted.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>().CreateDbContextAsync();
+        (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+        (await context.Database.GetAppliedMigrationsAsync()).Should().Equal(context.Database.GetMigrations(), "every committed migration is applied once, in order");
+        context.Database.GetMigrations().First().Should().EndWith("_Initial");
+        context.Database.GetMigrations().Should().OnlyContain(
+            m => (Provider == DatabaseProvider.PostgreSql) == context.GetService<IMigrationsAssembly>().Migrations[m].Namespace!.EndsWith(".PostgreSql", StringComparison.Ordinal),
+            "each provider runs its own migrations only");
+    }
+
+    [Fact]
+    public async Task Model_HasNoChangesMissingFromTheCommittedMigrations()
+    {
+        await using var db = await CreateDatabaseAsync(migrate: false);
+        await using var context = await db.Contexts.CreateDbContextAsync();
+
+        context.Database.HasPendingModelChanges().Should().BeFalse("a model change needs `dotnet ef migrations add` and the generated files committed");
+    }
+
+    [Fact]
+    public async Task MigrateAsync_CreatesTheSameTablesOnEachProvider()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var sql = Provider == DatabaseProvider.PostgreSql
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        await using var connection = db.OpenRaw();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var tables = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        // SQLite's migrator keeps a lock table of its own; PostgreSQL's locks the history table.
+        tables.Where(t => t != "__EFMigrationsLock").Should().BeEquivalentTo(
+            ["__EFMigrationsHistory", "definition_versions", "instances", "journal_events", "journal_segments", "pending_timers", "outbox",
+             "quality_reviews", "notifications", "store_settings", "read_model_rows", "read_model_counters"]);
+        db.Database.Provider.Should().Be(Provider);
+        db.Database.Location.Should().Be(Provider == DatabaseProvider.PostgreSql
+            ? $"postgresql://127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(db.Options.ConnectionString).Port}/{new Npgsql.NpgsqlConnectionStringBuilder(db.Options.ConnectionString).Database}"
+            : db.Options.DatabasePath);
+    }
+}
+
+public sealed class ContactCenterDatabaseOnSqliteTests() : ContactCenterDatabaseOnEachProviderTests(DatabaseProvider.Sqlite);
+
+public sealed class ContactCenterDatabaseOnPostgreSqlTests() : ContactCenterDatabaseOnEachProviderTests(DatabaseProvider.PostgreSql);

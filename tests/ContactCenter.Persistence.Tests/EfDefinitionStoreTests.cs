@@ -4,12 +4,12 @@ using Xunit;
 
 namespace ContactCenter.Persistence.Tests;
 
-public class EfDefinitionStoreTests
+public abstract class EfDefinitionStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     [Fact]
     public async Task AddAsync_ThenGetAndList_ReadBackEveryField()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var v1 = Build.Definition("chat", 1, VersionStatus.Published) with
         {
             Checker = "checker.rina",
@@ -38,7 +38,7 @@ public class EfDefinitionStoreTests
     [InlineData(0)]
     public async Task AddAsync_FirstVersionNotOne_Throws(int version)
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
 
         var act = () => db.Definitions.AddAsync(Build.Definition("chat", version));
 
@@ -48,7 +48,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task GetVersionInEffectAsync_IsThePublishedVersionWithTheLatestEffectiveDateNotAfterTheInstant()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Definitions.AddAsync(Build.Definition("chat", 1, VersionStatus.Published) with { EffectiveFrom = Build.T0 });
         await db.Definitions.AddAsync(Build.Definition("chat", 2, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(2) });
         await db.Definitions.AddAsync(Build.Definition("chat", 3, VersionStatus.Published) with { EffectiveFrom = Build.T0.AddDays(1) });
@@ -67,7 +67,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task AddAsync_ExistingOrSkippedNumber_Throws()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await db.Definitions.AddAsync(Build.Definition("chat", 1));
 
         await FluentActions.Awaiting(() => db.Definitions.AddAsync(Build.Definition("chat", 1))).Should().ThrowAsync<InvalidOperationException>().WithMessage("*next version is 2*");
@@ -78,7 +78,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task AddAsync_TwoRacingAddsOfTheSameNumber_OneWins()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         using var gate = new Barrier(2);
 
         var results = await Task.WhenAll(Add("maker.a"), Add("maker.b"));
@@ -105,7 +105,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task UpdateAsync_WithExpectedStatus_ReplacesTheRow()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var draft = Build.Definition("chat", 1);
         await db.Definitions.AddAsync(draft);
         var submitted = draft with { Status = VersionStatus.InReview, SubmittedAt = Build.T0.AddHours(1), ChangeNote = "ready" };
@@ -118,7 +118,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task UpdateAsync_StatusMovedOnOrRowMissing_ReturnsFalseAndChangesNothing()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var draft = Build.Definition("chat", 1);
         await db.Definitions.AddAsync(draft);
         var approved = draft with { Status = VersionStatus.Approved, Approver = "x" };
@@ -133,7 +133,7 @@ public class EfDefinitionStoreTests
     [Fact]
     public async Task UpdateAsync_TwoRacingTransitionsFromOneStatus_OnlyOneLands()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var draft = Build.Definition("chat", 1);
         await db.Definitions.AddAsync(draft);
 
@@ -145,3 +145,7 @@ public class EfDefinitionStoreTests
         (await db.Definitions.GetAsync("chat", 1))!.Checker.Should().Be("a");
     }
 }
+
+public sealed class EfDefinitionStoreOnSqliteTests() : EfDefinitionStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class EfDefinitionStoreOnPostgreSqlTests() : EfDefinitionStoreTests(DatabaseProvider.PostgreSql);

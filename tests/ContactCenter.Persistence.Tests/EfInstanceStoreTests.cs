@@ -6,12 +6,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ContactCenter.Persistence.Tests;
 
-public class EfInstanceStoreTests
+public abstract class EfInstanceStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     [Fact]
     public async Task CommitAsync_NewInstance_ReadsBackInstanceJournalTimersAndOutbox()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var timer = new TimerRecord(id, 7, "waitReply", Build.T0.AddMinutes(1));
         var message = Build.Message(id, 2);
@@ -30,7 +30,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_NextCommit_AppendsJournalInOrderAndSwapsTimers()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var first = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
         var second = new TimerRecord(id, 4, "waitReply2", Build.T0.AddMinutes(2));
@@ -51,7 +51,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_RemovingUnknownTimer_IsHarmless()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
 
@@ -63,7 +63,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_StaleExpectedVersion_ThrowsConflictAndWritesNothing()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
         await db.Instances.CommitAsync(Build.Commit(id, 2, 1));
@@ -84,7 +84,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_NewInstanceThatExists_ThrowsConflict()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
 
@@ -97,7 +97,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_UnknownInstanceWithExpectedVersion_ThrowsConflict()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
 
         var act = () => db.Instances.CommitAsync(Build.Commit(id, 4, 1));
@@ -111,7 +111,7 @@ public class EfInstanceStoreTests
     [InlineData(5)]
     public async Task CommitAsync_TwoThreadsOnSameVersion_ExactlyOneWinsAndJournalHasNoGap(long decidedOn)
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         for (var round = 0; round < 10; round++)
         {
             var id = Guid.NewGuid();
@@ -155,7 +155,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_ManyWritersOnOneInstance_JournalStaysContiguous()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
         var successes = 0;
@@ -187,7 +187,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_ManyAtOnce_ShareTransactions_AndAConflictFailsAlone()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = (EfInstanceStore)db.Instances;
         var taken = Guid.NewGuid();
         await store.CommitAsync(Build.Commit(taken, 0, 1));
@@ -214,7 +214,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_FailureAfterInstanceRow_LeavesNothingBehind()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var armed = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2, armed: [armed]));
@@ -250,7 +250,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_EndingAnInstance_KeepsItsJournalAsOneSegment_ReadBackExactly()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var offset = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(7));
         // Text as the journal holds it: Indonesian, escapes, no actor on some rows.
@@ -289,7 +289,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_DuplicateIdempotencyKey_IsAnErrorNotAConflictAndWritesNothing()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var other = Guid.NewGuid();
         var taken = Build.Message(other, 1);
         await db.Instances.CommitAsync(Build.Commit(other, 0, 1, outbox: [taken]));
@@ -305,7 +305,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task CommitAsync_SequenceGap_IsRejectedBeforeTheDatabase()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var gap = Build.Commit(id, 0, 2) with { Events = [Build.Event(id, 1), Build.Event(id, 3)] };
         var wrongVersion = Build.Commit(id, 0, 2, instance: Build.Instance(id, 5));
@@ -320,7 +320,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task QueryAsync_FiltersByStatusAgentChannelDefinitionAndStartDate()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var day = Build.T0;
         var rows = new[]
         {
@@ -350,7 +350,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task QueryAsync_StartDatesInOtherOffsets_CompareAsInstants()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var jakarta = TimeSpan.FromHours(7);
         // 14:00 +07:00 is 07:00 UTC: earlier than 08:00 UTC although its local hour is later.
         var early = Build.Instance(Guid.NewGuid(), 1, startedAt: new DateTimeOffset(2026, 3, 2, 14, 0, 0, jakarta));
@@ -370,7 +370,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task ListPendingTimersAsync_AcrossInstances_SoonestFirst()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         var t1 = new TimerRecord(a, 1, "w", Build.T0.AddMinutes(3));
@@ -385,7 +385,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task GetAsync_Unknown_ReturnsNullAndEmptyJournal()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
 
         (await db.Instances.GetAsync(Guid.NewGuid())).Should().BeNull();
         (await db.Instances.ReadJournalAsync(Guid.NewGuid())).Should().BeEmpty();
@@ -394,7 +394,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task Reads_OnConnectionsKeptOpen_SeeWhatAnotherWriterCommittedSince()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         await using var otherProcess = db.InstanceStoreWith((_, _) => Task.CompletedTask);
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 2));
@@ -411,7 +411,7 @@ public class EfInstanceStoreTests
     [Fact]
     public async Task Reads_AfterACancelledRead_StillWork()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         await db.Instances.CommitAsync(Build.Commit(id, 0, 1));
 
@@ -442,3 +442,7 @@ public class EfInstanceStoreTests
         }
     }
 }
+
+public sealed class EfInstanceStoreOnSqliteTests() : EfInstanceStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class EfInstanceStoreOnPostgreSqlTests() : EfInstanceStoreTests(DatabaseProvider.PostgreSql);

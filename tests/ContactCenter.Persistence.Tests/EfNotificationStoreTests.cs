@@ -4,7 +4,7 @@ using Xunit;
 
 namespace ContactCenter.Persistence.Tests;
 
-public class EfNotificationStoreTests
+public abstract class EfNotificationStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     private static readonly string TeamLeader = NotificationAudience.Role("TeamLeader");
     private static readonly string Tier2 = NotificationAudience.Role("Tier2");
@@ -24,7 +24,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task AddAsync_SameIdTwice_StoresOneAndSaysSo()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = new EfNotificationStore(db.Contexts);
         var notice = Notice();
 
@@ -38,7 +38,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task AddAsync_TableGone_Throws()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         using (var raw = db.OpenRaw())
         using (var drop = raw.CreateCommand())
         {
@@ -54,7 +54,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task ListAsync_ShowsOnlyWhatTheReadersPrincipalsAreIn_NewestFirst()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = new EfNotificationStore(db.Contexts);
         var gadai = NotificationAudience.Group("Divisi Gadai");
         var forLeaders = Notice(at: Build.T0, audience: [TeamLeader]);
@@ -80,7 +80,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task AcknowledgeAsync_FirstStands_SecondIsAlreadyAcknowledged_UnknownIsNotFound()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = new EfNotificationStore(db.Contexts);
         var notice = Notice();
         await store.AddAsync(notice);
@@ -97,7 +97,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task ListAsync_AcknowledgedOnesShowOnlyWhileRecent_WaitingOnesWhateverTheirAge()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = new EfNotificationStore(db.Contexts);
         var old = Notice(at: Build.T0.AddDays(-30));
         var acknowledged = Notice(at: Build.T0);
@@ -112,7 +112,7 @@ public class EfNotificationStoreTests
     [Fact]
     public async Task DeleteAcknowledgedBeforeAsync_RemovesOnlyAcknowledgedOlderThanTheCutoff()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var store = new EfNotificationStore(db.Contexts);
         var waiting = Notice(at: Build.T0.AddDays(-90));
         var acknowledgedLongAgo = Notice(at: Build.T0.AddDays(-60));
@@ -132,3 +132,7 @@ public class EfNotificationStoreTests
         (await store.GetAsync(acknowledgedLately.Id)).Should().NotBeNull();
     }
 }
+
+public sealed class EfNotificationStoreOnSqliteTests() : EfNotificationStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class EfNotificationStoreOnPostgreSqlTests() : EfNotificationStoreTests(DatabaseProvider.PostgreSql);

@@ -1,14 +1,15 @@
+using ContactCenter.Runtime.Storage;
 using FluentAssertions;
 using Xunit;
 
 namespace ContactCenter.Persistence.Tests;
 
-public class EfOutboxStoreTests
+public abstract class EfOutboxStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     [Fact]
     public async Task ListDueAsync_ReturnsUndeliveredDueRowsOldestFirstInCommitOrder()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var a = Guid.NewGuid();
         var b = Guid.NewGuid();
         // Twelve rows in one commit (same created_at): their order must survive, 10 after 9 included.
@@ -29,7 +30,7 @@ public class EfOutboxStoreTests
     [Fact]
     public async Task MarkDeliveredAsync_RowIsNoLongerDueAndKeepsFirstDeliveryTime()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var message = Build.Message(id, 1);
         await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: [message, Build.Message(id, 2)]));
@@ -46,7 +47,7 @@ public class EfOutboxStoreTests
     [Fact]
     public async Task MarkFailedAsync_RecordsAttemptAndDefersUntilNextAttempt()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await CreateDatabaseAsync();
         var id = Guid.NewGuid();
         var message = Build.Message(id, 1);
         await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: [message]));
@@ -69,9 +70,65 @@ public class EfOutboxStoreTests
         (await DeliveredAt(db, message.Id)).Should().Be(retryAt.AddMinutes(1));
     }
 
+    [Fact]
+    public async Task ClaimDueAsync_TakesDueRowsOldestFirst_AndKeepsThemFromOthersUntilTheClaimLapses()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var id = Guid.NewGuid();
+        var messages = Enumerable.Range(1, 5).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 5, outbox: messages));
+        var now = Build.T0.AddMinutes(1);
+        var until = now.AddMinutes(2);
+
+        var first = await db.Outbox.ClaimDueAsync(now, until, 3);
+        var second = await db.OtherOutbox().ClaimDueAsync(now, until, 10);
+
+        first.Select(o => o.Id).Should().Equal(messages.Take(3).Select(m => m.Id));
+        first.Should().OnlyContain(o => o.NextAttemptAt == until && o.Attempts == 0, "a claim is not an attempt");
+        second.Select(o => o.Id).Should().Equal(messages.Skip(3).Select(m => m.Id), "another dispatcher gets the rest, not the claimed ones");
+        (await db.Outbox.ClaimDueAsync(now, until, 10)).Should().BeEmpty();
+        await db.Outbox.MarkDeliveredAsync(messages[0].Id, now);
+        (await db.Outbox.ClaimDueAsync(until, until.AddMinutes(2), 10)).Select(o => o.Id)
+            .Should().Equal(messages.Skip(1).Select(m => m.Id), "a claimant that never reported leaves its rows to the next once the claim lapsed");
+    }
+
+    [Fact]
+    public async Task ClaimDueAsync_TwoStoresRacing_TakeEachMessageOnce()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var all = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            var id = Guid.NewGuid();
+            var messages = Enumerable.Range(1, 10).Select(n => Build.Message(id, n)).ToList();
+            await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+            all.AddRange(messages.Select(m => m.Id));
+        }
+
+        var now = Build.T0.AddMinutes(1);
+        async Task<List<Guid>> DrainAsync(IOutboxStore node)
+        {
+            var taken = new List<Guid>();
+            while (await node.ClaimDueAsync(now, now.AddMinutes(2), 7) is { Count: > 0 } batch)
+            {
+                taken.AddRange(batch.Select(o => o.Id));
+            }
+
+            return taken;
+        }
+
+        var nodes = await Task.WhenAll(Task.Run(() => DrainAsync(db.Outbox)), Task.Run(() => DrainAsync(db.OtherOutbox())), Task.Run(() => DrainAsync(db.OtherOutbox())));
+
+        nodes.SelectMany(n => n).Should().OnlyHaveUniqueItems("no message is taken by two dispatchers").And.BeEquivalentTo(all);
+    }
+
     private static async Task<DateTimeOffset?> DeliveredAt(TestDatabase db, Guid id)
     {
         await using var context = await db.Contexts.CreateDbContextAsync();
         return context.Outbox.Single(o => o.Id == id).DeliveredAt;
     }
 }
+
+public sealed class EfOutboxStoreOnSqliteTests() : EfOutboxStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class EfOutboxStoreOnPostgreSqlTests() : EfOutboxStoreTests(DatabaseProvider.PostgreSql);

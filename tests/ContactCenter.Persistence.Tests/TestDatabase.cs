@@ -1,12 +1,18 @@
 using ContactCenter.Engine;
 using ContactCenter.Runtime.Storage;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ContactCenter.Persistence.Tests;
 
-/// <summary>A real SQLite file in a temporary folder, migrated, with the stores wired as the host would; deleted on dispose.</summary>
+/// <summary>
+/// A real database, migrated, with the stores wired as the host would: a SQLite file in a temporary
+/// folder, or a fresh database on the process's throwaway PostgreSQL (<see cref="ThrowawayPostgres"/>);
+/// deleted on dispose.
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -33,10 +39,21 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public IDefinitionStore Definitions => _services.GetRequiredService<IDefinitionStore>();
 
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true, string? root = null, SqliteSynchronous synchronous = SqliteSynchronous.Full)
+    public DatabaseProvider Provider => Options.Provider;
+
+    public static async Task<TestDatabase> CreateAsync(
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        bool migrate = true,
+        string? root = null,
+        SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
         root ??= Path.Combine(Path.GetTempPath(), "cc-persistence-" + Guid.NewGuid().ToString("N"));
-        var options = new ContactCenterPersistenceOptions { DataFolder = Path.Combine(root, "data"), Synchronous = synchronous };
+        var options = new ContactCenterPersistenceOptions { DataFolder = Path.Combine(root, "data"), Synchronous = synchronous, Provider = provider };
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            options.ConnectionString = await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync("persistence");
+        }
+
         var services = new ServiceCollection().AddContactCenterPersistence(options).BuildServiceProvider();
         var db = new TestDatabase(root, services, options);
         if (migrate)
@@ -47,18 +64,23 @@ public sealed class TestDatabase : IAsyncDisposable
         return db;
     }
 
-    /// <summary>A store over the same file that runs <paramref name="afterRowsWritten"/> once a commit's rows are written, inside its savepoint.</summary>
-    public EfInstanceStore InstanceStoreWith(Func<ContactCenterDbContext, InstanceCommit, Task> afterRowsWritten)
-    {
-        var builder = new DbContextOptionsBuilder<ContactCenterDbContext>();
-        ContactCenterDatabase.ConfigureSqlite(builder, Options);
-        return new EfInstanceStore(new Factory(builder.Options), Options) { AfterCommitRowsWritten = afterRowsWritten };
-    }
+    /// <summary>
+    /// A second store over the same database (another process, or another node on PostgreSQL: its
+    /// own write queue and connections) that runs <paramref name="afterRowsWritten"/> once a
+    /// commit's rows are written, inside its savepoint.
+    /// </summary>
+    public EfInstanceStore InstanceStoreWith(Func<ContactCenterDbContext, InstanceCommit, Task> afterRowsWritten) =>
+        new(ContactCenterDatabase.ContextsFor(Options), Options) { AfterCommitRowsWritten = afterRowsWritten };
 
-    /// <summary>A raw connection to the file, for what the stores do not show (pragmas, schema).</summary>
-    public SqliteConnection OpenRaw()
+    /// <summary>A second outbox store over the same database with contexts of its own (another node's).</summary>
+    public IOutboxStore OtherOutbox() => new EfOutboxStore(ContactCenterDatabase.ContextsFor(Options));
+
+    /// <summary>A raw connection to the database, for what the stores do not show (pragmas, schema, counts).</summary>
+    public DbConnection OpenRaw()
     {
-        var connection = new SqliteConnection(ContactCenterDatabase.ConnectionString(Options));
+        DbConnection connection = Provider == DatabaseProvider.PostgreSql
+            ? new NpgsqlConnection(ContactCenterDatabase.ConnectionString(Options))
+            : new SqliteConnection(ContactCenterDatabase.ConnectionString(Options));
         connection.Open();
         return connection;
     }
@@ -66,17 +88,31 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            NpgsqlConnection.ClearAllPools();
+            var database = new NpgsqlConnectionStringBuilder(Options.ConnectionString).Database!;
+            await (await ThrowawayPostgres.SharedAsync()).DropDatabaseAsync(database);
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
         if (Directory.Exists(Root))
         {
             Directory.Delete(Root, recursive: true);
         }
     }
+}
 
-    private sealed class Factory(DbContextOptions<ContactCenterDbContext> options) : IDbContextFactory<ContactCenterDbContext>
-    {
-        public ContactCenterDbContext CreateDbContext() => new(options);
-    }
+/// <summary>The providers every store test runs on: a test class takes one, and a sealed class per provider runs it.</summary>
+public abstract class OnEachProvider(DatabaseProvider provider)
+{
+    protected DatabaseProvider Provider { get; } = provider;
+
+    /// <summary>A fresh, migrated database of this class's provider.</summary>
+    protected Task<TestDatabase> CreateDatabaseAsync(bool migrate = true) => TestDatabase.CreateAsync(Provider, migrate);
 }
 
 /// <summary>Builders of records and commits shaped like the runtime's.</summary>

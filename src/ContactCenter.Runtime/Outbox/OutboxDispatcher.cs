@@ -50,6 +50,13 @@ public sealed record OutboxOptions
     /// channel's outage, short enough that a message nobody can deliver does not retry forever.
     /// </summary>
     public int MaxAttempts { get; init; } = 20;
+
+    /// <summary>
+    /// How long a pass keeps the messages it took (<see cref="IOutboxStore.ClaimDueAsync"/>) from
+    /// other dispatchers (other nodes) before they may take them again. Longer than a batch's
+    /// deliveries can take; a node that dies mid-pass delays its messages by at most this. Default is 2 minutes.
+    /// </summary>
+    public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>
@@ -84,7 +91,9 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
     /// <summary>Delivers what is due now, one batch (one pass); returns how many were delivered.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
-        var due = await store.ListDueAsync(clock.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        // Claimed, not just listed: with several nodes, each message goes to one dispatcher.
+        var now = clock.GetUtcNow();
+        var due = await store.ClaimDueAsync(now, now + _options.ClaimTimeout, _options.BatchSize, cancellationToken).ConfigureAwait(false);
         var delivered = 0;
         foreach (var message in due)
         {

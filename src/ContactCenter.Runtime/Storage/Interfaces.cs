@@ -81,6 +81,14 @@ public interface IOutboxStore
     /// <summary>Undelivered rows whose next attempt is due at <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyList<OutboxRecord>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes undelivered rows due at <paramref name="now"/>, oldest first, at most <paramref name="max"/>,
+    /// for one dispatcher: each is made due again only at <paramref name="claimedUntil"/>, in the
+    /// same statement, so another dispatcher (another process) racing for them gets other rows.
+    /// A claimant that dies leaves its rows to be taken again once the claim lapses.
+    /// </summary>
+    Task<IReadOnlyList<OutboxRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int max, CancellationToken cancellationToken = default);
+
     Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);
