@@ -124,11 +124,12 @@ public sealed class PostgresShardLeases : BackgroundService, ITimerShardOwnershi
     /// <summary>One round: count the nodes, take free shards up to this node's share, give back any above it.</summary>
     internal async Task RoundAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var nodes = await LiveNodesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var (nodes, taken) = await CountAsync(connection, cancellationToken).ConfigureAwait(false);
         var share = (_shards + nodes - 1) / nodes;
         var changed = false;
         var held = Owned.Count;
-        for (var i = 0; i < _shards && held < share; i++)
+        // Tries only while some shard is free: a settled cluster costs one statement per node per round.
+        for (var i = 0; i < _shards && held < share && taken < _shards; i++)
         {
             var shard = (_offset + i) % _shards;
             if (IsHeld(shard))
@@ -143,6 +144,7 @@ public sealed class PostgresShardLeases : BackgroundService, ITimerShardOwnershi
             {
                 SetHeld(shard, true);
                 held++;
+                taken++;
                 changed = true;
             }
         }
@@ -174,13 +176,21 @@ public sealed class PostgresShardLeases : BackgroundService, ITimerShardOwnershi
         }
     }
 
-    private async Task<int> LiveNodesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>The live nodes (lease sessions of this database) and how many shards are held by any of them.</summary>
+    private async Task<(int Nodes, int Taken)> CountAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", connection);
+            """
+            SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name),
+                   (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = @space AND objsubid = 2
+                      AND objid < @shards AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+            """, connection);
         count.Parameters.AddWithValue("name", _options.LeaseApplicationName);
-        var nodes = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        return Math.Max(1, nodes);
+        count.Parameters.AddWithValue("space", LockSpace);
+        count.Parameters.AddWithValue("shards", _shards);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return ((int)Math.Max(1, reader.GetInt64(0)), (int)reader.GetInt64(1));
     }
 
     private bool IsHeld(int shard)
