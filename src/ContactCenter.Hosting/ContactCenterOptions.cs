@@ -10,8 +10,11 @@ namespace ContactCenter.Hosting;
 /// <summary>Where ContactCenter keeps its data and finds its workflows.</summary>
 public sealed class ContactCenterOptions
 {
-    /// <summary>The data folder: <c>contactcenter.db</c> lives here. Default is <c>./data</c>.</summary>
+    /// <summary>The data folder: <c>contactcenter.db</c> lives here (with SQLite). Default is <c>./data</c>.</summary>
     public string DataFolder { get; set; } = Path.Combine(".", "data");
+
+    /// <summary>Which database (<c>ContactCenter:Database</c>): SQLite in the data folder by default, or PostgreSQL.</summary>
+    public DatabaseOptions Database { get; set; } = new();
 
     /// <summary>
     /// The workflows folder imported at start-up (<c>*.bpmn</c>, plus <c>calendar/*.json</c> and
@@ -46,4 +49,17 @@ public sealed class ContactCenterOptions
 
     /// <summary>How long ended histories are kept. Default keeps everything; when set (and the scheduler runs), it is applied at start-up and every <see cref="RetentionOptions.Interval"/>.</summary>
     public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>
+/// <c>ContactCenter:Database</c>: the engine and, for PostgreSQL, how to reach it. SQLite (the
+/// default) needs nothing here: its file is <c>contactcenter.db</c> in the data folder.
+/// </summary>
+public sealed class DatabaseOptions
+{
+    /// <summary><c>Sqlite</c> (the default: one file, one node) or <c>PostgreSql</c> (a server several nodes share).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>The Npgsql connection string, for <c>PostgreSql</c> only (e.g. <c>Host=db;Database=contactcenter;Username=cc;Password=…</c>).</summary>
+    public string? ConnectionString { get; set; }
 }

@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Retention;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ internal sealed class ContactCenterOptionsValidation : IValidateOptions<ContactC
         {
             problems.Add("ContactCenter:DataFolder is empty.");
         }
+
+        problems.AddRange(DatabaseProblems(options.Database));
 
         if (string.IsNullOrWhiteSpace(options.WorkflowsFolder))
         {
@@ -69,5 +72,46 @@ internal sealed class ContactCenterOptionsValidation : IValidateOptions<ContactC
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>What is wrong with <c>ContactCenter:Database</c>, each naming its key; none when it can be used.</summary>
+    internal static IEnumerable<string> DatabaseProblems(DatabaseOptions database)
+    {
+        if (!Enum.IsDefined(database.Provider))
+        {
+            yield return $"ContactCenter:Database:Provider must be Sqlite or PostgreSql, not {database.Provider}.";
+            yield break;
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            if (!string.IsNullOrWhiteSpace(database.ConnectionString))
+            {
+                yield return "ContactCenter:Database:ConnectionString is set, but ContactCenter:Database:Provider is Sqlite, whose file is contactcenter.db in ContactCenter:DataFolder: set Provider to PostgreSql, or remove the connection string.";
+            }
+
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            yield return "ContactCenter:Database:ConnectionString must be set when ContactCenter:Database:Provider is PostgreSql (e.g. Host=db;Database=contactcenter;Username=cc;Password=…).";
+            yield break;
+        }
+
+        string? problem = null;
+        try
+        {
+            ContactCenterDatabase.ConnectionString(new ContactCenterPersistenceOptions { Provider = database.Provider, ConnectionString = database.ConnectionString });
+        }
+        catch (ArgumentException e)
+        {
+            problem = e.Message;
+        }
+
+        if (problem is not null)
+        {
+            yield return problem;
+        }
     }
 }

@@ -26,7 +26,7 @@ namespace ContactCenter.Hosting;
 public static class ContactCenterServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the whole runtime: EF Core persistence on SQLite, timers drained by Quartz, the catalogue,
+    /// Registers the whole runtime: EF Core persistence on SQLite or PostgreSQL (<see cref="ContactCenterOptions.Database"/>), timers drained by Quartz, the catalogue,
     /// the instance runtime, tickets, the SLA calendar, greetings and the outbox, plus the
     /// start-up sequence (<see cref="ContactCenterStartup"/>), which runs before Quartz starts.
     /// </summary>
@@ -52,6 +52,8 @@ public static class ContactCenterServiceCollectionExtensions
         {
             p.DataFolder = options.DataFolder;
             p.Synchronous = options.Synchronous;
+            p.Provider = options.Database.Provider;
+            p.ConnectionString = options.Database.ConnectionString;
         });
         services.AddSingleton(sp => DatabaseConnection.Of(sp.GetRequiredService<ContactCenterPersistenceOptions>()));
         services.AddSingleton(options.Timers);

@@ -23,7 +23,7 @@ public sealed class ContactCenterStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Database {DatabasePath} is up to date", database.DatabasePath);
+        logger.LogInformation("Database {Database} ({Provider}) is up to date", database.Location, database.Provider);
 
         var files = Directory.Exists(options.WorkflowsFolder)
             ? Directory.EnumerateFiles(options.WorkflowsFolder, "*.bpmn").Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToList()

@@ -14,7 +14,7 @@ public sealed class ContactCenterDatabase(IDbContextFactory<ContactCenterDbConte
     public DatabaseProvider Provider => options.Provider;
 
     /// <summary>Where the data is, for logs and messages: the SQLite file, or PostgreSQL's host, port and database (never a password).</summary>
-    public string Location => Describe(options);
+    public string Location => LocationOf(options);
 
     /// <summary>
     /// Creates the data folder if needed (SQLite) and applies the committed migrations of the
@@ -132,8 +132,10 @@ public sealed class ContactCenterDatabase(IDbContextFactory<ContactCenterDbConte
         return builder;
     }
 
-    private static string Describe(ContactCenterPersistenceOptions options)
+    /// <inheritdoc cref="Location"/>
+    public static string LocationOf(ContactCenterPersistenceOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (options.Provider != DatabaseProvider.PostgreSql)
         {
             return options.DatabasePath;

@@ -47,7 +47,7 @@ if (StartupRefusal.Check(app) is { } refused)
     return refused; // every configuration problem is logged, one line each
 }
 
-app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value);
+app.Services.GetRequiredService<ILogger<Program>>().LogServerLocations(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value, app.Services.GetRequiredService<DatabaseConnection>());
 
 // ---- Pipeline and endpoints -------------------------------------------------------------
 app.UseResponseCompression(); // gzip/brotli when asked (not for server-sent events)

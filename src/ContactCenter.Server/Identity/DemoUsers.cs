@@ -49,6 +49,7 @@ internal sealed class IdentityStartup(IServiceProvider services, IOptions<Server
         {
             var db = scope.ServiceProvider.GetRequiredService<IdentityDatabase>();
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await ImportKeyFilesAsync(db, Path.Combine(settings.DataPath, "keys"), cancellationToken).ConfigureAwait(false);
             var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var role in Security.Roles.All)
             {
@@ -95,6 +96,35 @@ internal sealed class IdentityStartup(IServiceProvider services, IOptions<Server
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// An installation of a release that kept its data-protection keys in <c>&lt;data&gt;/keys</c>:
+    /// its keys are copied into the database once (while it holds none), so cookies and tokens
+    /// issued before the upgrade stay valid. The files are left where they are.
+    /// </summary>
+    private async Task ImportKeyFilesAsync(IdentityDatabase db, string folder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder) || await db.DataProtectionKeys.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var files = Directory.GetFiles(folder, "*.xml").Order(StringComparer.Ordinal).ToList();
+        foreach (var file in files)
+        {
+            db.DataProtectionKeys.Add(new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey
+            {
+                FriendlyName = Path.GetFileNameWithoutExtension(file),
+                Xml = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false),
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (files.Count > 0)
+        {
+            logger.LogInformation("{Count} data-protection keys copied from {KeysFolder} into the database", files.Count, folder);
+        }
+    }
 
     /// <summary>The first administrator of an installation without demo users.</summary>
     public static DemoUser InitialAdmin { get; } = new("admin", "Administrator", [Security.Roles.Admin]);

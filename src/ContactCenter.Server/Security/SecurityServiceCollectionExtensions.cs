@@ -13,21 +13,22 @@ namespace ContactCenter.Server.Security;
 public static class SecurityServiceCollectionExtensions
 {
     /// <summary>
-    /// Identity on the runtime's SQLite file, cookie and bearer sign-in behind one combined
+    /// Identity on the runtime's database (SQLite or PostgreSQL), cookie and bearer sign-in behind one combined
     /// scheme (a bearer token wins when present), the role policies of <see cref="Policies"/>,
     /// problem-details answers to failed authorization, <see cref="SecurityLog"/>, and the
     /// start-up that migrates Identity and creates the demo users. Data-protection keys live in
-    /// <c>&lt;data&gt;/keys</c>.
+    /// the database, beside Identity (keys of an older release in <c>&lt;data&gt;/keys</c> are copied in at start).
     /// </summary>
     public static IServiceCollection AddServerSecurity(this IServiceCollection services)
     {
-        // Cookies and bearer tokens are protected with keys kept in the data folder, so they
-        // survive a restart and belong to this installation (PersistKeysToFileSystem, with the
-        // folder taken from the bound options).
-        services.AddDataProtection().SetApplicationName("ContactCenter");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ServerOptions>, ILoggerFactory>((keys, server, loggers) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(server.Value.DataPath, "keys")), loggers));
-        services.AddDbContext<IdentityDatabase>((sp, builder) => IdentityDatabase.Configure(builder, sp.GetRequiredService<DatabaseConnection>()));
+        // Before data protection's own start-up, which reads the key ring: the keys' table must exist.
+        services.AddHostedService<IdentityStartup>();
+        // Cookies and bearer tokens are protected with keys kept in the product's database (with
+        // Identity), so they survive a restart, belong to this installation, and every node of a
+        // cluster reads what another issued. The application name is fixed: ASP.NET Core's default
+        // (the content root) would differ between nodes installed in different folders.
+        services.AddDataProtection().SetApplicationName("ContactCenter").PersistKeysToDbContext<IdentityDatabase>();
+        IdentityDatabase.AddIdentityDatabase(services);
         services.AddIdentityApiEndpoints<IdentityUser>(o =>
             {
                 o.User.RequireUniqueEmail = false;
@@ -63,7 +64,6 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<SignedInUserCheck>();
         services.AddScoped<UserAdministration>();
         services.AddSignInLimits();
-        services.AddHostedService<IdentityStartup>();
         return services;
     }
 }
