@@ -1,6 +1,299 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using ContactCenter.Engine;
+using ContactCenter.Engine.Journal;
+using ContactCenter.Hosting;
+using ContactCenter.Persistence;
+using ContactCenter.Runtime.Instances;
+using ContactCenter.Tests;
+using ContactCenter.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
 namespace ContactCenter.Benchmarks;
 
+/// <summary>
+/// <c>--cluster</c>: several server nodes (built <c>ContactCenter.Server.dll</c>, child processes) on
+/// one durable throwaway PostgreSQL 15, started by the benchmark itself.
+/// <list type="number">
+/// <item>The raw PostgreSQL insert rate: 16 sessions, one single-row INSERT per transaction.</item>
+/// <item>Commands/s through 1, 2 and 3 nodes: the HTTP conversation load (signed webhook,
+/// agents' API) split over the nodes, the same total concurrency each time; a command is an
+/// acknowledged customer message or task completion. The 1 → 3 ratio.</item>
+/// <item>Timers on 3 nodes: <c>--rate</c> (1,000) timers due per second for <c>--timer-seconds</c>
+/// (20), armed beforehand by a process of its own (no scheduler), one node killed with SIGKILL
+/// half-way through the firing: lateness (the firing's time minus the due time, from the
+/// journals) p50/p99, lost, twice.</item>
+/// </list>
+/// Ends with <c>bar (cluster timers …): MET|MISSED</c> (p99 &lt; 1 s, none lost, none twice).
+/// </summary>
 internal static class ClusterLoad
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(1);
+    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(40);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = LoadArgs.Int(args, "--seconds", 20);
+        var concurrency = LoadArgs.Int(args, "--concurrency", 24);
+        var rate = LoadArgs.Int(args, "--rate", 1000);
+        var timerSeconds = LoadArgs.Int(args, "--timer-seconds", 20);
+        var skipCommands = args.Contains("--timers-only");
+        var root = Directory.CreateTempSubdirectory("cc-cluster-").FullName;
+        await using var server = await ThrowawayPostgres.StartAsync(durable: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PostgreSQL 15 on 127.0.0.1:{server.Port} (fsync on); Environment.ProcessorCount = {Environment.ProcessorCount}: nodes, PostgreSQL and this client share these cores"));
+        try
+        {
+            var workflows = SilenceWorkflows.CopyWithSilence(Path.Combine(root, "workflows"), TimeSpan.FromSeconds(20));
+            await File.WriteAllTextAsync(Path.Combine(workflows, "cluster-wait.bpmn"), WaitBpmn(Lead));
+            if (!skipCommands)
+            {
+                var raw = await RawInsertRateAsync(await server.CreateDatabaseAsync("raw"), 16, TimeSpan.FromSeconds(5));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw PostgreSQL: {raw:N0} single-row inserts/s (16 sessions, a transaction each)"));
+                var perNodes = new Dictionary<int, double>();
+                foreach (var nodes in new[] { 1, 2, 3 })
+                {
+                    perNodes[nodes] = await CommandsAsync(root, workflows, await server.CreateDatabaseAsync($"commands{nodes}"), nodes, concurrency, seconds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{nodes} node(s): {perNodes[nodes]:N0} commands/s ({perNodes[nodes] / raw * 100:N1} % of raw)"));
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scaling 1 → 3 nodes: {perNodes[3] / perNodes[1]:N2}x (the nodes share {Environment.ProcessorCount} cores with PostgreSQL and the client)"));
+            }
+
+            return await TimersAsync(root, workflows, await server.CreateDatabaseAsync("timers"), rate, timerSeconds);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string WaitBpmn(TimeSpan wait) => WaitFlow.Bpmn
+        .Replace("id=\"wait\"", "id=\"cluster-wait\"", StringComparison.Ordinal)
+        .Replace("defs-wait", "defs-cluster-wait", StringComparison.Ordinal)
+        .Replace("PT1M", string.Create(CultureInfo.InvariantCulture, $"PT{wait.TotalSeconds:0}S"), StringComparison.Ordinal);
+
+    private static async Task<double> RawInsertRateAsync(string connectionString, int sessions, TimeSpan duration)
+    {
+        await using (var setUp = new NpgsqlConnection(connectionString))
+        {
+            await setUp.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE raw_rows (id bigserial PRIMARY KEY, instance_id uuid NOT NULL, body text NOT NULL)", setUp);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        long inserted = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, sessions).Select(async _ =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO raw_rows (instance_id, body) VALUES ($1, $2)", connection);
+            var id = insert.Parameters.Add(new NpgsqlParameter { Value = Guid.Empty });
+            insert.Parameters.Add(new NpgsqlParameter { Value = "{\"type\":\"message-received@1\",\"text\":\"Halo\"}" });
+            await insert.PrepareAsync();
+            while (clock.Elapsed < duration)
+            {
+                id.Value = Guid.CreateVersion7();
+                await insert.ExecuteNonQueryAsync();
+                Interlocked.Increment(ref inserted);
+            }
+        }));
+        return inserted / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<IReadOnlyList<ServerProcess>> StartNodesAsync(string root, string workflows, string database, int count, string tag)
+    {
+        var nodes = new List<ServerProcess>();
+        for (var i = 0; i < count; i++)
+        {
+            var folder = Path.Combine(root, $"{tag}-node{i}");
+            Directory.CreateDirectory(folder);
+            if (i > 0)
+            {
+                // The demo users are in the shared database since the first node's start.
+                File.Copy(Path.Combine(root, $"{tag}-node0", "demo-users.json"), Path.Combine(folder, "demo-users.json"));
+            }
+
+            nodes.Add(await ServerProcess.StartAsync(new ServerProcessOptions
+            {
+                DataFolder = folder,
+                WorkflowsFolder = workflows,
+                ExtraArguments =
+                [
+                    "--ContactCenter:Database:Provider", "PostgreSql", "--ContactCenter:Database:ConnectionString", database,
+                    "--Serilog:MinimumLevel:Default", "Warning", "--ContactCenter:SignInAttemptsPerMinute", "1000",
+                ],
+            }));
+        }
+
+        return nodes;
+    }
+
+    private static async Task<double> CommandsAsync(string root, string workflows, string database, int count, int concurrency, int seconds)
+    {
+        var nodes = await StartNodesAsync(root, workflows, database, count, $"commands{count}");
+        try
+        {
+            var ledger = new AckLedger();
+            var stats = new LoadStats();
+            var loads = new List<ConversationLoad>();
+            foreach (var node in nodes)
+            {
+                loads.Add(await ConversationLoad.CreateAsync(node, ledger, stats));
+            }
+
+            using var stop = new CancellationTokenSource();
+            // Warm-up: a few seconds of load before counting.
+            var running = loads.Select((l, i) => l.RunAsync(concurrency / count + (i < concurrency % count ? 1 : 0), stop.Token)).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var before = ledger.Commands;
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var commands = ledger.Commands - before;
+            var elapsed = clock.Elapsed.TotalSeconds;
+            await stop.CancelAsync();
+            await Task.WhenAll(running);
+            var errors = stats.Errors.Sum(e => e.Value);
+            if (errors > 0)
+            {
+                Console.WriteLine("  errors: " + string.Join(", ", stats.Errors.Select(e => $"{e.Key}: {e.Value}")));
+            }
+
+            foreach (var load in loads)
+            {
+                load.Dispose();
+            }
+
+            return commands / elapsed;
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static async Task<int> TimersAsync(string root, string workflows, string database, int rate, int seconds)
+    {
+        var nodes = await StartNodesAsync(root, workflows, database, 3, "timers");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddContactCenter(o =>
+        {
+            o.DataFolder = Path.Combine(root, "armer");
+            o.WorkflowsFolder = workflows;
+            o.Database.Provider = DatabaseProvider.PostgreSql;
+            o.Database.ConnectionString = database;
+            // Arms only: the three nodes drain.
+            o.RunScheduler = false;
+            o.RunOutbox = false;
+        });
+        using var armer = builder.Build();
+        await armer.StartAsync();
+        try
+        {
+            var runtime = armer.Services.GetRequiredService<InstanceRuntime>();
+            var due = new ConcurrentDictionary<Guid, DateTimeOffset>();
+            var total = rate * seconds;
+            var arming = Stopwatch.StartNew();
+            var started = 0;
+            await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var n = Interlocked.Increment(ref started) - 1;
+                    if (n >= total)
+                    {
+                        return;
+                    }
+
+                    var at = TimeSpan.FromSeconds((double)n / rate);
+                    if (at > arming.Elapsed)
+                    {
+                        await Task.Delay(at - arming.Elapsed);
+                    }
+
+                    var record = await runtime.StartAsync(new StartRequest { DefinitionKey = "cluster-wait", Channel = "test" });
+                    due[record.Id] = InstanceState.FromJson(record.Snapshot).Timers.Single().DueAt;
+                }
+            })));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"timers: {total:N0} armed in {arming.Elapsed.TotalSeconds:N1} s ({total / arming.Elapsed.TotalSeconds:N0}/s; asked {rate:N0}/s), each due {Lead.TotalSeconds:N0} s after its start"));
+            if (arming.Elapsed > Lead)
+            {
+                Console.WriteLine("  arming took longer than the lead: the first timers were already due while the rest were armed");
+            }
+
+            // Kill one node half-way through the firing window.
+            var first = due.Values.Min();
+            var last = due.Values.Max();
+            var killAt = first + (last - first) / 2;
+            var wait = killAt - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            nodes[1].Kill();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  kill -9 of node 1 (pid {nodes[1].Id}) at {(killAt - first).TotalSeconds:N1} s into the firing"));
+
+            // Fired = the instance completed (the flow ends after its timer); read from the database.
+            var deadline = last + TimeSpan.FromSeconds(60);
+            var lateness = new ConcurrentDictionary<Guid, double>();
+            var duplicates = 0;
+            while (DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                if (await CountPendingTimersAsync(database) == 0)
+                {
+                    break;
+                }
+            }
+
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, ct) =>
+            {
+                var journal = await runtime.ReadJournalAsync(pair.Key, ct);
+                var firings = journal.OfType<TimerFired>().ToList();
+                if (firings.Count > 1)
+                {
+                    Interlocked.Add(ref duplicates, firings.Count - 1);
+                }
+
+                if (firings.Count > 0)
+                {
+                    lateness[pair.Key] = (firings[0].At - pair.Value).TotalMilliseconds;
+                }
+            });
+            var sorted = lateness.Values.Order().ToArray();
+            var lost = total - sorted.Length;
+            var p99 = sorted.Length == 0 ? double.NaN : ClusterOwnership.Percentile(sorted, 0.99);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  fired {sorted.Length:N0} of {total:N0} (lost {lost:N0}, twice {duplicates:N0}); lateness ms: p50 {ClusterOwnership.Percentile(sorted, 0.50):N0}  p95 {ClusterOwnership.Percentile(sorted, 0.95):N0}  p99 {p99:N0}  max {(sorted.Length == 0 ? double.NaN : sorted[^1]):N0}"));
+            var met = lost == 0 && duplicates == 0 && p99 < 1000;
+            Console.WriteLine($"bar (cluster timers: {rate:N0} due/s for {seconds} s on 3 nodes, one killed mid-way: p99 lateness < 1 s, none lost, none twice): {(met ? "MET" : "MISSED")}");
+            return met ? 0 : 1;
+        }
+        finally
+        {
+            await armer.StopAsync();
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static async Task<long> CountPendingTimersAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pending_timers", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
 }

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using ContactCenter.Runtime.Timers;
+using ContactCenter.Scheduling.Cluster;
+using ContactCenter.Tests.Http;
+using FluentAssertions;
+using Npgsql;
+
+namespace ContactCenter.Server.Tests.Hosting;
+
+/// <summary>
+/// Three built servers as child processes on loopback, one throwaway PostgreSQL database: load
+/// through all three (signed webhook, agents' API), one node killed with SIGKILL mid-load. Its
+/// timer shards go to the others, whose drains fire the silence timers that were waiting there;
+/// none fires twice; every acknowledged command is in the database; every history replays.
+/// </summary>
+/// <remarks>
+/// Which shards the killed node owned is read from PostgreSQL (the advisory locks of its lease
+/// session, which vanish with it), so the test checks that timers of exactly those shards fired.
+/// </remarks>
+public sealed class ThreeNodeClusterTests : IDisposable
+{
+    private const int Shards = 8;
+    private static readonly TimeSpan Silence = TimeSpan.FromSeconds(4);
+    private readonly string _root = Directory.CreateTempSubdirectory("cc-three-nodes-").FullName;
+    private readonly List<ServerProcess> _nodes = [];
+
+    [Fact]
+    public async Task ThreeNodes_OneKilledMidLoad_ItsTimersFireOnTheOthersOnce_AndNothingAcknowledgedIsLost()
+    {
+        var database = await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync("threenodes");
+        var workflows = SilenceWorkflows.CopyWithSilence(Path.Combine(_root, "workflows"), Silence);
+        var first = await StartNodeAsync("a", database, workflows);
+        // The demo users are in the shared database now; the others sign in with the same passwords.
+        foreach (var name in new[] { "b", "c" })
+        {
+            Directory.CreateDirectory(Path.Combine(_root, name));
+            File.Copy(Path.Combine(_root, "a", "demo-users.json"), Path.Combine(_root, name, "demo-users.json"));
+        }
+
+        var others = await Task.WhenAll(StartNodeAsync("b", database, workflows), StartNodeAsync("c", database, workflows));
+        var (victim, survivor) = (others[0], first);
+        (await PollAsync(async () => (await LeasesAsync(database)).Select(l => l.Shard).Distinct().Count() == Shards && (await LeasesAsync(database)).Select(l => l.Pid).Distinct().Count() == 3, TimeSpan.FromSeconds(30)))
+            .Should().BeTrue("the three nodes share the eight shards");
+
+        var ledger = new AckLedger();
+        var stats = new LoadStats();
+        var loads = new List<ConversationLoad>();
+        foreach (var node in _nodes)
+        {
+            var load = await ConversationLoad.CreateAsync(node, ledger, stats);
+            load.QuietEvery = 2;
+            loads.Add(load);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var running = loads.Select(l => l.RunAsync(3, stop.Token)).ToList();
+        (await PollAsync(() => Task.FromResult(ledger.Commands >= 150 && stats.Count(ConversationEnd.Quiet) >= 9), TimeSpan.FromSeconds(40)))
+            .Should().BeTrue($"the load gets going on three nodes; errors: {string.Join(", ", stats.Errors.Select(e => $"{e.Key}: {e.Value}"))}");
+
+        var before = await LeasesAsync(database);
+        victim.Kill();
+        var after = await PollUntilAsync(() => LeasesAsync(database), l => l.Select(x => x.Pid).Distinct().Count() == 2 && l.Select(x => x.Shard).Distinct().Count() == Shards, TimeSpan.FromSeconds(20));
+        after.Should().NotBeNull("the two survivors take all eight shards");
+        var victimShards = before.Where(l => !after!.Any(a => a.Pid == l.Pid)).Select(l => l.Shard).ToHashSet();
+        victimShards.Should().NotBeEmpty("the killed node owned shards");
+
+        await stop.CancelAsync();
+        await Task.WhenAll(running);
+        stats.Count(ConversationEnd.ServerGone).Should().BePositive("the kill lands while conversations are in flight on it");
+
+        using var leader = await survivor.ClientForAsync("leader.rina");
+        var timers = await AckLedger.SilenceTimersAsync(leader, ledger.WaitingOnServer);
+        (await ledger.MissingAsync(leader)).Should().BeEmpty("every command a node answered was committed before its answer");
+        timers.Where(t => victimShards.Contains(TimerShards.Of(t.InstanceId, Shards))).Should().NotBeEmpty(
+            "silence timers were waiting in the killed node's shards {0}", string.Join(",", victimShards));
+        // Due within seconds; a survivor's next lease round (500 ms) and drain (250 ms) take them.
+        (await AckLedger.UnfiredAfterAsync(leader, timers, TimeSpan.FromSeconds(5))).Should().BeEmpty("the survivors fire the timers of the killed node's shards");
+
+        foreach (var batch in ledger.AllInstances.Chunk(16))
+        {
+            await Task.WhenAll(batch.Select(async id =>
+            {
+                using var journal = JsonDocument.Parse(await leader.GetStringAsync(new Uri($"/api/instances/{id}/journal", UriKind.Relative)));
+                var fired = journal.RootElement.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "timer-fired@1").Select(e => e.GetProperty("timerId").GetInt64()).ToList();
+                fired.Should().OnlyHaveUniqueItems("no timer of {0} fires twice", id);
+                using var report = JsonDocument.Parse(await leader.GetStringAsync(new Uri($"/api/instances/{id}/replay", UriKind.Relative)));
+                report.RootElement.GetProperty("matches").GetBoolean().Should().BeTrue("history {0} replays byte for byte: {1}", id, report.RootElement.ToString());
+            }));
+        }
+    }
+
+    private async Task<ServerProcess> StartNodeAsync(string name, string database, string workflows)
+    {
+        var node = await ServerProcess.StartAsync(new ServerProcessOptions
+        {
+            DataFolder = Path.Combine(_root, name),
+            WorkflowsFolder = workflows,
+            Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, // bin/<Configuration>/net10.0
+            ExtraArguments = ["--ContactCenter:Database:Provider", "PostgreSql", "--ContactCenter:Database:ConnectionString", database],
+        });
+        lock (_nodes)
+        {
+            _nodes.Add(node);
+        }
+
+        return node;
+    }
+
+    /// <summary>The timer shards' advisory locks now: which session holds which shard.</summary>
+    private static async Task<IReadOnlyList<(int Pid, int Shard)>> LeasesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand(
+            $"SELECT pid, objid::int FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {PostgresShardLeases.LockSpace} AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection);
+        await using var reader = await read.ExecuteReaderAsync();
+        var leases = new List<(int, int)>();
+        while (await reader.ReadAsync())
+        {
+            leases.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return leases;
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Dispose();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> condition, TimeSpan timeout) =>
+        await PollUntilAsync(async () => await condition(), ok => ok, timeout);
+
+    private static async Task<T?> PollUntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                return default;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
