@@ -41,6 +41,8 @@ internal static class ClusterLoad
         var rate = LoadArgs.Int(args, "--rate", 1000);
         var timerSeconds = LoadArgs.Int(args, "--timer-seconds", 20);
         var skipCommands = args.Contains("--timers-only");
+        var skipTimers = args.Contains("--commands-only");
+        var rounds = LoadArgs.Int(args, "--rounds", 2);
         var root = Directory.CreateTempSubdirectory("cc-cluster-").FullName;
         await using var server = await ThrowawayPostgres.StartAsync(durable: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PostgreSQL 15 on 127.0.0.1:{server.Port} (fsync on); Environment.ProcessorCount = {Environment.ProcessorCount}: nodes, PostgreSQL and this client share these cores"));
@@ -52,14 +54,28 @@ internal static class ClusterLoad
             {
                 var raw = await RawInsertRateAsync(await server.CreateDatabaseAsync("raw"), 16, TimeSpan.FromSeconds(5));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw PostgreSQL: {raw:N0} single-row inserts/s (16 sessions, a transaction each)"));
-                var perNodes = new Dictionary<int, double>();
-                foreach (var nodes in new[] { 1, 2, 3 })
+                // Rounds of 1, 2, 3 nodes in turn: a machine whose load changes meanwhile (other builds)
+                // shows as a spread between rounds rather than as a trend across node counts.
+                var perNodes = new Dictionary<int, List<double>> { [1] = [], [2] = [], [3] = [] };
+                for (var round = 1; round <= rounds; round++)
                 {
-                    perNodes[nodes] = await CommandsAsync(root, workflows, await server.CreateDatabaseAsync($"commands{nodes}"), nodes, concurrency, seconds);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{nodes} node(s): {perNodes[nodes]:N0} commands/s ({perNodes[nodes] / raw * 100:N1} % of raw)"));
+                    foreach (var nodes in new[] { 1, 2, 3 })
+                    {
+                        var rate1 = await CommandsAsync(root, workflows, await server.CreateDatabaseAsync($"commands{nodes}r{round}"), nodes, concurrency, seconds, $"r{round}n{nodes}");
+                        perNodes[nodes].Add(rate1);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}, {nodes} node(s): {rate1:N0} commands/s ({rate1 / raw * 100:N1} % of raw); load average {LoadAverage()}"));
+                    }
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scaling 1 → 3 nodes: {perNodes[3] / perNodes[1]:N2}x (the nodes share {Environment.ProcessorCount} cores with PostgreSQL and the client)"));
+                var best = perNodes.ToDictionary(p => p.Key, p => p.Value.Max());
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"best of {rounds}: 1 node {best[1]:N0}, 2 nodes {best[2]:N0}, 3 nodes {best[3]:N0} commands/s; raw {raw:N0} inserts/s; scaling 1 → 3 nodes {best[3] / best[1]:N2}x (the nodes share {Environment.ProcessorCount} cores with PostgreSQL and the client)"));
+            }
+
+            if (skipTimers)
+            {
+                Console.WriteLine("bar (cluster timers): MISSED (not measured: --commands-only)");
+                return 1;
             }
 
             return await TimersAsync(root, workflows, await server.CreateDatabaseAsync("timers"), rate, timerSeconds);
@@ -133,9 +149,11 @@ internal static class ClusterLoad
         return nodes;
     }
 
-    private static async Task<double> CommandsAsync(string root, string workflows, string database, int count, int concurrency, int seconds)
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+    private static async Task<double> CommandsAsync(string root, string workflows, string database, int count, int concurrency, int seconds, string tag)
     {
-        var nodes = await StartNodesAsync(root, workflows, database, count, $"commands{count}");
+        var nodes = await StartNodesAsync(root, workflows, database, count, tag);
         try
         {
             var ledger = new AckLedger();
@@ -201,31 +219,14 @@ internal static class ClusterLoad
             var runtime = armer.Services.GetRequiredService<InstanceRuntime>();
             var due = new ConcurrentDictionary<Guid, DateTimeOffset>();
             var total = rate * seconds;
-            var arming = Stopwatch.StartNew();
-            var started = 0;
-            await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+            var arming = await Paced.RunAsync(total, rate, 32, async _ =>
             {
-                while (true)
-                {
-                    var n = Interlocked.Increment(ref started) - 1;
-                    if (n >= total)
-                    {
-                        return;
-                    }
-
-                    var at = TimeSpan.FromSeconds((double)n / rate);
-                    if (at > arming.Elapsed)
-                    {
-                        await Task.Delay(at - arming.Elapsed);
-                    }
-
-                    var record = await runtime.StartAsync(new StartRequest { DefinitionKey = "cluster-wait", Channel = "test" });
-                    due[record.Id] = InstanceState.FromJson(record.Snapshot).Timers.Single().DueAt;
-                }
-            })));
+                var record = await runtime.StartAsync(new StartRequest { DefinitionKey = "cluster-wait", Channel = "test" });
+                due[record.Id] = InstanceState.FromJson(record.Snapshot).Timers.Single().DueAt;
+            });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"timers: {total:N0} armed in {arming.Elapsed.TotalSeconds:N1} s ({total / arming.Elapsed.TotalSeconds:N0}/s; asked {rate:N0}/s), each due {Lead.TotalSeconds:N0} s after its start"));
-            if (arming.Elapsed > Lead)
+                $"timers: {total:N0} armed in {arming.TotalSeconds:N1} s ({total / arming.TotalSeconds:N0}/s; asked {rate:N0}/s), each due {Lead.TotalSeconds:N0} s after its start"));
+            if (arming > Lead)
             {
                 Console.WriteLine("  arming took longer than the lead: the first timers were already due while the rest were armed");
             }
@@ -275,7 +276,10 @@ internal static class ClusterLoad
             var p99 = sorted.Length == 0 ? double.NaN : ClusterOwnership.Percentile(sorted, 0.99);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  fired {sorted.Length:N0} of {total:N0} (lost {lost:N0}, twice {duplicates:N0}); lateness ms: p50 {ClusterOwnership.Percentile(sorted, 0.50):N0}  p95 {ClusterOwnership.Percentile(sorted, 0.95):N0}  p99 {p99:N0}  max {(sorted.Length == 0 ? double.NaN : sorted[^1]):N0}"));
-            var met = lost == 0 && duplicates == 0 && p99 < 1000;
+            // The rate asked must have been the rate due: arming that fell behind spreads the timers thinner.
+            var dueRate = total / Math.Max(1, (last - first).TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  due at {dueRate:N0}/s (asked {rate:N0}/s)"));
+            var met = lost == 0 && duplicates == 0 && p99 < 1000 && dueRate >= rate * 0.9;
             Console.WriteLine($"bar (cluster timers: {rate:N0} due/s for {seconds} s on 3 nodes, one killed mid-way: p99 lateness < 1 s, none lost, none twice): {(met ? "MET" : "MISSED")}");
             return met ? 0 : 1;
         }

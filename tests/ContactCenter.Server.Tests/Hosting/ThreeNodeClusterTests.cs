@@ -43,19 +43,24 @@ public sealed class ThreeNodeClusterTests : IDisposable
         (await PollAsync(async () => (await LeasesAsync(database)).Select(l => l.Shard).Distinct().Count() == Shards && (await LeasesAsync(database)).Select(l => l.Pid).Distinct().Count() == 3, TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the three nodes share the eight shards");
 
-        var ledger = new AckLedger();
+        // A browser on the survivor sees the conversations that start on the third node (live updates across nodes).
+        using var watcher = await survivor.ClientForAsync("leader.rina");
+        using var live = new LiveStreamReader(watcher);
+        await live.ConnectedAsync();
+
+        var ledgers = _nodes.ToDictionary(n => n, _ => new AckLedger());
         var stats = new LoadStats();
         var loads = new List<ConversationLoad>();
         foreach (var node in _nodes)
         {
-            var load = await ConversationLoad.CreateAsync(node, ledger, stats);
+            var load = await ConversationLoad.CreateAsync(node, ledgers[node], stats);
             load.QuietEvery = 2;
             loads.Add(load);
         }
 
         using var stop = new CancellationTokenSource();
         var running = loads.Select(l => l.RunAsync(3, stop.Token)).ToList();
-        (await PollAsync(() => Task.FromResult(ledger.Commands >= 150 && stats.Count(ConversationEnd.Quiet) >= 9), TimeSpan.FromSeconds(40)))
+        (await PollAsync(() => Task.FromResult(ledgers.Values.Sum(l => l.Commands) >= 150 && stats.Count(ConversationEnd.Quiet) >= 9), TimeSpan.FromSeconds(40)))
             .Should().BeTrue($"the load gets going on three nodes; errors: {string.Join(", ", stats.Errors.Select(e => $"{e.Key}: {e.Value}"))}");
 
         var before = await LeasesAsync(database);
@@ -70,14 +75,22 @@ public sealed class ThreeNodeClusterTests : IDisposable
         stats.Count(ConversationEnd.ServerGone).Should().BePositive("the kill lands while conversations are in flight on it");
 
         using var leader = await survivor.ClientForAsync("leader.rina");
-        var timers = await AckLedger.SilenceTimersAsync(leader, ledger.WaitingOnServer);
-        (await ledger.MissingAsync(leader)).Should().BeEmpty("every command a node answered was committed before its answer");
+        var timers = await AckLedger.SilenceTimersAsync(leader, ledgers.Values.SelectMany(l => l.WaitingOnServer));
+        foreach (var ledger in ledgers.Values)
+        {
+            (await ledger.MissingAsync(leader)).Should().BeEmpty("every command a node answered was committed before its answer");
+        }
+
+        var third = others[1];
+        (await PollAsync(() => Task.FromResult(ledgers[third].AllInstances.All(live.Started.ContainsKey)), TimeSpan.FromSeconds(10))).Should().BeTrue(
+            "the survivor's live stream shows every conversation started on the third node ({0} of {1} seen)",
+            ledgers[third].AllInstances.Count(live.Started.ContainsKey), ledgers[third].Instances);
         timers.Where(t => victimShards.Contains(TimerShards.Of(t.InstanceId, Shards))).Should().NotBeEmpty(
             "silence timers were waiting in the killed node's shards {0}", string.Join(",", victimShards));
         // Due within seconds; a survivor's next lease round (500 ms) and drain (250 ms) take them.
         (await AckLedger.UnfiredAfterAsync(leader, timers, TimeSpan.FromSeconds(5))).Should().BeEmpty("the survivors fire the timers of the killed node's shards");
 
-        foreach (var batch in ledger.AllInstances.Chunk(16))
+        foreach (var batch in ledgers.Values.SelectMany(l => l.AllInstances).Chunk(16))
         {
             await Task.WhenAll(batch.Select(async id =>
             {
@@ -91,7 +104,7 @@ public sealed class ThreeNodeClusterTests : IDisposable
         code.Should().Be(0, "replay --all finds every history OK:\n{0}", output);
         output.Should().MatchRegex(@"(\d+) instance\(s\), \d+ event\(s\) checked in [\d.]+ s: \1 OK, 0 diverge");
         int.Parse(System.Text.RegularExpressions.Regex.Match(output, @"(\d+) instance\(s\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-            .Should().BeGreaterThanOrEqualTo(ledger.Instances, "every conversation of the load is in the database");
+            .Should().BeGreaterThanOrEqualTo(ledgers.Values.Sum(l => l.Instances), "every conversation of the load is in the database");
     }
 
     /// <summary>The built CLI's <c>replay --all</c>, given the database the way a node is (environment variables).</summary>
@@ -180,6 +193,66 @@ public sealed class ThreeNodeClusterTests : IDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A browser's <c>/api/live</c> stream, read in the background: the instances whose <c>instance-started</c> it saw.</summary>
+    private sealed class LiveStreamReader : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _reading;
+
+        public LiveStreamReader(HttpClient client) => _reading = Task.Run(() => ReadAsync(client));
+
+        public System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Started { get; } = new();
+
+        public Task ConnectedAsync() => _connected.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        private async Task ReadAsync(HttpClient client)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/api/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
+                string? name = null;
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    if (line.StartsWith(": connected", StringComparison.Ordinal))
+                    {
+                        _connected.TrySetResult();
+                    }
+                    else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    {
+                        name = line["event: ".Length..];
+                    }
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && name == "instance-started")
+                    {
+                        using var data = JsonDocument.Parse(line["data: ".Length..]);
+                        Started[data.RootElement.GetProperty("instanceId").GetGuid()] = true;
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+            {
+                _connected.TrySetException(e);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                _reading.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // Stopped.
+            }
+
+            _stop.Dispose();
         }
     }
 }
