@@ -241,8 +241,20 @@ internal static class ClusterLoad
                 await Task.Delay(wait);
             }
 
+            var leasesBefore = await LeasesAsync(database);
             nodes[1].Kill();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  kill -9 of node 1 (pid {nodes[1].Id}) at {(killAt - first).TotalSeconds:N1} s into the firing"));
+            var killed = Stopwatch.StartNew();
+            IReadOnlyList<(int Pid, int Shard)> leasesAfter;
+            do
+            {
+                await Task.Delay(20);
+                leasesAfter = await LeasesAsync(database);
+            }
+            while ((leasesAfter.Select(l => l.Pid).Distinct().Count() != 2 || leasesAfter.Select(l => l.Shard).Distinct().Count() != 8) && killed.Elapsed < TimeSpan.FromSeconds(60));
+            var takeover = killed.Elapsed;
+            var victimShards = leasesBefore.Where(l => !leasesAfter.Any(a => a.Pid == l.Pid)).Select(l => l.Shard).ToHashSet();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  kill -9 of node 1 (pid {nodes[1].Id}) at {(killAt - first).TotalSeconds:N1} s into the firing; its shards {string.Join(",", victimShards.Order())} held by the survivors {takeover.TotalMilliseconds:N0} ms later"));
 
             // Fired = the instance completed (the flow ends after its timer); read from the database.
             var deadline = last + TimeSpan.FromSeconds(60);
@@ -272,6 +284,10 @@ internal static class ClusterLoad
                 }
             });
             var sorted = lateness.Values.Order().ToArray();
+            var ofVictim = lateness.Where(l => victimShards.Contains(Runtime.Timers.TimerShards.Of(l.Key, 8))).Select(l => l.Value).Order().ToArray();
+            var ofOthers = lateness.Where(l => !victimShards.Contains(Runtime.Timers.TimerShards.Of(l.Key, 8))).Select(l => l.Value).Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  p99 lateness ms: the killed node's shards {ClusterOwnership.Percentile(ofVictim, 0.99):N0} ({ofVictim.Length:N0} timers), the others' {ClusterOwnership.Percentile(ofOthers, 0.99):N0} ({ofOthers.Length:N0})"));
             var lost = total - sorted.Length;
             var p99 = sorted.Length == 0 ? double.NaN : ClusterOwnership.Percentile(sorted, 0.99);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -291,6 +307,23 @@ internal static class ClusterLoad
                 node.Dispose();
             }
         }
+    }
+
+    /// <summary>The timer shards' advisory locks now: which session holds which shard.</summary>
+    private static async Task<IReadOnlyList<(int Pid, int Shard)>> LeasesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand(
+            $"SELECT pid, objid::int FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {Scheduling.Cluster.PostgresShardLeases.LockSpace} AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection);
+        await using var reader = await read.ExecuteReaderAsync();
+        var leases = new List<(int, int)>();
+        while (await reader.ReadAsync())
+        {
+            leases.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return leases;
     }
 
     private static async Task<long> CountPendingTimersAsync(string database)
