@@ -43,6 +43,8 @@ public sealed class ThreeNodeClusterTests : IDisposable
         (await PollAsync(async () => (await LeasesAsync(database)).Select(l => l.Shard).Distinct().Count() == Shards && (await LeasesAsync(database)).Select(l => l.Pid).Distinct().Count() == 3, TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the three nodes share the eight shards");
 
+        await WebhookAcrossNodesAsync(survivor, others[1]);
+
         // A browser on the survivor sees the conversations that start on the third node (live updates across nodes).
         using var watcher = await survivor.ClientForAsync("leader.rina");
         using var live = new LiveStreamReader(watcher);
@@ -105,6 +107,49 @@ public sealed class ThreeNodeClusterTests : IDisposable
         output.Should().MatchRegex(@"(\d+) instance\(s\), \d+ event\(s\) checked in [\d.]+ s: \1 OK, 0 diverge");
         int.Parse(System.Text.RegularExpressions.Regex.Match(output, @"(\d+) instance\(s\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
             .Should().BeGreaterThanOrEqualTo(ledgers.Values.Sum(l => l.Instances), "every conversation of the load is in the database");
+    }
+
+    /// <summary>
+    /// The webhook across two nodes: a first message delivered to both at once (the sender's retry
+    /// racing its original) starts one conversation; new conversations started through the two
+    /// nodes in turn get the agents in turn (one counter, not one per node).
+    /// </summary>
+    private static async Task WebhookAcrossNodesAsync(ServerProcess one, ServerProcess two)
+    {
+        using var leader = await one.ClientForAsync("leader.rina");
+        for (var customer = 0; customer < 5; customer++)
+        {
+            var customerRef = $"+6281{Environment.ProcessId}{customer}";
+            var answers = await Task.WhenAll(PostAsync(one, "whatsapp", customerRef, "first"), PostAsync(two, "whatsapp", customerRef, "first"));
+            answers.Select(a => a.InstanceId).Distinct().Should().ContainSingle("one message on two nodes is one conversation ({0})", customerRef);
+            answers.Count(a => a.Started).Should().Be(1, "and one of the two deliveries started it");
+        }
+
+        var agents = new List<string>();
+        for (var customer = 0; customer < 6; customer++)
+        {
+            var answer = await PostAsync(customer % 2 == 0 ? one : two, "live-chat", $"+6282{Environment.ProcessId}{customer}", "halo");
+            using var state = JsonDocument.Parse(await leader.GetStringAsync(new Uri($"/api/instances/{answer.InstanceId}", UriKind.Relative)));
+            agents.Add(state.RootElement.GetProperty("agent").GetString()!);
+        }
+
+        agents.Zip(agents.Skip(1)).Should().OnlyContain(pair => pair.First != pair.Second, "round robin across nodes gives the agents in turn: {0}", string.Join(", ", agents));
+    }
+
+    private static async Task<(Guid InstanceId, bool Started)> PostAsync(ServerProcess node, string channel, string customerRef, string messageId)
+    {
+        using var client = node.NewClient();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { messageId, customerRef, text = "Halo" });
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/channels/{channel}/messages") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-CC-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-CC-Signature", ConversationLoad.Sign(node.Options.WebhookSecret, timestamp, body));
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue("the webhook takes the message: {0}", text);
+        using var answer = JsonDocument.Parse(text);
+        return (answer.RootElement.GetProperty("instanceId").GetGuid(), answer.RootElement.GetProperty("started").GetBoolean());
     }
 
     /// <summary>The built CLI's <c>replay --all</c>, given the database the way a node is (environment variables).</summary>
