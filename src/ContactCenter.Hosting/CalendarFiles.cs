@@ -10,8 +10,12 @@ public static class CalendarFiles
 {
     /// <summary>Every <c>*.json</c> in <paramref name="directory"/> as one holiday calendar (file order does not matter).</summary>
     /// <exception cref="CalendarDataException">A file is bad, or two files give the same year.</exception>
-    public static HolidayCalendar LoadHolidays(string directory) =>
-        HolidayCalendarLoader.Combine(
+    public static HolidayCalendar LoadHolidays(string directory) => new(LoadHolidayYears(directory));
+
+    /// <summary>Every <c>*.json</c> in <paramref name="directory"/>, one year each, ascending.</summary>
+    /// <exception cref="CalendarDataException">A file is bad, or two files give the same year.</exception>
+    public static IReadOnlyList<HolidayYear> LoadHolidayYears(string directory) =>
+        HolidayCalendarLoader.CombineYears(
             Directory.EnumerateFiles(directory, "*.json")
                 .Order(StringComparer.Ordinal)
                 .Select(path => (Path.GetFileName(path), HolidayCalendarLoader.Parse(File.ReadAllText(path), Path.GetFileName(path)))));

@@ -79,6 +79,19 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<IDefinitionCheck, FlowContractCheck>();
         services.AddSingleton(sp => LoadCalendar(options.WorkflowsFolder));
+        // The years administrators maintain, over the bundled files: read after the migrations
+        // (registered after ContactCenterStartup) and again every minute, for a change made on another node.
+        services.AddSingleton<IHolidayYearStore, EfHolidayYearStore>();
+        services.AddSingleton(sp =>
+        {
+            var calendar = sp.GetRequiredService<CalendarData>();
+            return new HolidayYears(calendar.Holidays, calendar.Bundled, sp.GetRequiredService<IHolidayYearStore>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService(sp => new HolidayYearsRefresh(
+            sp.GetRequiredService<HolidayYears>(),
+            sp.GetRequiredService<CalendarData>().Calendar.Zone,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<HolidayYearsRefresh>>()));
         services.AddSingleton<IDeadlineCalculator>(sp => sp.GetRequiredService<CalendarData>().Deadlines);
         services.AddSingleton(sp => new Greeter(sp.GetRequiredService<CalendarData>().Holidays));
         services.TryAddSingleton<IContextVariables>(sp => new GreetingContext(sp.GetRequiredService<Greeter>()));
@@ -148,8 +161,13 @@ public static class ContactCenterServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The holidays, working calendar, SLA policies and timer deadlines of the workflows folder.</summary>
-    public sealed record CalendarData(HolidayCalendar Holidays, WorkingCalendar Calendar, SlaPolicySet Policies, IDeadlineCalculator Deadlines);
+    /// <summary>
+    /// The holidays, working calendar, SLA policies and timer deadlines of the workflows folder.
+    /// <see cref="Holidays"/> is the live calendar (<see cref="HolidayCalendar.Maintained"/>): the
+    /// years an administrator maintains replace it through <see cref="HolidayYears"/>.
+    /// </summary>
+    /// <param name="Bundled">The years of the <c>calendar</c> files.</param>
+    public sealed record CalendarData(HolidayCalendar Holidays, WorkingCalendar Calendar, SlaPolicySet Policies, IDeadlineCalculator Deadlines, IReadOnlyList<HolidayYear> Bundled);
 
     private static CalendarData LoadCalendar(string workflowsFolder)
     {
@@ -159,12 +177,14 @@ public static class ContactCenterServiceCollectionExtensions
         {
             // A workflows folder without calendar data (a test's, say) runs timers on plain durations,
             // and tickets on the default policy over weekdays only.
-            return new CalendarData(HolidayCalendar.Empty, new WorkingCalendar(HolidayCalendar.Empty), new SlaPolicySet([SlaPolicy.Default()]), WorkflowEngine.PlainDurations);
+            var none = HolidayCalendar.Maintained([]);
+            return new CalendarData(none, new WorkingCalendar(none), new SlaPolicySet([SlaPolicy.Default()]), WorkflowEngine.PlainDurations, []);
         }
 
-        var holidays = CalendarFiles.LoadHolidays(calendarFolder);
+        var bundled = CalendarFiles.LoadHolidayYears(calendarFolder);
+        var holidays = HolidayCalendar.Maintained(bundled);
         var configuration = CalendarFiles.LoadSlaConfiguration(policies);
         var calendar = new WorkingCalendar(holidays, configuration.Calendar);
-        return new CalendarData(holidays, calendar, configuration.Policies, new SlaDeadlineCalculator(calendar, configuration.Policies));
+        return new CalendarData(holidays, calendar, configuration.Policies, new SlaDeadlineCalculator(calendar, configuration.Policies), bundled);
     }
 }

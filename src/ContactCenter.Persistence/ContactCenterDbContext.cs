@@ -44,6 +44,10 @@ public class ContactCenterDbContext : DbContext
 
     internal DbSet<StoreSettingRow> StoreSettings => Set<StoreSettingRow>();
 
+    internal DbSet<HolidayYearRow> HolidayYears => Set<HolidayYearRow>();
+
+    internal DbSet<HolidayYearChangeRow> HolidayYearChanges => Set<HolidayYearChangeRow>();
+
     internal DbSet<ReadModelRowEntity> ReadModelRows => Set<ReadModelRowEntity>();
 
     internal DbSet<ReadModelCounterRow> ReadModelCounters => Set<ReadModelCounterRow>();
@@ -141,6 +145,7 @@ public class ContactCenterDbContext : DbContext
 
         QualityReviewRow.Configure(modelBuilder);
         NotificationRow.Configure(modelBuilder);
+        HolidayYearRow.Configure(modelBuilder);
 
         modelBuilder.Entity<StoreSettingRow>(e =>
         {

@@ -125,7 +125,8 @@ public sealed class AuthenticationTests(ServerFixture server)
         using var client = server.Anonymous();
         (await client.GetJsonAsync("/health/live")).GetProperty("status").GetString().Should().Be("Healthy");
         var ready = await client.GetJsonAsync("/health/ready");
-        ready.GetProperty("status").GetString().Should().Be("Healthy");
+        // Degraded (still ready) in December or later while the repository has no holidays for next year.
+        ready.GetProperty("status").GetString().Should().BeOneOf("Healthy", "Degraded");
         ready.TryGetProperty("checks", out _).Should().BeFalse("an anonymous caller learns the status, not what each check says");
         using var admin = await server.ClientForAsync("admin");
         var detailed = await admin.GetJsonAsync("/health/ready");

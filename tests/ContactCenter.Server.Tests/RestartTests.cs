@@ -30,7 +30,8 @@ public sealed class RestartTests : IAsyncLifetime
 
         _server.PasswordOf("agent.sari").Should().Be(password, "demo users are created on the first start only");
         using var anonymous = _server.Anonymous();
-        (await anonymous.GetJsonAsync("/health/ready")).GetProperty("status").GetString().Should().Be("Healthy");
+        // Ready (200), though Degraded in December or later while the repository has no holidays for next year.
+        (await anonymous.GetJsonAsync("/health/ready")).GetProperty("status").GetString().Should().BeOneOf("Healthy", "Degraded");
 
         using var again = await _server.ClientForAsync("agent.sari");
         var resumed = new Conversation(again, id);

@@ -45,14 +45,29 @@ internal static class RebuildReadModelsCommand
             return CliApp.Usage;
         }
 
+        // As the server builds it: the bundled years, then (after the migrations) the years an
+        // administrator maintains in the database, so rebuilt deadlines equal the ones kept inline.
         WorkingCalendar calendar;
         SlaPolicySet policies;
+        HolidayCalendar holidays;
+        IReadOnlyList<HolidayYear> bundled = [];
         var workflows = env.FullPath(workflowsFolder);
         try
         {
-            (calendar, policies) = File.Exists(Path.Combine(workflows, "sla-policies.json"))
-                ? CalendarFiles.LoadWorkflowsFolder(workflows)
-                : (new WorkingCalendar(HolidayCalendar.Empty), new SlaPolicySet([SlaPolicy.Default()]));
+            var calendarFolder = Path.Combine(workflows, "calendar");
+            var policiesFile = Path.Combine(workflows, "sla-policies.json");
+            if (Directory.Exists(calendarFolder) && File.Exists(policiesFile))
+            {
+                bundled = CalendarFiles.LoadHolidayYears(calendarFolder);
+                var configuration = CalendarFiles.LoadSlaConfiguration(policiesFile);
+                holidays = HolidayCalendar.Maintained(bundled);
+                (calendar, policies) = (new WorkingCalendar(holidays, configuration.Calendar), configuration.Policies);
+            }
+            else
+            {
+                holidays = HolidayCalendar.Maintained([]);
+                (calendar, policies) = (new WorkingCalendar(holidays), new SlaPolicySet([SlaPolicy.Default()]));
+            }
         }
         catch (Exception e) when (e is CalendarDataException or IOException)
         {
@@ -72,6 +87,11 @@ internal static class RebuildReadModelsCommand
             {
                 // A database from before the read models gets their tables first.
                 await folder.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                using (var years = new HolidayYears(holidays, bundled, folder.HolidayYears, TimeProvider.System))
+                {
+                    await years.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var store = folder.Instances;
                 ICommitProjection[] projections =
                 [

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using ContactCenter.Modules.Calendar;
 using ContactCenter.Persistence;
 using ContactCenter.Modules.Flows;
 using ContactCenter.Runtime.Definitions;
@@ -43,6 +45,9 @@ internal sealed class DataFolder : IAsyncDisposable
     public DefinitionCatalog Catalog => _services.GetRequiredService<DefinitionCatalog>();
 
     public ContactCenterDatabase Database => _services.GetRequiredService<ContactCenterDatabase>();
+
+    /// <summary>The holiday years administrators maintain (the server reads them over the bundled files).</summary>
+    public IHolidayYearStore HolidayYears => new EfHolidayYearStore(_services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>());
 
     /// <summary>The environment variables that point the commands at a PostgreSQL database, as they point a server node.</summary>
     public const string ProviderVariable = "ContactCenter__Database__Provider";

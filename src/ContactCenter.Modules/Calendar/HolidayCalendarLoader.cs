@@ -9,6 +9,9 @@ namespace ContactCenter.Modules.Calendar;
 /// </summary>
 public static class HolidayCalendarLoader
 {
+    /// <summary>A holiday's name is a label for people; longer than this is a mistake (a pasted paragraph).</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>Parses one year file.</summary>
     /// <param name="json">The file's text.</param>
     /// <param name="fileName">Named in every error message.</param>
@@ -54,10 +57,50 @@ public static class HolidayCalendarLoader
                 "cutiBersama" => HolidayKind.CutiBersama,
                 _ => throw reader.Error(entry, "kind", $"'{kindText}' is not a kind (nationalHoliday, cutiBersama)"),
             };
-            entries.Add(new HolidayEntry(date, kind, reader.RequiredString(element, entry, "name")));
+            var name = reader.RequiredString(element, entry, "name");
+            if (name.Length > MaxNameLength)
+            {
+                throw reader.Error(entry, "name", $"is {name.Length} characters long; at most {MaxNameLength}");
+            }
+
+            entries.Add(new HolidayEntry(date, kind, name));
         }
 
         return new HolidayYear(year, source, entries);
+    }
+
+    /// <summary>
+    /// The year in the file format <see cref="Parse"/> reads (entries by date, indented, Indonesian
+    /// names unescaped): what an administrator exports, edits and imports again.
+    /// </summary>
+    public static string Write(HolidayYear year)
+    {
+        ArgumentNullException.ThrowIfNull(year);
+        var buffer = new System.IO.MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("year", year.Year);
+            if (year.Source is not null)
+            {
+                writer.WriteString("source", year.Source);
+            }
+
+            writer.WriteStartArray("entries");
+            foreach (var entry in year.Entries.OrderBy(e => e.Date))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("date", entry.Date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("kind", entry.Kind == HolidayKind.NationalHoliday ? "nationalHoliday" : "cutiBersama");
+                writer.WriteString("name", entry.Name);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Parses one year file from a stream (read to its end as UTF-8; not disposed).</summary>
@@ -70,7 +113,11 @@ public static class HolidayCalendarLoader
 
     /// <summary>Combines year files into one calendar.</summary>
     /// <exception cref="CalendarDataException">Two files give the same year.</exception>
-    public static HolidayCalendar Combine(IEnumerable<(string FileName, HolidayYear Year)> files)
+    public static HolidayCalendar Combine(IEnumerable<(string FileName, HolidayYear Year)> files) => new(CombineYears(files));
+
+    /// <summary>The years of several files, ascending, each year given once.</summary>
+    /// <exception cref="CalendarDataException">Two files give the same year.</exception>
+    public static IReadOnlyList<HolidayYear> CombineYears(IEnumerable<(string FileName, HolidayYear Year)> files)
     {
         var byYear = new Dictionary<int, string>();
         var years = new List<HolidayYear>();
@@ -85,6 +132,6 @@ public static class HolidayCalendarLoader
             years.Add(year);
         }
 
-        return new HolidayCalendar(years);
+        return [.. years.OrderBy(y => y.Year)];
     }
 }

@@ -12,6 +12,15 @@ internal sealed record JournaledWorkItem(WorkItemCreated Created, long ScopeId, 
 
     public WorkItemCancelled? Cancelled { get; set; }
 
+    /// <summary>The script on the screen when the item was completed, when it was not the one it opened with (a <c>script-shown</c> annotation).</summary>
+    public Annotated? ShownAtCompletion { get; set; }
+
+    /// <summary>What the person read when they did the step: the script shown at completion, else the one it opened with.</summary>
+    public string? ScriptAtCompletion =>
+        ShownAtCompletion is { } shown && shown.Data.TryGetValue(Runtime.Instances.InstanceRuntime.ShownScriptKeys.Script, out var script) && script.Kind == ValueKind.String
+            ? script.AsString
+            : Created.Script;
+
     public string ElementId => Created.ElementId;
 
     /// <summary>The sequence the item was done at, or <see cref="long.MaxValue"/> when it was not.</summary>
@@ -127,6 +136,12 @@ internal sealed class ConversationJournal
                 var opened = new JournaledWorkItem(created, scopeId, key, NodeIn(scopeId, created.ElementId));
                 WorkItems.Add(opened);
                 _workItemsById[created.WorkItemId] = opened;
+                break;
+            case Annotated { Kind: Runtime.Instances.InstanceRuntime.ScriptShownKind } shown
+                when shown.Data.TryGetValue(Runtime.Instances.InstanceRuntime.ShownScriptKeys.WorkItem, out var shownItem)
+                    && shownItem.Kind == ValueKind.Number
+                    && _workItemsById.TryGetValue((long)shownItem.AsNumber, out var shownFor):
+                shownFor.ShownAtCompletion = shown;
                 break;
             case WorkItemCompleted done when _workItemsById.TryGetValue(done.WorkItemId, out var item):
                 item.Completed = done;

@@ -275,12 +275,14 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
         var wrong = 0;
         foreach (var closing in closings)
         {
-            // The instant of the closing step is when the agent did it; the script was rendered when the task opened.
+            // The instant of the closing step is when the agent did it, and what they read is the script
+            // on their screen then: rendered again each minute, journaled at completion when it was no
+            // longer the text the step opened with (a step opened at 17:59 and done at 18:01).
             var done = closing.Completed!;
             var expected = greeter.Closing(done.At);
             var kind = greeter.ClosingKind(done.At);
             var variable = j.VariableBefore(Options.ClosingGreetingVariable, done.Sequence);
-            var said = closing.Created.Script ?? (variable is { Value.Kind: ValueKind.String } v ? v.Value.AsString : null);
+            var said = closing.ScriptAtCompletion ?? (variable is { Value.Kind: ValueKind.String } v ? v.Value.AsString : null);
             var right = said is not null && said.Contains(expected, StringComparison.Ordinal);
             if (!right)
             {
@@ -288,6 +290,10 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
             }
 
             evidence.Add(Shown(closing));
+            if (closing.ShownAtCompletion is { } shownAtCompletion)
+            {
+                evidence.Add(new ScorecardEvidence(shownAtCompletion.Sequence, shownAtCompletion.At, $"script on the screen when done: \"{closing.ScriptAtCompletion}\""));
+            }
             if (variable is { } set)
             {
                 evidence.Add(new ScorecardEvidence(set.Sequence, set.At, $"{Options.ClosingGreetingVariable} = {set.Value} ({set.Source})"));

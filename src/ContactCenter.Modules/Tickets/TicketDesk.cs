@@ -171,7 +171,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
             data["catatanDispatch"] = note.Trim();
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
             throw new TicketActionException($"ticket {ticketId} cannot be closed by Tier 2 now (now at {task?.Item.Name ?? "no open task"}, lane {task?.Item.Lane ?? "-"})");
         }
 
-        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken).ConfigureAwait(false);
+        return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, null, new Dictionary<string, Value> { ["catatan"] = memo.Trim() }, actor, version, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -206,7 +206,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
         while (task is not null && !task.Is(target) && implied.Any(task.Is))
         {
             var outcome = task.Is(StepPurposes.Tier2Decision) ? task.OutcomeTo(dispatch: false) : null;
-            record = await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, outcome, null, actor, expected, cancellationToken).ConfigureAwait(false);
+            record = await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, outcome, null, actor, expected, cancellationToken: cancellationToken).ConfigureAwait(false);
             expected = record.Version;
             task = await CurrentAsync(record, cancellationToken).ConfigureAwait(false);
         }

@@ -153,9 +153,39 @@ public sealed class InstanceRuntime(
         return committed;
     }
 
-    /// <summary>Completes a work item. <paramref name="expectedVersion"/>, when given, must be the instance's current version.</summary>
-    public Task<InstanceRecord> CompleteWorkItemAsync(Guid instanceId, long workItemId, string? outcome, IReadOnlyDictionary<string, Value>? data, string actor, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(CommandNames.CompleteWorkItem, instanceId, new CompleteWorkItem(workItemId, outcome, data) { Actor = actor }, expectedVersion, cancellationToken);
+    /// <summary>The kind of the annotation that keeps the script a person saw when they completed a step (<see cref="ShownScriptKeys"/>).</summary>
+    public const string ScriptShownKind = "script-shown";
+
+    /// <summary>The fields of a <see cref="ScriptShownKind"/> annotation.</summary>
+    public static class ShownScriptKeys
+    {
+        public const string WorkItem = "workItem";
+        public const string Script = "script";
+    }
+
+    /// <summary>
+    /// Completes a work item. <paramref name="expectedVersion"/>, when given, must be the instance's
+    /// current version. <paramref name="shownScript"/> is the script as the person saw it when they
+    /// completed it (<see cref="TaskScripts"/>): when it is not the text the step opened with (a
+    /// greeting that changed at 18:00 while the step waited), a <see cref="ScriptShownKind"/>
+    /// annotation keeps it in the same commit, so Quality Control judges what was on the screen.
+    /// </summary>
+    public Task<InstanceRecord> CompleteWorkItemAsync(Guid instanceId, long workItemId, string? outcome, IReadOnlyDictionary<string, Value>? data, string actor, long? expectedVersion = null, string? shownScript = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(CommandNames.CompleteWorkItem, instanceId, state =>
+        {
+            var complete = new CompleteWorkItem(workItemId, outcome, data) { Actor = actor };
+            return shownScript is not null && state.WorkItems.FirstOrDefault(w => w.Id == workItemId) is { } item && !string.Equals(item.Script, shownScript, StringComparison.Ordinal)
+                ?
+                [
+                    new Annotate(ScriptShownKind, new Dictionary<string, Value>(StringComparer.Ordinal)
+                    {
+                        [ShownScriptKeys.WorkItem] = workItemId,
+                        [ShownScriptKeys.Script] = shownScript,
+                    }) { Actor = actor },
+                    complete,
+                ]
+                : [complete];
+        }, expectedVersion, cancellationToken);
 
     /// <summary>A customer's message; a repeated <paramref name="messageId"/> changes nothing.</summary>
     public Task<InstanceRecord> DeliverMessageAsync(Guid instanceId, string? text, string? messageId, string? actor = null, CancellationToken cancellationToken = default) =>
@@ -306,7 +336,11 @@ public sealed class InstanceRuntime(
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    private async Task<InstanceRecord> ExecuteAsync(string name, Guid instanceId, WorkflowCommand command, long? expectedVersion, CancellationToken cancellationToken)
+    private Task<InstanceRecord> ExecuteAsync(string name, Guid instanceId, WorkflowCommand command, long? expectedVersion, CancellationToken cancellationToken) =>
+        ExecuteAsync(name, instanceId, _ => [command], expectedVersion, cancellationToken);
+
+    /// <summary>The commands <paramref name="commandsFor"/> gives for the current state, decided and committed together.</summary>
+    private async Task<InstanceRecord> ExecuteAsync(string name, Guid instanceId, Func<InstanceState, IReadOnlyList<WorkflowCommand>> commandsFor, long? expectedVersion, CancellationToken cancellationToken)
     {
         using var activity = StartCommand(name, instanceId, null);
         string? channel = null;
@@ -319,7 +353,8 @@ public sealed class InstanceRuntime(
                 throw new ConcurrencyConflictException(instanceId, expected, $"instance {instanceId} is at version {record.Version}, not {expected}: someone acted on it first; reload and try again");
             }
 
-            var after = await DecideAndCommitAsync(record, _states.StateOf(record), [command], clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var state = _states.StateOf(record);
+            var after = await DecideAndCommitAsync(record, state, commandsFor(state), clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             CommandEnded(activity, name, channel, ReferenceEquals(after, record) ? CommandOutcome.Unchanged : CommandOutcome.Committed);
             return after;
         }

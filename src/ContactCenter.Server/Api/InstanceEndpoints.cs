@@ -230,6 +230,7 @@ public static partial class InstanceEndpoints
         DefinitionCatalog catalog,
         ContactCenter.Hosting.ContactCenterServiceCollectionExtensions.CalendarData calendar,
         InstancePresenter presenter,
+        TaskScripts scripts,
         SecurityLog security,
         CancellationToken cancellationToken)
     {
@@ -273,7 +274,10 @@ public static partial class InstanceEndpoints
             return TypedResults.ValidationProblem(missing);
         }
 
-        var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, request.Data, user.UserName, request.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+        // The script as the console shows it now (rendered again each minute): the greeting the
+        // agent read out, which the journal keeps when it is not the text the step opened with.
+        var shown = (await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(taskId);
+        var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, request.Data, user.UserName, request.ExpectedVersion, shown, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
     }
 

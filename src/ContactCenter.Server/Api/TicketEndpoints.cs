@@ -196,7 +196,7 @@ public static class TicketEndpoints
 
         try
         {
-            await runtime.CompleteWorkItemAsync(ticketId, taskId, request?.Outcome, request?.Data, user.UserName, request?.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+            await runtime.CompleteWorkItemAsync(ticketId, taskId, request?.Outcome, request?.Data, user.UserName, request?.ExpectedVersion, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (TicketActionException refused)
         {

@@ -1,14 +1,13 @@
 using ContactCenter.Channels;
 using ContactCenter.Hosting;
 using Microsoft.Extensions.Options;
-using NodaTime;
 
 namespace ContactCenter.Server.Hosting;
 
 /// <summary>
 /// What an installation outside Development must have before it serves anyone: a webhook secret,
 /// an outbound secret of its own when prompts leave the process, no demo users, a writable data
-/// folder, a workflows folder with flows in it, and holidays for the current year. Every problem is
+/// folder, a workflows folder with flows in it, and calendar files that can be read. Every problem is
 /// found in one pass, so an operator fixes them all at once. Outside Development the server refuses
 /// to start (the problems are the <see cref="OptionsValidationException"/>'s failures, each also
 /// logged as a critical line of its own); in Development each is logged as a warning with the same
@@ -20,7 +19,6 @@ namespace ContactCenter.Server.Hosting;
 /// </remarks>
 internal sealed class DeploymentChecks(
     IHostEnvironment environment,
-    TimeProvider clock,
     IEnumerable<IConfigureOptions<ChannelsOptions>> channelsSetups,
     IEnumerable<IPostConfigureOptions<ChannelsOptions>> channelsPostSetups,
     IServiceProvider services,
@@ -144,22 +142,22 @@ internal sealed class DeploymentChecks(
             : $"The workflows folder {workflowsPath} holds no .bpmn file: no flow would be imported and no conversation could start {hint}.";
     }
 
+    /// <remarks>
+    /// A missing year is not a reason to refuse: an administrator may have added it in the product
+    /// (it lives in the database, read after the migrations), and a centre must not stop answering
+    /// on 1 January over holiday data. It is reported instead: a warning at start and a degraded
+    /// <c>/health/ready</c> (<see cref="HolidayYearsRefresh"/>, the calendar health check).
+    /// </remarks>
     private string? CalendarProblem(string workflowsPath)
     {
-        var folder = Path.Combine(workflowsPath, "calendar");
-        ContactCenterServiceCollectionExtensions.CalendarData calendar;
         try
         {
-            calendar = services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
+            services.GetRequiredService<ContactCenterServiceCollectionExtensions.CalendarData>();
+            return null;
         }
         catch (Exception e) when (e is Modules.Calendar.CalendarDataException or IOException)
         {
             return $"The calendar data in {workflowsPath} cannot be read: {e.Message}";
         }
-
-        var year = Instant.FromDateTimeOffset(clock.GetUtcNow()).InZone(calendar.Calendar.Zone).Year;
-        return calendar.Holidays.Covers(year)
-            ? null
-            : $"There are no holidays for {year} in {folder} (a {year}.json of national holidays and cuti bersama): SLA deadlines and greetings would count every weekday of {year} as a working day.";
     }
 }

@@ -65,12 +65,17 @@ export class ApiError extends Error {
   }
 }
 
+/** A JSON body already as text (a file the user chose), sent as it is so the server's errors name its own lines. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : body instanceof JsonText ? body.text : JSON.stringify(body),
   });
   if (response.status === 401 && !path.startsWith('/api/auth/login')) {
     unauthorized();

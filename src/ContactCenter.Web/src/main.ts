@@ -11,6 +11,7 @@ import { renderQuality } from './views/quality';
 import { renderDashboard } from './views/dashboard';
 import { notificationsChanged, renderNotifications } from './views/notifications';
 import { renderUsers } from './views/users';
+import { renderCalendar } from './views/calendar';
 
 export interface Screen { title: Key; cleanup?: () => void }
 export interface Context { me: Me; main: HTMLElement; navigate: (path: string) => void }
@@ -26,6 +27,7 @@ const menu: MenuItem[] = [
   // The roles notifications are addressed to (the Team Leader, a task's lane, a ticket's unit, an agent).
   { path: '/notifications', label: 'menuNotifications', roles: ['TeamLeader', 'Tier2', 'RelatedTeam', 'Agent'] },
   { path: '/users', label: 'menuUsers', roles: ['Admin'] },
+  { path: '/calendar', label: 'menuCalendar', roles: ['Admin'] },
 ];
 
 /** A screen per path pattern: the menu item whose roles may open it, and how to draw it from the pattern's groups. */
@@ -41,6 +43,7 @@ const routes: Route[] = [
   { pattern: /^\/dashboard$/, menu: '/dashboard', render: c => renderDashboard(c) },
   { pattern: /^\/notifications$/, menu: '/notifications', render: c => renderNotifications(c) },
   { pattern: /^\/users$/, menu: '/users', render: c => renderUsers(c) },
+  { pattern: /^\/calendar$/, menu: '/calendar', render: c => renderCalendar(c) },
 ];
 
 const app = document.getElementById('app')!;

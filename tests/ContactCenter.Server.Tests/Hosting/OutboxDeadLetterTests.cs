@@ -63,7 +63,7 @@ public sealed class OutboxDeadLetterTests : IAsyncLifetime
 
         (await admin.GetJsonAsync("/api/admin/outbox/dead-letters")).GetArrayLength().Should().Be(0);
         (await outbox.ListDueAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100)).Select(m => m.Id).Should().Contain(messageId, "a re-queued message is due again");
-        (await anonymous.GetJsonAsync("/health/ready")).GetProperty("status").GetString().Should().Be("Healthy");
+        (await admin.GetJsonAsync("/health/ready")).GetProperty("checks").GetProperty("outbox").GetProperty("status").GetString().Should().Be("Healthy");
         await outbox.MarkDeliveredAsync(messageId, DateTimeOffset.UtcNow);
     }
 }

@@ -77,19 +77,30 @@ public sealed class ProductionConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void Production_NoHolidaysForTheCurrentYear_Refuses()
+    public async Task Production_NoHolidaysForTheCurrentYear_StartsDegraded_AnAdministratorCanAddTheYear()
     {
-        // The repository's calendar has 2026 only; the clock says 2031 in Jakarta.
-        var failures = Refusal(Production(new() { ["Channels:Webhook:Secret"] = Secret }, now: new DateTimeOffset(2031, 3, 2, 1, 0, 0, TimeSpan.Zero)));
-        failures.Should().ContainSingle().Which.Should().StartWith("There are no holidays for 2031 in ").And.Contain("2031.json");
+        // The repository's calendar has 2026 only; the clock says 2031 in Jakarta. Refusing to start
+        // would leave no way to add the year in the product (it lives in the database), and a centre
+        // must not stop answering on 1 January over holiday data: ready says what is missing instead.
+        await using var factory = Production(new() { ["Channels:Webhook:Secret"] = Secret }, now: new DateTimeOffset(2031, 3, 2, 1, 0, 0, TimeSpan.Zero));
+
+        using var client = factory.CreateClient();
+        (await client.GetJsonAsync("/health/ready")).GetProperty("status").GetString().Should().Be("Degraded");
+        ChecksLogged().Should().BeEmpty();
+        _logs.OfCategory(typeof(ContactCenter.Hosting.HolidayYearsRefresh).FullName!).Select(e => e["Problem"])
+            .Should().ContainSingle().Which.Should().StartWith("no holidays for 2031:");
     }
 
     [Fact]
-    public void Production_NewYearInJakartaBeforeUtc_AsksForTheNewYearsHolidays()
+    public async Task Production_NewYearInJakartaBeforeUtc_AsksForTheNewYearsHolidays()
     {
         // 1 January 2027 00:30 in Jakarta (UTC+7) is still 2026 in UTC: the calendar's zone decides.
-        var failures = Refusal(Production(new() { ["Channels:Webhook:Secret"] = Secret }, now: new DateTimeOffset(2026, 12, 31, 17, 30, 0, TimeSpan.Zero)));
-        failures.Should().ContainSingle().Which.Should().StartWith("There are no holidays for 2027 in ");
+        await using var factory = Production(new() { ["Channels:Webhook:Secret"] = Secret }, now: new DateTimeOffset(2026, 12, 31, 17, 30, 0, TimeSpan.Zero));
+
+        using var client = factory.CreateClient();
+        (await client.GetJsonAsync("/health/ready")).GetProperty("status").GetString().Should().Be("Degraded");
+        _logs.OfCategory(typeof(ContactCenter.Hosting.HolidayYearsRefresh).FullName!).Select(e => e["Problem"])
+            .Should().ContainSingle().Which.Should().StartWith("no holidays for 2027:");
     }
 
     [Fact]

@@ -304,9 +304,17 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     else if (name.startsWith('instance-') && data.agent === ctx.me.userName) void loadList();
   });
 
-  // Scripts can change with the minute (the greetings at 11:00, 15:00 and 18:00) without any event
-  // of the conversation: an open step is read again once a minute.
-  const minuteRefresh = window.setInterval(() => { if (view?.status === 'Running' && view.tasks.length > 0) void loadDetail(); }, 60_000);
+  // Scripts can change with the minute (the greetings at 06:00, 11:00, 15:00 and 18:00) without any
+  // event of the conversation: an open step is read again just after each minute starts, so the
+  // words on the screen are the ones the server journals and QC scores when the step is done.
+  let minuteRefresh = 0;
+  const nextMinute = (): void => {
+    minuteRefresh = window.setTimeout(() => {
+      if (view?.status === 'Running' && view.tasks.length > 0) void loadDetail();
+      nextMinute();
+    }, 60_000 - (Date.now() % 60_000) + 500);
+  };
+  nextMinute();
 
   void loadList();
   void loadDetail();
@@ -315,7 +323,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     cleanup: () => {
       disposed = true;
       stop();
-      window.clearInterval(minuteRefresh);
+      window.clearTimeout(minuteRefresh);
       window.clearInterval(countdownTick);
       window.clearTimeout(refreshQueued);
       diagram?.destroy();
