@@ -53,6 +53,25 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         }
     }
 
+    /// <remarks>A row another dispatcher took since (its claim lapsed and was renewed) is left alone.</remarks>
+    public async Task ReleaseClaimAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset claimedUntil, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.Outbox
+                .Where(o => ids.Contains(o.Id) && o.DeliveredAt == null && o.DeadLetteredAt == null && o.NextAttemptAt == claimedUntil)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, dueAt), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
     /// <remarks>Idempotent: a row already delivered keeps its first delivery time; an unknown id is ignored.</remarks>
     public async Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

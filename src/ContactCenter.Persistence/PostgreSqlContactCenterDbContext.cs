@@ -7,7 +7,7 @@ namespace ContactCenter.Persistence;
 /// The store's context on PostgreSQL: the same model as <see cref="ContactCenterDbContext"/>, a
 /// type of its own so that its migrations (<c>Migrations/PostgreSql</c>) are told apart from
 /// SQLite's (<c>Migrations</c>, which belong to the base type). EF Core's way for one model on two
-/// providers; decision 0007.
+/// providers; decision 0008.
 /// </summary>
 public sealed class PostgreSqlContactCenterDbContext(DbContextOptions<PostgreSqlContactCenterDbContext> options) : ContactCenterDbContext(options)
 {

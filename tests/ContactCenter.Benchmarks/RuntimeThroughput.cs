@@ -26,6 +26,8 @@ namespace ContactCenter.Benchmarks;
 /// <c>dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --commands [--workers 16] [--seconds 10] [--telemetry] [--read-models-cost]</c>;
 /// <c>--telemetry</c> measures FULL once more with OpenTelemetry listening (docs/operations.md);
 /// <c>--read-models-cost</c> adds a NORMAL run with no read-model projection registered.
+/// <c>--provider postgresql</c> measures the same load on a throwaway PostgreSQL of its own (fsync
+/// on, durable commits) beside PostgreSQL's raw single-insert commit rate in the same run.
 /// Each worker drives inbound-call conversations (no timers, so every command is a commit) from
 /// start to end, taking "Tidak" at every decision. Bar (issue 11): with FULL and 16 writers, at
 /// least 25 % of the raw rate and p99 at most 10 ms.
@@ -36,6 +38,16 @@ internal static class RuntimeThroughput
     {
         var workers = LoadArgs.Int(args, "--workers", 16);
         var seconds = LoadArgs.Int(args, "--seconds", 10);
+        switch (LoadArgs.After(args, "--provider")?.ToLowerInvariant())
+        {
+            case null or "sqlite":
+                break;
+            case "postgresql":
+                return await RunOnPostgreSqlAsync(workers, seconds);
+            default:
+                throw new ArgumentException($"--provider takes sqlite or postgresql, not '{LoadArgs.After(args, "--provider")}'");
+        }
+
         var root = Directory.CreateTempSubdirectory("cc-commands-").FullName;
         try
         {
@@ -73,7 +85,62 @@ internal static class RuntimeThroughput
         }
     }
 
-    private static async Task<(double PerSecond, double P99)> MeasureAsync(string folder, SqliteSynchronous synchronous, int workers, int seconds, bool readModels = true)
+    /// <summary>
+    /// The same load on PostgreSQL: a server of its own with fsync on (an acknowledged command is
+    /// durable, as SQLite's FULL), its raw rate of one 1 KB insert per transaction from one
+    /// connection measured first as the ceiling, then the runtime with the same workers.
+    /// </summary>
+    private static async Task<int> RunOnPostgreSqlAsync(int workers, int seconds)
+    {
+        await using var server = await ThrowawayPostgres.StartAsync(durable: true);
+        var root = Directory.CreateTempSubdirectory("cc-commands-pg-").FullName;
+        try
+        {
+            var ceiling = await RawPostgreSqlCommitsAsync(await server.CreateDatabaseAsync("raw"), TimeSpan.FromSeconds(3));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw PostgreSQL (fsync on, one 1 KB insert per transaction, 1 connection): {ceiling:N0} commits/s (the ceiling)"));
+            var database = new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = await server.CreateDatabaseAsync("commands") };
+            var run = await MeasureAsync(Path.Combine(root, "pg"), SqliteSynchronous.Full, workers, seconds, database: database);
+            var share = run.PerSecond / ceiling;
+            var met = share >= 0.25 && run.P99 <= 10;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PostgreSQL: {share:P1} of the raw single-insert rate"));
+            Console.WriteLine($"bar (commands, PostgreSQL, {workers} writers: >= 25 % of raw single inserts, p99 <= 10 ms): {(met ? "MET" : "MISSED")}");
+            return met ? 0 : 1;
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<double> RawPostgreSqlCommitsAsync(string connectionString, TimeSpan duration)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var setup = new Npgsql.NpgsqlCommand("CREATE TABLE rows (id bigserial PRIMARY KEY, body text NOT NULL)", connection))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var body = new string('x', 1024);
+        await using var insert = new Npgsql.NpgsqlCommand("INSERT INTO rows (body) VALUES (@body)", connection);
+        insert.Parameters.AddWithValue("body", body);
+        await insert.PrepareAsync();
+        var count = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            insert.Transaction = transaction;
+            await insert.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+            count++;
+        }
+
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double PerSecond, double P99)> MeasureAsync(string folder, SqliteSynchronous synchronous, int workers, int seconds, bool readModels = true, DatabaseOptions? database = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -83,6 +150,7 @@ internal static class RuntimeThroughput
             o.WorkflowsFolder = Path.Combine(Conversations.RepoRoot(), "workflows");
             o.RunOutbox = false;
             o.Synchronous = synchronous;
+            o.Database = database ?? new DatabaseOptions();
         });
         if (!readModels)
         {
@@ -104,7 +172,7 @@ internal static class RuntimeThroughput
         latencies.Sort();
         var p99 = Percentile(latencies, 0.99);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"runtime, synchronous={synchronous.ToString().ToUpperInvariant()} ({workers} workers, {elapsed.TotalSeconds:N1} s): {commands / elapsed.TotalSeconds:N0} commands/s, {events / elapsed.TotalSeconds:N0} events/s, " +
+            $"runtime, {(database?.Provider == DatabaseProvider.PostgreSql ? "PostgreSQL" : $"synchronous={synchronous.ToString().ToUpperInvariant()}")} ({workers} workers, {elapsed.TotalSeconds:N1} s): {commands / elapsed.TotalSeconds:N0} commands/s, {events / elapsed.TotalSeconds:N0} events/s, " +
             $"{(double)commands / Math.Max(1, transactions):N1} commands per transaction, {cpu.TotalMicroseconds / Math.Max(1, commands):N0} CPU-µs and {allocated / 1024.0 / Math.Max(1, commands):N0} KB allocated per command (process, all threads); latency p50 {Percentile(latencies, 0.50):N2} ms, p99 {p99:N2} ms, max {latencies[^1]:N2} ms"));
         await host.StopAsync();
         return (commands / elapsed.TotalSeconds, p99);

@@ -197,7 +197,7 @@ public abstract class ContactCenterDatabaseOnEachProviderTests(DatabaseProvider 
         // SQLite's migrator keeps a lock table of its own; PostgreSQL's locks the history table.
         tables.Where(t => t != "__EFMigrationsLock").Should().BeEquivalentTo(
             ["__EFMigrationsHistory", "definition_versions", "instances", "journal_events", "journal_segments", "pending_timers", "outbox",
-             "quality_reviews", "notifications", "store_settings", "read_model_rows", "read_model_counters"]);
+             "quality_reviews", "notifications", "store_settings", "read_model_rows", "read_model_counters", "holiday_years", "holiday_year_changes"]);
         db.Database.Provider.Should().Be(Provider);
         db.Database.Location.Should().Be(Provider == DatabaseProvider.PostgreSql
             ? $"postgresql://127.0.0.1:{new Npgsql.NpgsqlConnectionStringBuilder(db.Options.ConnectionString).Port}/{new Npgsql.NpgsqlConnectionStringBuilder(db.Options.ConnectionString).Database}"

@@ -6,7 +6,7 @@ using Xunit;
 namespace ContactCenter.Persistence.Tests;
 
 /// <summary>Maintained holiday years on a real SQLite file: revisions guard concurrent editors; each save writes its change row.</summary>
-public sealed class EfHolidayYearStoreTests
+public abstract class EfHolidayYearStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     private static HolidayYear Year(string name) => new(2027, "test", [new(new LocalDate(2027, 1, 1), HolidayKind.NationalHoliday, name)]);
 
@@ -15,7 +15,7 @@ public sealed class EfHolidayYearStoreTests
     [Fact]
     public async Task Saves_from_a_stale_revision_write_nothing()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await CreateDatabaseAsync();
         var store = new EfHolidayYearStore(database.Contexts);
 
         var first = await store.SaveAsync(Year("Tahun Baru"), 0, Change("admin"));
@@ -36,7 +36,7 @@ public sealed class EfHolidayYearStoreTests
     [Fact]
     public async Task Two_editors_racing_from_the_same_revision_one_wins()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await CreateDatabaseAsync();
         var store = new EfHolidayYearStore(database.Contexts);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => store.SaveAsync(Year($"editor {i}"), 0, Change($"editor{i}")))));
@@ -45,3 +45,7 @@ public sealed class EfHolidayYearStoreTests
         (await store.ChangesAsync(null, 100)).Should().ContainSingle();
     }
 }
+
+public sealed class EfHolidayYearStoreOnSqliteTests() : EfHolidayYearStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class EfHolidayYearStoreOnPostgreSqlTests() : EfHolidayYearStoreTests(DatabaseProvider.PostgreSql);

@@ -93,38 +93,50 @@ public sealed class OutboxDispatcher(IOutboxStore store, IEnumerable<IOutboxHand
     {
         // Claimed, not just listed: with several nodes, each message goes to one dispatcher.
         var now = clock.GetUtcNow();
-        var due = await store.ClaimDueAsync(now, now + _options.ClaimTimeout, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var claimedUntil = now + _options.ClaimTimeout;
+        var due = await store.ClaimDueAsync(now, claimedUntil, _options.BatchSize, cancellationToken).ConfigureAwait(false);
         var delivered = 0;
-        foreach (var message in due)
+        var next = 0;
+        try
         {
-            var handler = _handlers.FirstOrDefault(h => h.Handles(message.Kind));
-            try
+            for (; next < due.Count; next++)
             {
-                if (handler is null)
+                var message = due[next];
+                var handler = _handlers.FirstOrDefault(h => h.Handles(message.Kind));
+                try
                 {
-                    throw new InvalidOperationException($"no handler delivers '{message.Kind}' messages");
-                }
+                    if (handler is null)
+                    {
+                        throw new InvalidOperationException($"no handler delivers '{message.Kind}' messages");
+                    }
 
-                await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
-                await store.MarkDeliveredAsync(message.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                delivered++;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // A cancellation nobody asked for (an HTTP client's timeout) is a failed delivery,
-                // retried with back-off; only a cancelled pass stops without counting an attempt.
-                var attempts = message.Attempts + 1;
-                if (attempts >= _options.MaxAttempts)
+                    await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+                    await store.MarkDeliveredAsync(message.Id, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    delivered++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    await store.MarkDeadLetteredAsync(message.Id, attempts, clock.GetUtcNow(), e.Message, cancellationToken).ConfigureAwait(false);
-                    logger.LogError(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed {Attempts} times and is now a dead letter; re-queue it once the cause is fixed", message.Kind, message.IdempotencyKey, message.InstanceId, attempts);
-                    continue;
-                }
+                    // A cancellation nobody asked for (an HTTP client's timeout) is a failed delivery,
+                    // retried with back-off; only a cancelled pass stops without counting an attempt.
+                    var attempts = message.Attempts + 1;
+                    if (attempts >= _options.MaxAttempts)
+                    {
+                        await store.MarkDeadLetteredAsync(message.Id, attempts, clock.GetUtcNow(), e.Message, cancellationToken).ConfigureAwait(false);
+                        logger.LogError(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed {Attempts} times and is now a dead letter; re-queue it once the cause is fixed", message.Kind, message.IdempotencyKey, message.InstanceId, attempts);
+                        continue;
+                    }
 
-                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
-                await store.MarkFailedAsync(message.Id, attempts, clock.GetUtcNow() + delay, e.Message, cancellationToken).ConfigureAwait(false);
-                logger.LogWarning(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed (attempt {Attempts}); next try in {Delay}", message.Kind, message.IdempotencyKey, message.InstanceId, attempts, delay);
+                    var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.FirstRetryDelay.Ticks * (1L << Math.Min(attempts - 1, 20))));
+                    await store.MarkFailedAsync(message.Id, attempts, clock.GetUtcNow() + delay, e.Message, cancellationToken).ConfigureAwait(false);
+                    logger.LogWarning(e, "Outbox {Kind} {IdempotencyKey} of {InstanceId} failed (attempt {Attempts}); next try in {Delay}", message.Kind, message.IdempotencyKey, message.InstanceId, attempts, delay);
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A pass stopped (a shutdown): what it took and did not deliver is due again now, not when its claim lapses.
+            await store.ReleaseClaimAsync([.. due.Skip(next).Select(m => m.Id)], claimedUntil, now, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
         return delivered;

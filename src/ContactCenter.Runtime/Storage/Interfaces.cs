@@ -89,6 +89,12 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives claimed rows back (a pass that stopped before delivering them): each undelivered row
+    /// of <paramref name="ids"/> still claimed until <paramref name="claimedUntil"/> is due at <paramref name="dueAt"/> again.
+    /// </summary>
+    Task ReleaseClaimAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset claimedUntil, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
+
     Task MarkDeliveredAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task MarkFailedAsync(Guid id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default);

@@ -97,7 +97,7 @@ public class IdentityDatabase : IdentityDbContext<IdentityUser>, IDataProtection
 
 /// <summary>
 /// The Identity context on PostgreSQL: the same model, a type of its own so that its migrations
-/// (<c>Identity/Migrations/PostgreSql</c>) are told apart from SQLite's. Decision 0007.
+/// (<c>Identity/Migrations/PostgreSql</c>) are told apart from SQLite's. Decision 0008.
 /// </summary>
 public sealed class PostgreSqlIdentityDatabase(DbContextOptions<PostgreSqlIdentityDatabase> options) : IdentityDatabase(options)
 {

@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
@@ -10,14 +11,14 @@ using FluentAssertions;
 namespace ContactCenter.Runtime.Tests.Integration;
 
 /// <summary>The runtime on a real SQLite file, its timers drained by a real Quartz scheduler, across restarts.</summary>
-public class InstanceRuntimeTests
+public abstract class InstanceRuntimeTests(DatabaseProvider provider)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Start_LiveChatFromRepoWorkflows_CommitsJournalAndArmsTheSilenceTimer()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
 
         var instance = await fixture.Runtime.StartAsync(new StartRequest
@@ -47,7 +48,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task Timers_HostRestartedWithPendingTimer_FiresOnceAfterRestart()
     {
-        await using var fixture = new RuntimeFixture();
+        await using var fixture = new RuntimeFixture(provider: provider);
         fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 2));
         await fixture.StartAsync();
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
@@ -66,7 +67,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task Timers_DueWhileTheProcessWasDown_FireAtStartUp()
     {
-        await using var fixture = new RuntimeFixture();
+        await using var fixture = new RuntimeFixture(provider: provider);
         fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 1, seconds: 1));
         await fixture.StartAsync();
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat" });
@@ -86,7 +87,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task Fire_BeforeDue_IsNotDue_ThenOnceAtDue_ThenNotPending()
     {
-        await using var fixture = new RuntimeFixture();
+        await using var fixture = new RuntimeFixture(provider: provider);
         fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 2, seconds: 600));
         var clock = new SkewClock();
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
@@ -109,7 +110,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task State_ChangedByAnotherProcess_IsReadAtItsNewVersion_NotFromThisProcessCache()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync(scheduler: false);
         var first = fixture.Runtime;
         var instance = await first.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", Agent = "agent.sari" });
@@ -132,7 +133,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task Complete_TwoAgentsAtOnce_OneSucceedsTheOtherGetsAConflictAndNothingIsLost()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", Agent = "agent.sari" });
         var item = (await fixture.Runtime.GetStateAsync(instance.Id)).WorkItems.Single();
@@ -166,7 +167,7 @@ public class InstanceRuntimeTests
     [Fact]
     public async Task Ticket_ComplaintInLiveChat_OpensOneEscalationInstanceEvenWhenDeliveredTwice()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var conversation = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "inbound-call", Channel = "inbound-call", CustomerRef = "nasabah-7", Agent = "agent.sari" });
 
@@ -215,3 +216,7 @@ public class InstanceRuntimeTests
         (await fixture.Queries.QueryAsync(new InstanceQuery { DefinitionKey = "ticket-escalation" })).Should().ContainSingle();
     }
 }
+
+public sealed class InstanceRuntimeOnSqliteTests() : InstanceRuntimeTests(DatabaseProvider.Sqlite);
+
+public sealed class InstanceRuntimeOnPostgreSqlTests() : InstanceRuntimeTests(DatabaseProvider.PostgreSql);

@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Engine;
 using ContactCenter.Hosting;
 using ContactCenter.Modules.Dashboard;
@@ -17,14 +18,14 @@ namespace ContactCenter.Runtime.Tests.Integration;
 /// realistic mix on the repo's flows: conversations on several channels (one closed by silence,
 /// one cancelled), tickets dispatched, paused, resumed and closed.
 /// </summary>
-public sealed class ReadModelRebuildTests
+public abstract class ReadModelRebuildTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset Morning = new(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(7));
 
     [Fact]
     public async Task Rebuild_FromTheJournals_EqualsWhatWasKeptInline()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(Morning);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
         var services = fixture.Host!.Services;
@@ -110,7 +111,7 @@ public sealed class ReadModelRebuildTests
     [Fact]
     public async Task Counters_AcrossARestart_CountAnInstanceOncePerElement_AsTheRebuildDoes()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(Morning);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), scheduler: false);
         var chat = await StartAsync(fixture.Runtime, "whatsapp", "+6281300000009", "agent.sari");
@@ -160,3 +161,7 @@ public sealed class ReadModelRebuildTests
         await runtime.CompleteWorkItemAsync(id, item.Id, outcome, null, actor);
     }
 }
+
+public sealed class ReadModelRebuildOnSqliteTests() : ReadModelRebuildTests(DatabaseProvider.Sqlite);
+
+public sealed class ReadModelRebuildOnPostgreSqlTests() : ReadModelRebuildTests(DatabaseProvider.PostgreSql);

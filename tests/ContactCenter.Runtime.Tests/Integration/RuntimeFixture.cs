@@ -1,4 +1,5 @@
 using ContactCenter.Hosting;
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Outbox;
@@ -12,15 +13,19 @@ namespace ContactCenter.Runtime.Tests.Integration;
 
 /// <summary>
 /// A temp folder with a data folder and a workflows folder, and real hosts on them: EF Core on a
-/// SQLite file, its timer rows drained by Quartz. Hosts can be started, stopped and started again on the
-/// same files, as a process restart would.
+/// SQLite file (or, given <see cref="DatabaseProvider.PostgreSql"/>, a fresh database on the
+/// throwaway PostgreSQL), its timer rows drained by Quartz. Hosts can be started, stopped and
+/// started again on the same files and database, as a process restart would; two hosts started
+/// side by side on PostgreSQL are two nodes.
 /// </summary>
 internal sealed class RuntimeFixture : IAsyncDisposable
 {
     private readonly List<IHost> _hosts = [];
+    private string? _connectionString;
 
-    public RuntimeFixture(bool withRepoWorkflows = false)
+    public RuntimeFixture(bool withRepoWorkflows = false, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
+        Provider = provider;
         Root = Directory.CreateTempSubdirectory("cc-runtime-").FullName;
         DataFolder = Path.Combine(Root, "data");
         WorkflowsFolder = Path.Combine(Root, "workflows");
@@ -32,6 +37,8 @@ internal sealed class RuntimeFixture : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    public DatabaseProvider Provider { get; }
 
     public string DataFolder { get; }
 
@@ -64,11 +71,17 @@ internal sealed class RuntimeFixture : IAsyncDisposable
     /// </summary>
     public async Task<IHost> StartAsync(Action<IServiceCollection>? services = null, bool scheduler = true)
     {
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            _connectionString ??= await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync("runtime");
+        }
+
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddContactCenter(o =>
         {
             o.DataFolder = DataFolder;
+            o.Database = new DatabaseOptions { Provider = Provider, ConnectionString = _connectionString };
             o.WorkflowsFolder = WorkflowsFolder;
             o.RunOutbox = false;
             o.RunScheduler = scheduler;
@@ -120,6 +133,12 @@ internal sealed class RuntimeFixture : IAsyncDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_connectionString is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await (await ThrowawayPostgres.SharedAsync()).DropDatabaseAsync(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString).Database!);
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
@@ -13,14 +14,14 @@ using Xunit;
 namespace ContactCenter.Runtime.Tests.Integration;
 
 /// <summary>The ticket side of the SOP (steps 12-19) on the repo's ticket-escalation flow: queues, notes, dispatch, close.</summary>
-public sealed class TicketDeskTests
+public abstract class TicketDeskTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset Opened = new(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(7));
 
     [Fact]
     public async Task Dispatch_MovesTheTicketFromTier2ToTheUnitsQueue_ThenBackForTier2ToClose()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, clock) = await StartAsync(fixture);
         var ticket = await OpenAsync(fixture, "Gadai", "Tinggi");
         var other = await OpenAsync(fixture, "Tabungan Emas", "Rendah");
@@ -63,7 +64,7 @@ public sealed class TicketDeskTests
     [Fact]
     public async Task Close_WithoutDispatch_IsTier2sPath14b_AndNeedsAMemo()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, _) = await StartAsync(fixture);
         var ticket = await OpenAsync(fixture, "Gadai", "Rendah");
 
@@ -80,7 +81,7 @@ public sealed class TicketDeskTests
     public async Task TicketFlowPublishedBeforePurposes_IsStillDispatchedAndClosed_ByItsStepNumbers()
     {
         // A version from before cc:purpose: running tickets stay pinned to it.
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var path = Path.Combine(fixture.WorkflowsFolder, "ticket-escalation.bpmn");
         var legacy = System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(path), " cc:(purpose|flowKind)=\"[^\"]*\"", string.Empty);
         legacy.Should().NotContain("cc:purpose");
@@ -101,7 +102,7 @@ public sealed class TicketDeskTests
     [Fact]
     public async Task Queue_ShowsTheSlaAndPutsTheMostUrgentFirst()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, clock) = await StartAsync(fixture);
         var older = await OpenAsync(fixture, "Gadai", "Rendah");
         clock.Advance(TimeSpan.FromDays(1));
@@ -119,7 +120,7 @@ public sealed class TicketDeskTests
     [Fact]
     public async Task Queue_ListsEveryOpenTicketOldestBreachFirst_AndALimitKeepsTheMostUrgent()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, clock) = await StartAsync(fixture);
         var opened = new List<Guid>();
         for (var i = 0; i < 5; i++)
@@ -141,7 +142,7 @@ public sealed class TicketDeskTests
     [Fact]
     public async Task Queue_FromTheReadModel_EqualsTheTicketsAsTheirJournalsSayThem()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, clock) = await StartAsync(fixture);
         var sla = fixture.Host!.Services.GetRequiredService<TicketSla>();
         var tickets = new List<Guid>();
@@ -189,7 +190,7 @@ public sealed class TicketDeskTests
     [Fact]
     public async Task Actions_OnAConversationId_AreNotFound()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var (desk, _) = await StartAsync(fixture);
         var conversation = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-1", Agent = "agent.sari" });
 
@@ -229,3 +230,7 @@ public sealed class TicketDeskTests
         }
     }
 }
+
+public sealed class TicketDeskOnSqliteTests() : TicketDeskTests(DatabaseProvider.Sqlite);
+
+public sealed class TicketDeskOnPostgreSqlTests() : TicketDeskTests(DatabaseProvider.PostgreSql);

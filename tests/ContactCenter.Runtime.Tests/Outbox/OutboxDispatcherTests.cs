@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using System.Text.Json;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContactCenter.Runtime.Tests.Outbox;
 
 /// <summary>The outbox dispatcher over the real EF Core outbox on SQLite, rows written by real commits.</summary>
-public class OutboxDispatcherTests
+public abstract class OutboxDispatcherTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
@@ -40,9 +41,9 @@ public class OutboxDispatcherTests
         }
     }
 
-    private static async Task<RuntimeFixture> StartAsync()
+    private async Task<RuntimeFixture> StartAsync()
     {
-        var fixture = new RuntimeFixture();
+        var fixture = new RuntimeFixture(provider: provider);
         await fixture.StartAsync();
         return fixture;
     }
@@ -294,7 +295,7 @@ public class OutboxDispatcherTests
     [Fact]
     public async Task DispatchDue_PromptsOfARunningInstance_DeliveredInOrderOnce()
     {
-        await using var fixture = new RuntimeFixture();
+        await using var fixture = new RuntimeFixture(provider: provider);
         fixture.AddWorkflow("ladder.bpmn", TestWorkflows.TimerLadder("ladder", prompts: 2, seconds: 1));
         await fixture.StartAsync();
         var instance = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "ladder", Channel = "live-chat", CustomerRef = "nasabah-7" });
@@ -364,3 +365,7 @@ public class OutboxDispatcherTests
         (await store.CountDeadLetteredAsync()).Should().Be(0);
     }
 }
+
+public sealed class OutboxDispatcherOnSqliteTests() : OutboxDispatcherTests(DatabaseProvider.Sqlite);
+
+public sealed class OutboxDispatcherOnPostgreSqlTests() : OutboxDispatcherTests(DatabaseProvider.PostgreSql);

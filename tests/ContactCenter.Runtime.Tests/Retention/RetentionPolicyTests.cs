@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Retention;
@@ -12,14 +13,14 @@ using Xunit;
 namespace ContactCenter.Runtime.Tests.Retention;
 
 /// <summary>Retention on the real SQLite store: whole histories archived or purged after N days, never a running one, and archives that replay.</summary>
-public sealed class RetentionPolicyTests
+public abstract class RetentionPolicyTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(7));
 
     [Fact]
     public async Task Default_KeepsEverything()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(T0);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var ended = await EndedConversationAsync(fixture);
@@ -34,7 +35,7 @@ public sealed class RetentionPolicyTests
     [Fact]
     public async Task Archive_AfterKeepDays_WritesTheJournalThatReplays_AndDeletesTheWholeHistory_ButNeverARunningOne()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(T0);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var ended = await EndedConversationAsync(fixture);
@@ -62,7 +63,7 @@ public sealed class RetentionPolicyTests
     [Fact]
     public async Task Purge_KeepsAHistoryWithAMessageStillToDeliver_UntilItIsDelivered()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(T0);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var chat = await fixture.Runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-9", Agent = "agent.sari" });
@@ -92,7 +93,7 @@ public sealed class RetentionPolicyTests
     [Fact]
     public async Task Archive_WithoutAFolder_IsAConfigurationError()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(T0);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
 
@@ -103,7 +104,7 @@ public sealed class RetentionPolicyTests
     [Fact]
     public async Task AcknowledgedNotifications_OlderThanKeepDays_AreRemoved_WaitingOnesStay()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(T0);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var notifications = fixture.Host!.Services.GetRequiredService<INotificationStore>();
@@ -148,3 +149,7 @@ public sealed class RetentionPolicyTests
         return await runtime.GetAsync(call.Id);
     }
 }
+
+public sealed class RetentionPolicyOnSqliteTests() : RetentionPolicyTests(DatabaseProvider.Sqlite);
+
+public sealed class RetentionPolicyOnPostgreSqlTests() : RetentionPolicyTests(DatabaseProvider.PostgreSql);

@@ -1,3 +1,4 @@
+using ContactCenter.Persistence;
 using System.Collections.Concurrent;
 using ContactCenter.Engine;
 using ContactCenter.Runtime.Storage;
@@ -14,11 +15,11 @@ namespace ContactCenter.Runtime.Tests.Timers;
 /// kept and retried later, rows of timers no longer pending removed, other shards left alone.
 /// </summary>
 #pragma warning disable CA1001 // The fixture is disposed by xunit's IAsyncLifetime.DisposeAsync.
-public sealed class TimerDrainTests : IAsyncLifetime
+public abstract class TimerDrainTests(DatabaseProvider provider) : IAsyncLifetime
 #pragma warning restore CA1001
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
-    private readonly RuntimeFixture fixture = new();
+    private readonly RuntimeFixture fixture = new(provider: provider);
     private readonly FakeTimeProvider clock = new(T0);
     private readonly TimerOptions options = new() { Shards = 2, BatchSize = 2, FiringConcurrency = 1 };
     private readonly ScriptedSink sink = new();
@@ -221,3 +222,7 @@ public sealed class TimerDrainTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class TimerDrainOnSqliteTests() : TimerDrainTests(DatabaseProvider.Sqlite);
+
+public sealed class TimerDrainOnPostgreSqlTests() : TimerDrainTests(DatabaseProvider.PostgreSql);
