@@ -241,14 +241,14 @@ internal static class ClusterLoad
                 await Task.Delay(wait);
             }
 
-            var leasesBefore = await LeasesAsync(database);
+            var leasesBefore = await ShardLeaseProbe.ReadAsync(database);
             nodes[1].Kill();
             var killed = Stopwatch.StartNew();
             IReadOnlyList<(int Pid, int Shard)> leasesAfter;
             do
             {
                 await Task.Delay(20);
-                leasesAfter = await LeasesAsync(database);
+                leasesAfter = await ShardLeaseProbe.ReadAsync(database);
             }
             while ((leasesAfter.Select(l => l.Pid).Distinct().Count() != 2 || leasesAfter.Select(l => l.Shard).Distinct().Count() != 8) && killed.Elapsed < TimeSpan.FromSeconds(60));
             var takeover = killed.Elapsed;
@@ -307,23 +307,6 @@ internal static class ClusterLoad
                 node.Dispose();
             }
         }
-    }
-
-    /// <summary>The timer shards' advisory locks now: which session holds which shard.</summary>
-    private static async Task<IReadOnlyList<(int Pid, int Shard)>> LeasesAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var read = new NpgsqlCommand(
-            $"SELECT pid, objid::int FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {Scheduling.Cluster.PostgresShardLeases.LockSpace} AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection);
-        await using var reader = await read.ExecuteReaderAsync();
-        var leases = new List<(int, int)>();
-        while (await reader.ReadAsync())
-        {
-            leases.Add((reader.GetInt32(0), reader.GetInt32(1)));
-        }
-
-        return leases;
     }
 
     private static async Task<long> CountPendingTimersAsync(string database)

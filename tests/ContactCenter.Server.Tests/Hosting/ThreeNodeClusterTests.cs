@@ -40,7 +40,7 @@ public sealed class ThreeNodeClusterTests : IDisposable
 
         var others = await Task.WhenAll(StartNodeAsync("b", database, workflows), StartNodeAsync("c", database, workflows));
         var (victim, survivor) = (others[0], first);
-        (await PollAsync(async () => (await LeasesAsync(database)).Select(l => l.Shard).Distinct().Count() == Shards && (await LeasesAsync(database)).Select(l => l.Pid).Distinct().Count() == 3, TimeSpan.FromSeconds(30)))
+        (await PollAsync(async () => (await ShardLeaseProbe.ReadAsync(database)).Select(l => l.Shard).Distinct().Count() == Shards && (await ShardLeaseProbe.ReadAsync(database)).Select(l => l.Pid).Distinct().Count() == 3, TimeSpan.FromSeconds(30)))
             .Should().BeTrue("the three nodes share the eight shards");
 
         await WebhookAcrossNodesAsync(survivor, others[1]);
@@ -65,9 +65,9 @@ public sealed class ThreeNodeClusterTests : IDisposable
         (await PollAsync(() => Task.FromResult(ledgers.Values.Sum(l => l.Commands) >= 150 && stats.Count(ConversationEnd.Quiet) >= 9), TimeSpan.FromSeconds(40)))
             .Should().BeTrue($"the load gets going on three nodes; errors: {string.Join(", ", stats.Errors.Select(e => $"{e.Key}: {e.Value}"))}");
 
-        var before = await LeasesAsync(database);
+        var before = await ShardLeaseProbe.ReadAsync(database);
         victim.Kill();
-        var after = await PollUntilAsync(() => LeasesAsync(database), l => l.Select(x => x.Pid).Distinct().Count() == 2 && l.Select(x => x.Shard).Distinct().Count() == Shards, TimeSpan.FromSeconds(20));
+        var after = await PollUntilAsync(() => ShardLeaseProbe.ReadAsync(database), l => l.Select(x => x.Pid).Distinct().Count() == 2 && l.Select(x => x.Shard).Distinct().Count() == Shards, TimeSpan.FromSeconds(20));
         after.Should().NotBeNull("the two survivors take all eight shards");
         var victimShards = before.Where(l => !after!.Any(a => a.Pid == l.Pid)).Select(l => l.Shard).ToHashSet();
         victimShards.Should().NotBeEmpty("the killed node owned shards");
@@ -192,23 +192,6 @@ public sealed class ThreeNodeClusterTests : IDisposable
         }
 
         return node;
-    }
-
-    /// <summary>The timer shards' advisory locks now: which session holds which shard.</summary>
-    private static async Task<IReadOnlyList<(int Pid, int Shard)>> LeasesAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var read = new NpgsqlCommand(
-            $"SELECT pid, objid::int FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = {PostgresShardLeases.LockSpace} AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection);
-        await using var reader = await read.ExecuteReaderAsync();
-        var leases = new List<(int, int)>();
-        while (await reader.ReadAsync())
-        {
-            leases.Add((reader.GetInt32(0), reader.GetInt32(1)));
-        }
-
-        return leases;
     }
 
     public void Dispose()
