@@ -37,10 +37,12 @@ internal abstract class DatabaseDialect
     public abstract bool PrepareOnCreate { get; }
 
     /// <summary>
-    /// Row lock taken by the outbox claim's inner select. PostgreSQL: rows another node is claiming
-    /// are skipped, not waited for (each message goes to one claimant); SQLite has one writer.
+    /// Whether the outbox claim moves the rows it takes (a lease other dispatchers respect). On
+    /// PostgreSQL several nodes dispatch; a SQLite file has one node, whose one dispatcher a claim
+    /// would not protect from anything, and after a crash it would only delay the messages the dead
+    /// process had taken until their lease ran out.
     /// </summary>
-    public abstract string SkipLockedRows { get; }
+    public abstract bool LeasesOutboxClaims { get; }
 
     /// <summary>A Guid as the EF Core model stores it (a parameter's value).</summary>
     public abstract object Id(Guid id);
@@ -70,7 +72,7 @@ internal abstract class DatabaseDialect
 
         public override bool PrepareOnCreate => true;
 
-        public override string SkipLockedRows => "";
+        public override bool LeasesOutboxClaims => false;
 
         /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
         public override object Id(Guid id) => id.ToString().ToUpperInvariant();
@@ -89,7 +91,7 @@ internal abstract class DatabaseDialect
 
         public override bool PrepareOnCreate => false;
 
-        public override string SkipLockedRows => " FOR UPDATE SKIP LOCKED";
+        public override bool LeasesOutboxClaims => true;
 
         public override object Id(Guid id) => id;
 

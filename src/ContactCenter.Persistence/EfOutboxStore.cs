@@ -16,36 +16,48 @@ public sealed class EfOutboxStore(IDbContextFactory<ContactCenterDbContext> cont
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var rows = await context.Outbox.AsNoTracking()
-                .Where(o => o.DeliveredAt == null && o.DeadLetteredAt == null && o.NextAttemptAt <= now)
-                .OrderBy(o => o.CreatedAt).ThenBy(o => o.Position)
-                .Take(Math.Max(0, max))
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ConvertAll(o => o.ToRecord());
+            return await DueAsync(context, now, max, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    private static async Task<IReadOnlyList<OutboxRecord>> DueAsync(ContactCenterDbContext context, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var rows = await context.Outbox.AsNoTracking()
+            .Where(o => o.DeliveredAt == null && o.DeadLetteredAt == null && o.NextAttemptAt <= now)
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Position)
+            .Take(Math.Max(0, max))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(o => o.ToRecord());
+    }
+
     /// <remarks>
-    /// One statement: <c>UPDATE … WHERE position IN (SELECT … LIMIT n) RETURNING</c>. On PostgreSQL the
-    /// inner select locks its rows <c>FOR UPDATE SKIP LOCKED</c>, so a dispatcher on another node
-    /// racing for the same rows skips them instead of taking them too (and, once the claim committed,
-    /// finds them no longer due); SQLite lets one writer in at a time.
+    /// On PostgreSQL one statement: <c>UPDATE … WHERE position IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING</c>:
+    /// a dispatcher on another node racing for the same rows skips the ones this claim holds instead
+    /// of taking them too, and once the claim committed finds them no longer due. On SQLite (one
+    /// node, one dispatcher) the due rows as <see cref="ListDueAsync"/> reads them, unmoved: a lease
+    /// there would only hold back, after a crash, the messages the dead process had taken.
     /// </remarks>
     public async Task<IReadOnlyList<OutboxRecord>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset claimedUntil, int max, CancellationToken cancellationToken = default)
     {
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var sql = $$"""
+            if (!DatabaseDialect.Of(context).LeasesOutboxClaims)
+            {
+                return await DueAsync(context, now, max, cancellationToken).ConfigureAwait(false);
+            }
+
+            const string Claim = """
                 UPDATE outbox SET next_attempt_at = {0}
                 WHERE position IN (
                     SELECT position FROM outbox
                     WHERE delivered_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at <= {1}
                     ORDER BY created_at, position
-                    LIMIT {2}{{DatabaseDialect.Of(context).SkipLockedRows}})
+                    LIMIT {2}
+                    FOR UPDATE SKIP LOCKED)
                 RETURNING *
                 """;
-            var rows = await context.Outbox.FromSqlRaw(sql, claimedUntil.UtcTicks, now.UtcTicks, Math.Max(0, max))
+            var rows = await context.Outbox.FromSqlRaw(Claim, claimedUntil.UtcTicks, now.UtcTicks, Math.Max(0, max))
                 .AsNoTracking()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             // RETURNING keeps no order: oldest first, a commit's rows in the order they were written.

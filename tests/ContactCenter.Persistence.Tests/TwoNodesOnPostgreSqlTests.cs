@@ -116,10 +116,8 @@ public sealed class TwoNodesOnPostgreSqlTests
     [Fact]
     public async Task ClaimDueAsync_SkipsRowsAnotherNodeHoldsLocked_InsteadOfWaiting()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
-        var id = Guid.NewGuid();
-        var messages = Enumerable.Range(1, 4).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
-        await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+        var (db, messages) = await DatabaseWithMessagesAsync(4);
+        await using var _ = db;
 
         // Another node is in the middle of claiming the two oldest rows.
         await using var otherNode = (NpgsqlConnection)db.OpenRaw();
@@ -132,6 +130,66 @@ public sealed class TwoNodesOnPostgreSqlTests
         var claimed = await db.Outbox.ClaimDueAsync(Build.T0.AddMinutes(1), Build.T0.AddMinutes(3), 10).WaitAsync(TimeSpan.FromSeconds(30));
 
         claimed.Select(o => o.Id).Should().Equal(messages[2].Id, messages[3].Id);
+    }
+
+    [Fact]
+    public async Task ClaimDueAsync_TakesDueRowsOldestFirst_AndKeepsThemFromOthersUntilTheClaimLapses()
+    {
+        var (db, messages) = await DatabaseWithMessagesAsync(5);
+        await using var _ = db;
+        var now = Build.T0.AddMinutes(1);
+        var until = now.AddMinutes(2);
+
+        var first = await db.Outbox.ClaimDueAsync(now, until, 3);
+        var second = await db.OtherOutbox().ClaimDueAsync(now, until, 10);
+
+        first.Select(o => o.Id).Should().Equal(messages.Take(3).Select(m => m.Id));
+        first.Should().OnlyContain(o => o.NextAttemptAt == until && o.Attempts == 0, "a claim is not an attempt");
+        second.Select(o => o.Id).Should().Equal(messages.Skip(3).Select(m => m.Id), "another dispatcher gets the rest, not the claimed ones");
+        (await db.Outbox.ClaimDueAsync(now, until, 10)).Should().BeEmpty();
+        await db.Outbox.MarkDeliveredAsync(messages[0].Id, now);
+        (await db.Outbox.ClaimDueAsync(until, until.AddMinutes(2), 10)).Select(o => o.Id)
+            .Should().Equal(messages.Skip(1).Select(m => m.Id), "a claimant that never reported leaves its rows to the next once the claim lapsed");
+    }
+
+    [Fact]
+    public async Task ClaimDueAsync_TwoStoresRacing_TakeEachMessageOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var all = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            var id = Guid.NewGuid();
+            var messages = Enumerable.Range(1, 10).Select(n => Build.Message(id, n)).ToList();
+            await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+            all.AddRange(messages.Select(m => m.Id));
+        }
+
+        var now = Build.T0.AddMinutes(1);
+        async Task<List<Guid>> DrainAsync(IOutboxStore node)
+        {
+            var taken = new List<Guid>();
+            while (await node.ClaimDueAsync(now, now.AddMinutes(2), 7) is { Count: > 0 } batch)
+            {
+                taken.AddRange(batch.Select(o => o.Id));
+            }
+
+            return taken;
+        }
+
+        var nodes = await Task.WhenAll(Task.Run(() => DrainAsync(db.Outbox)), Task.Run(() => DrainAsync(db.OtherOutbox())), Task.Run(() => DrainAsync(db.OtherOutbox())));
+
+        nodes.SelectMany(n => n).Should().OnlyHaveUniqueItems("no message is taken by two dispatchers").And.BeEquivalentTo(all);
+    }
+
+    /// <summary>A fresh PostgreSQL database with one instance's <paramref name="count"/> outbox messages, a second apart, oldest first.</summary>
+    private static async Task<(TestDatabase Db, List<OutboxRecord> Messages)> DatabaseWithMessagesAsync(int count)
+    {
+        var db = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var id = Guid.NewGuid();
+        var messages = Enumerable.Range(1, count).Select(i => Build.Message(id, i, Build.T0.AddSeconds(i))).ToList();
+        await db.Instances.CommitAsync(Build.Commit(id, 0, 1, outbox: messages));
+        return (db, messages);
     }
 
     /// <summary>Waits until some backend of the database waits for a row or transaction lock (the second node blocked behind the first).</summary>

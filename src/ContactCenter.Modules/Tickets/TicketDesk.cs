@@ -59,6 +59,9 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
 
     public const string NoteKind = "note";
 
+    /// <summary>The variable Tier 2's note to the related team is kept in (step 14a's data), shown among the ticket's notes.</summary>
+    public const string DispatchNoteVariable = "catatanDispatch";
+
     /// <summary>The variable that holds the unit a ticket was dispatched to.</summary>
     public const string UnitVariable = "unitTerkait";
 
@@ -168,7 +171,7 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
         var data = new Dictionary<string, Value> { [UnitVariable] = unit.Trim() };
         if (!string.IsNullOrWhiteSpace(note))
         {
-            data["catatanDispatch"] = note.Trim();
+            data[DispatchNoteVariable] = note.Trim();
         }
 
         return await runtime.CompleteWorkItemAsync(ticketId, task.Item.Id, dispatchOutcome, data, actor, version, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -280,6 +283,10 @@ public sealed class TicketDesk(InstanceRuntime runtime, DefinitionCatalog catalo
                     break;
                 case WorkItemCompleted completed when completed.Data.TryGetValue("catatan", out var memo):
                     notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, memo.ToString(), "memo"));
+                    break;
+                // Tier 2's words to the related team go with the dispatch: the team reads them among the notes.
+                case WorkItemCompleted dispatched when dispatched.Data.TryGetValue(DispatchNoteVariable, out var forTeam):
+                    notes.Add(new TicketNote(e.Sequence, e.At, e.Actor, forTeam.ToString(), "dispatch"));
                     break;
             }
         }

@@ -1,12 +1,7 @@
-using ContactCenter.Hosting;
-using ContactCenter.Server.Hosting;
 using ContactCenter.Server.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Server.Security;
 

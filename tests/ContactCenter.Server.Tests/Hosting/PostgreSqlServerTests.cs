@@ -51,6 +51,9 @@ public sealed class PostgreSqlServerTests : IAsyncLifetime
         var journal = await sari.GetJsonAsync($"{chat.Url}/journal");
         journal.EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         journal.EnumerateArray().Last().GetProperty("sequence").GetInt64().Should().Be(state.GetProperty("version").GetInt64());
+        using var admin = await server.SignedInClientAsync("admin");
+        var ready = await admin.GetJsonAsync("/health/ready", HttpStatusCode.OK);
+        ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().Should().Be("Healthy", "the database check's query runs on PostgreSQL");
         (await Count("SELECT count(*) FROM \"AspNetUsers\"")).Should().BeGreaterThan(0, "Identity is in the same PostgreSQL database");
         (await Count("SELECT count(*) FROM \"DataProtectionKeys\"")).Should().BeGreaterThan(0, "the key that signed the token is in the database");
     }

@@ -60,7 +60,7 @@ public sealed class TicketApiTests(ServerFixture server)
         var closed = await tier2.PostJsonAsync($"/api/tickets/{ticketId}/close", new { memo = "Nasabah sudah dikonfirmasi" });
         closed.GetProperty("ticket").GetProperty("status").GetString().Should().Be("Completed");
         var notes = (await leader.GetJsonAsync($"/api/tickets/{ticketId}")).GetProperty("notes").EnumerateArray().Select(n => n.GetProperty("text").GetString()).ToList();
-        notes.Should().Equal("Sudah dicek ke sistem emas", "Saldo sudah dikoreksi", "Nasabah sudah dikonfirmasi");
+        notes.Should().Equal("Mohon cek transaksi top up", "Sudah dicek ke sistem emas", "Saldo sudah dikoreksi", "Nasabah sudah dikonfirmasi");
         var journal = (await qc.GetJsonAsync($"/api/instances/{ticketId}/journal")).EnumerateArray().ToList();
         journal.Should().Contain(e => e.GetProperty("type").GetString() == "annotated@1" && e.GetProperty("actor").GetString() == "team.gadai");
         journal[^1].GetProperty("type").GetString().Should().Be("instance-completed@1");
