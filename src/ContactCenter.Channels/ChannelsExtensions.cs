@@ -64,7 +64,14 @@ public static class ChannelsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ChannelSecrets(options, sp.GetRequiredService<ILogger<ChannelSecrets>>()));
-        services.AddSingleton(sp => new InboundRouter(sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(), sp.GetRequiredService<IInstanceQueries>(), options, sp.GetRequiredService<ILogger<InboundRouter>>()));
+        AddSingleNodeDefaults(services);
+        services.AddSingleton(sp => new InboundRouter(
+            sp.GetRequiredService<Runtime.Instances.InstanceRuntime>(),
+            sp.GetRequiredService<IInstanceQueries>(),
+            options,
+            sp.GetRequiredService<ILogger<InboundRouter>>(),
+            sp.GetRequiredService<Runtime.Cluster.IClusterLocks>(),
+            sp.GetRequiredService<Runtime.Cluster.IClusterCounters>()));
         services.AddSingleton(sp => new InboundPipeline(sp.GetRequiredService<InboundRouter>(), sp.GetRequiredService<ChannelSecrets>(), options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InboundPipeline>>()));
         services.AddSingleton<IOutboxHandler>(sp => new ServiceNotifier(
             sp.GetRequiredService<Runtime.Storage.INotificationStore>(), sp.GetServices<INotificationListener>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceNotifier>>()));
@@ -162,13 +169,26 @@ public static class ChannelsExtensions
         return endpoints;
     }
 
+    /// <summary>
+    /// One node's cluster ports, unless the host registered a cluster's (Scheduling does, on
+    /// PostgreSQL; a later registration wins over these).
+    /// </summary>
+    private static void AddSingleNodeDefaults(IServiceCollection services)
+    {
+        services.TryAddSingleton<Runtime.Cluster.SingleNode>();
+        services.TryAddSingleton<Runtime.Cluster.IClusterSignals>(sp => sp.GetRequiredService<Runtime.Cluster.SingleNode>());
+        services.TryAddSingleton<Runtime.Cluster.IClusterLocks>(sp => sp.GetRequiredService<Runtime.Cluster.SingleNode>());
+        services.TryAddSingleton<Runtime.Cluster.IClusterCounters>(sp => sp.GetRequiredService<Runtime.Cluster.SingleNode>());
+    }
+
     /// <summary>Registers the live-updates hub as an instance observer and a notification listener.</summary>
     public static IServiceCollection AddLiveUpdates(this IServiceCollection services, Action<LiveUpdatesOptions>? configure = null)
     {
         var options = new LiveUpdatesOptions();
         configure?.Invoke(options);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>()));
+        AddSingleNodeDefaults(services);
+        services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>(), sp.GetRequiredService<Runtime.Cluster.IClusterSignals>()));
         services.AddSingleton<Runtime.Instances.IInstanceObserver>(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<INotificationListener>(sp => sp.GetRequiredService<LiveHub>());
         return services;

@@ -62,6 +62,12 @@ public static class ContactCenterServiceCollectionExtensions
             s.StartWithHost = options.RunScheduler;
             s.OutboxInterval = options.RunOutbox ? options.Outbox.PollInterval : null;
             s.RetentionInterval = options.Retention.KeepDays is null ? null : options.Retention.Interval;
+            // On PostgreSQL every node is one of a cluster (one node is a cluster of one): timer
+            // shards leased, retention in the clustered Quartz, live updates and routing across
+            // nodes (docs/decisions/0007). The connection string is checked at start, naming its key.
+            s.Cluster = options.Database.Provider == DatabaseProvider.PostgreSql
+                ? new Scheduling.Cluster.ClusterOptions { ConnectionString = options.Database.ConnectionString ?? string.Empty }
+                : null;
         });
         services.AddSingleton(sp => new TimerDrain(
             sp.GetRequiredService<ITimerStore>(),

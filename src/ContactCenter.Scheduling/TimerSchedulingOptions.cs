@@ -1,3 +1,5 @@
+using ContactCenter.Scheduling.Cluster;
+
 namespace ContactCenter.Scheduling;
 
 /// <summary>How Quartz runs the periodic work. Read once, when the scheduler is registered.</summary>
@@ -21,4 +23,15 @@ public sealed class TimerSchedulingOptions
 
     /// <summary>How often the retention job runs (and once at start); null (the default) schedules no retention job.</summary>
     public TimeSpan? RetentionInterval { get; set; }
+
+    /// <summary>
+    /// Null (the default): this process is the only node; every timer shard is its own and Quartz
+    /// keeps its jobs in memory. Set: one node of a cluster on that PostgreSQL database; timer
+    /// shards are leased (<see cref="PostgresShardLeases"/>) and retention runs in a clustered
+    /// Quartz scheduler, on one node at a time.
+    /// </summary>
+    public ClusterOptions? Cluster { get; set; }
+
+    /// <summary>The name of the clustered Quartz scheduler (the same on every node). Default is <c>ContactCenter.Cluster</c>.</summary>
+    public string ClusterSchedulerName { get; set; } = "ContactCenter.Cluster";
 }

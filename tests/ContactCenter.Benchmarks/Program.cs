@@ -25,6 +25,9 @@ using ContactCenter.Engine;
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --http [--seconds 60] [--concurrency 64]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --idle-memory [10000]
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --crash [--rounds 3]
+// and several nodes on one throwaway PostgreSQL (see ClusterLoad.cs, ClusterOwnership.cs; build the server in Release first):
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --cluster [--seconds 20] [--rate 1000]
+//   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --cluster --ownership [--nodes 3] [--seconds 20]
 // and parse-and-validate time of long chains of nodes (see ValidationLoad.cs):
 //   dotnet run -c Release --project tests/ContactCenter.Benchmarks -- --validate [--nodes 2000,10000,20000] [--runs 3]
 (string Flag, Func<string[], Task<int>> Run)[] loadModes =
@@ -40,6 +43,7 @@ using ContactCenter.Engine;
     ("--start-up", StartUpLoad.RunAsync),
     ("--outbox", OutboxLatency.RunAsync),
     ("--validate", a => Task.FromResult(ValidationLoad.Run(a))),
+    ("--cluster", a => a.Contains("--ownership") ? ClusterOwnership.RunAsync(a) : ClusterLoad.RunAsync(a)),
 ];
 if (loadModes.FirstOrDefault(m => args.Contains(m.Flag)) is { Run: { } run })
 {

@@ -81,30 +81,9 @@ internal static class TimerLateness
             else
             {
                 var total = rate * seconds;
-                var starting = Stopwatch.StartNew();
-                var started = 0;
-                var workers = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-                {
-                    while (true)
-                    {
-                        var n = Interlocked.Increment(ref started) - 1;
-                        if (n >= total)
-                        {
-                            return;
-                        }
-
-                        // Paced: instance n starts at n / rate seconds.
-                        var at = TimeSpan.FromSeconds((double)n / rate);
-                        if (at > starting.Elapsed)
-                        {
-                            await Task.Delay(at - starting.Elapsed);
-                        }
-
-                        observer.Armed(await runtime.StartAsync(new StartRequest { DefinitionKey = "wait", Channel = "test" }));
-                    }
-                })).ToList();
-                await Task.WhenAll(workers);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} conversations started in {starting.Elapsed.TotalSeconds:N1} s ({total / starting.Elapsed.TotalSeconds:N0}/s), each arming a one-minute timer"));
+                var took = await Paced.RunAsync(total, rate, 16, async _ =>
+                    observer.Armed(await runtime.StartAsync(new StartRequest { DefinitionKey = "wait", Channel = "test" })));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} conversations started in {took.TotalSeconds:N1} s ({total / took.TotalSeconds:N0}/s), each arming a one-minute timer"));
                 expected = total;
                 window = Lead;
             }

@@ -146,6 +146,44 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task OnPostgreSql_TwoNodes_RunRetentionInTheClusteredScheduler_AndDeliverTheOutboxOnce()
+    {
+        var database = await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync("periodic");
+        void OnPostgreSql(ContactCenterOptions o)
+        {
+            o.Database.Provider = DatabaseProvider.PostgreSql;
+            o.Database.ConnectionString = database;
+            o.Outbox = new OutboxOptions { PollInterval = TimeSpan.FromMilliseconds(50) };
+            o.Retention = new RetentionOptions { KeepDays = 0, Mode = RetentionMode.Purge, Interval = TimeSpan.FromMilliseconds(200) };
+        }
+
+        var first = await StartAsync(OnPostgreSql, "first");
+        var second = await StartAsync(OnPostgreSql, "second");
+        foreach (var host in new[] { first, second })
+        {
+            var options = host.Services.GetRequiredService<TimerSchedulingOptions>();
+            var clustered = await host.Services.GetRequiredKeyedService<ISchedulerFactory>(options.ClusterSchedulerName).GetScheduler();
+            (await clustered.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic"))).Should().BeEquivalentTo([RetentionJob.Key], "retention is the clustered scheduler's, one node at a time");
+            (await (await SchedulerOf(host)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic"))).Should().BeEquivalentTo([OutboxJob.Key], "the outbox runs on every node; its rows are claimed");
+        }
+
+        var instances = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            var node = i % 2 == 0 ? first : second;
+            instances.Add((await node.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" })).Id);
+        }
+
+        (await Until(() => Task.FromResult(instances.All(prompts.Delivered.ContainsKey)))).Should().BeTrue("both nodes' outbox jobs deliver the prompts");
+        prompts.Deliveries.Should().Be(instances.Count, "each prompt once, though two nodes deliver");
+
+        // Retention keeps ended instances 0 days: purged by the clustered job once the clock is past their end.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var store = first.Services.GetRequiredService<IInstanceStore>();
+        (await Until(async () => (await Task.WhenAll(instances.Select(id => store.GetAsync(id)))).All(r => r is null))).Should().BeTrue("the clustered retention job runs on a node");
+    }
+
     private async Task<IHost> StartAsync(Action<ContactCenterOptions> configure, string node = "node")
     {
         var workflows = Directory.CreateDirectory(Path.Combine(root, node, "workflows")).FullName;
@@ -169,13 +207,18 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
 
     private sealed class RecordingHandler : IOutboxHandler
     {
+        private int _deliveries;
+
         public ConcurrentDictionary<Guid, OutboxRecord> Delivered { get; } = new();
+
+        public int Deliveries => Volatile.Read(ref _deliveries);
 
         public bool Handles(string kind) => kind == "prompt";
 
         public Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken)
         {
             Delivered[message.InstanceId] = message;
+            Interlocked.Increment(ref _deliveries);
             return Task.CompletedTask;
         }
     }

@@ -1,5 +1,6 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
+using ContactCenter.Runtime.Cluster;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,16 +16,21 @@ namespace ContactCenter.Channels.Inbound;
 /// repeat at once. (2) A conversation started by a message gets an id derived from the channel and
 /// message id, so a repeat after a restart finds it instead of starting a second one. (3) The
 /// engine ignores a message id the instance has seen, so a repeat delivered again commits nothing.
-/// Messages of one customer on one channel are handled one at a time in this process, so two
-/// first messages arriving together start one conversation, not two.
+/// Messages of one customer on one channel are handled one at a time across the cluster (an
+/// <see cref="IClusterLocks"/> lock on the pair: an advisory lock on PostgreSQL, a semaphore on one
+/// node), so two first messages arriving together, on one node or on two, start one conversation,
+/// not two, and a repeat on another node finds what the first delivery did (layers 2 and 3). New
+/// conversations take agents in turn from one <see cref="IClusterCounters"/> counter, so two nodes
+/// never hand out the same turn.
 /// </remarks>
-internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries queries, ChannelsOptions options, ILogger<InboundRouter> logger)
+internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries queries, ChannelsOptions options, ILogger<InboundRouter> logger, IClusterLocks locks, IClusterCounters counters)
 {
+    /// <summary>The counter of the round-robin agent assignment.</summary>
+    public const string RoundRobinCounter = "inbound_round_robin";
+
     private const int Attempts = 4;
 
     private readonly RecentSet<InboundResult> _recent = new(Math.Max(16, options.Webhook.DedupeCapacity));
-    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
-    private int _nextAgent = -1;
 
     public bool IsKnownChannel(string channel) => options.Routing.Definitions.ContainsKey(channel);
 
@@ -41,23 +47,15 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
             return seen with { Started = false, Duplicate = true };
         }
 
-        var gate = _locks[(int)((uint)StringComparer.Ordinal.GetHashCode(channel + "\n" + customer) % (uint)_locks.Length)];
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        await using var gate = await locks.AcquireAsync("inbound\n" + channel + "\n" + customer, cancellationToken).ConfigureAwait(false);
+        if (_recent.TryGet(key, out seen))
         {
-            if (_recent.TryGet(key, out seen))
-            {
-                return seen with { Started = false, Duplicate = true };
-            }
+            return seen with { Started = false, Duplicate = true };
+        }
 
-            var result = await RouteOnceAsync(channel, message, cancellationToken).ConfigureAwait(false);
-            _recent.Add(key, result);
-            return result;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var result = await RouteOnceAsync(channel, message, cancellationToken).ConfigureAwait(false);
+        _recent.Add(key, result);
+        return result;
     }
 
     private async Task<InboundResult> RouteOnceAsync(string channel, InboundMessage message, CancellationToken cancellationToken)
@@ -112,7 +110,7 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
     private async Task<InstanceRecord> StartAsync(string channel, Guid id, InboundMessage message, CancellationToken cancellationToken)
     {
         var agents = options.Routing.Agents;
-        AgentOptions? agent = agents.Count == 0 ? null : agents[(int)((uint)Interlocked.Increment(ref _nextAgent) % (uint)agents.Count)];
+        AgentOptions? agent = agents.Count == 0 ? null : agents[(int)(await counters.NextAsync(RoundRobinCounter, cancellationToken).ConfigureAwait(false) % agents.Count)];
         var variables = new Dictionary<string, Value>(StringComparer.Ordinal)
         {
             ["namaAgent"] = agent is null ? options.Routing.DefaultAgentName : agent.DisplayName ?? agent.UserName,

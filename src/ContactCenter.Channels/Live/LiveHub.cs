@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using ContactCenter.Channels.Notifications;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Modules.Tickets;
+using ContactCenter.Runtime.Cluster;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,30 @@ internal sealed record LiveEvent(long Id, string Name, string Json, string? Chan
 /// subscriber has a bounded buffer that drops its oldest event when a slow browser falls behind
 /// (counted, and reported to that browser as an <c>overflow</c> event). Ids are numbered per
 /// process; the last <see cref="LiveUpdatesOptions.ReplayCapacity"/> events are kept so a browser
-/// that reconnects with <c>Last-Event-ID</c> gets what it missed.
+/// that reconnects with <c>Last-Event-ID</c> gets what it missed (from the node it was on: a
+/// reconnect to another node starts from now).
+/// In a cluster, what this node commits or publishes also goes to the other nodes through
+/// <see cref="IClusterSignals"/> (LISTEN/NOTIFY on PostgreSQL), and theirs come in the same way, so a
+/// browser sees every node's events whichever node it is connected to.
 /// </remarks>
-internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logger) : IInstanceObserver, INotificationListener
+internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDisposable
 {
+    /// <summary>The cluster topic the events travel on between nodes.</summary>
+    public const string Topic = "live_events";
+
+    private readonly LiveUpdatesOptions options;
+    private readonly ILogger<LiveHub> logger;
+    private readonly IClusterSignals _signals;
+    private readonly IDisposable _fromOtherNodes;
+
+    public LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logger, IClusterSignals? signals = null)
+    {
+        this.options = options;
+        this.logger = logger;
+        _signals = signals ?? new SingleNode();
+        _fromOtherNodes = _signals.Subscribe(Topic, FromOtherNode);
+    }
+
     /// <summary>Journal event types streamed, by their journal name, with the SSE event name each gets.</summary>
     private static readonly Dictionary<string, string> Streamed = new(StringComparer.Ordinal)
     {
@@ -97,7 +118,7 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
                 unitRead = true;
             }
 
-            Publish(name, json, instance.Channel, instance.Agent, unit);
+            Share(Publish(name, json, instance.Channel, instance.Agent, unit));
         }
     }
 
@@ -105,8 +126,35 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
     {
         ArgumentNullException.ThrowIfNull(notification);
         var json = JsonSerializer.SerializeToNode(NotificationView.Of(notification), JournalSerializer.Options)!.AsObject();
-        Publish("notification", json, null, null, null, notification.Audience);
+        Share(Publish("notification", json, null, null, null, notification.Audience));
     }
+
+    /// <summary>The form an event travels in between nodes: all but its id, which each node numbers.</summary>
+    private sealed record SharedEvent(string Name, string Json, string? Channel, string? Agent, string? Unit, IReadOnlyList<string>? Audience);
+
+    private void Share(LiveEvent e) =>
+        _signals.Publish(Topic, JsonSerializer.Serialize(new SharedEvent(e.Name, e.Json, e.Channel, e.Agent, e.Unit, e.Audience)));
+
+    private void FromOtherNode(string payload)
+    {
+        SharedEvent? shared;
+        try
+        {
+            shared = JsonSerializer.Deserialize<SharedEvent>(payload);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "A live event from another node could not be read; dropped");
+            return;
+        }
+
+        if (shared is not null)
+        {
+            Publish(shared.Name, shared.Json, shared.Channel, shared.Agent, shared.Unit, shared.Audience);
+        }
+    }
+
+    public void Dispose() => _fromOtherNodes.Dispose();
 
     /// <summary>The unit a ticket instance is dispatched to; null for a conversation or an undispatched ticket.</summary>
     private static string? UnitOf(InstanceRecord instance)
@@ -144,11 +192,14 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
         return subscription;
     }
 
-    private void Publish(string name, JsonObject json, string? channel, string? agent, string? unit, IReadOnlyList<string>? audience = null)
+    private LiveEvent Publish(string name, JsonObject json, string? channel, string? agent, string? unit, IReadOnlyList<string>? audience = null) =>
+        Publish(name, json.ToJsonString(JournalSerializer.Options), channel, agent, unit, audience);
+
+    private LiveEvent Publish(string name, string json, string? channel, string? agent, string? unit, IReadOnlyList<string>? audience)
     {
         lock (_lock)
         {
-            var e = new LiveEvent(++_lastId, name, json.ToJsonString(JournalSerializer.Options), channel, agent, unit, audience);
+            var e = new LiveEvent(++_lastId, name, json, channel, agent, unit, audience);
             _replay.AddLast(e);
             while (_replay.Count > Math.Max(0, options.ReplayCapacity))
             {
@@ -159,6 +210,8 @@ internal sealed class LiveHub(LiveUpdatesOptions options, ILogger<LiveHub> logge
             {
                 subscriber.Offer(e);
             }
+
+            return e;
         }
     }
 

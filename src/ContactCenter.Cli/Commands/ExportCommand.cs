@@ -51,7 +51,7 @@ internal static class ExportCommand
             return CliApp.Usage;
         }
 
-        var data = DataFolder.Open(env.FullPath(dataFolder), env.Error);
+        var data = DataFolder.Open(env.FullPath(dataFolder), env.Error, env.GetVariable);
         if (data is null)
         {
             return CliApp.Usage;

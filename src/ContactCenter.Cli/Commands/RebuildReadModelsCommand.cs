@@ -75,7 +75,7 @@ internal static class RebuildReadModelsCommand
             return CliApp.Usage;
         }
 
-        var folder = DataFolder.Open(env.FullPath(dataFolder), env.Error);
+        var folder = DataFolder.Open(env.FullPath(dataFolder), env.Error, env.GetVariable);
         if (folder is null)
         {
             return CliApp.Usage;

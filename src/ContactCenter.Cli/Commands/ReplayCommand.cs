@@ -59,7 +59,7 @@ internal static class ReplayCommand
             }
         }
 
-        var data = DataFolder.Open(env.FullPath(dataFolder), env.Error);
+        var data = DataFolder.Open(env.FullPath(dataFolder), env.Error, env.GetVariable);
         if (data is null)
         {
             return CliApp.Usage;

@@ -18,6 +18,9 @@ namespace ContactCenter.Cli.Data;
 /// <remarks>
 /// The database must already exist: SQLite would otherwise create an empty file on first use,
 /// and a mistyped <c>--data</c> would leave a stray database behind and report "no instances".
+/// A node of a cluster on PostgreSQL is read the way the node itself finds it: with
+/// <c>ContactCenter__Database__Provider=PostgreSql</c> and <c>ContactCenter__Database__ConnectionString</c>
+/// in the environment, the commands read that database (and <c>--data</c> is not used).
 /// </remarks>
 internal sealed class DataFolder : IAsyncDisposable
 {
@@ -46,16 +49,42 @@ internal sealed class DataFolder : IAsyncDisposable
     /// <summary>The holiday years administrators maintain (the server reads them over the bundled files).</summary>
     public IHolidayYearStore HolidayYears => new EfHolidayYearStore(_services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>());
 
-    /// <summary>Opens the folder's database, or prints why not and returns null when the file does not exist.</summary>
-    public static DataFolder? Open(string folder, TextWriter error)
+    /// <summary>The environment variables that point the commands at a PostgreSQL database, as they point a server node.</summary>
+    public const string ProviderVariable = "ContactCenter__Database__Provider";
+
+    /// <inheritdoc cref="ProviderVariable"/>
+    public const string ConnectionStringVariable = "ContactCenter__Database__ConnectionString";
+
+    /// <summary>Opens the folder's database (or the environment's PostgreSQL one), or prints why not and returns null when it does not exist.</summary>
+    public static DataFolder? Open(string folder, TextWriter error, Func<string, string?>? getVariable = null)
     {
         var options = new ContactCenterPersistenceOptions { DataFolder = folder };
+        var provider = getVariable?.Invoke(ProviderVariable);
+        if (string.Equals(provider, nameof(DatabaseProvider.PostgreSql), StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = getVariable!(ConnectionStringVariable);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                error.WriteLine($"error: {ProviderVariable} is PostgreSql but {ConnectionStringVariable} is not set");
+                return null;
+            }
+
+            options.Provider = DatabaseProvider.PostgreSql;
+            options.ConnectionString = connectionString;
+            return Build(options, "PostgreSQL " + new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString);
+        }
+
         if (!File.Exists(options.DatabasePath))
         {
             error.WriteLine($"error: no database at {options.DatabasePath}; pass --data <folder> with the data folder of a ContactCenter server (it holds contactcenter.db). Nothing was created.");
             return null;
         }
 
+        return Build(options, options.DatabasePath);
+    }
+
+    private static DataFolder Build(ContactCenterPersistenceOptions options, string databasePath)
+    {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
@@ -63,7 +92,7 @@ internal sealed class DataFolder : IAsyncDisposable
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<IDefinitionCheck, FlowContractCheck>();
         services.AddSingleton<InstanceReplayer>();
-        return new DataFolder(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), options.DatabasePath);
+        return new DataFolder(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), databasePath);
     }
 
     public async ValueTask DisposeAsync()
