@@ -660,11 +660,16 @@ namespace ContactCenter.Persistence.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("dimension");
 
+                    b.Property<string>("Writer")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("writer");
+
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
-                    b.HasKey("Counter", "Bucket", "Dimension");
+                    b.HasKey("Counter", "Bucket", "Dimension", "Writer");
 
                     b.ToTable("read_model_counters", (string)null);
                 });
