@@ -670,11 +670,16 @@ namespace ContactCenter.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(300)")
                         .HasColumnName("dimension");
 
+                    b.Property<string>("Writer")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("writer");
+
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
-                    b.HasKey("Counter", "Bucket", "Dimension");
+                    b.HasKey("Counter", "Bucket", "Dimension", "Writer");
 
                     b.ToTable("read_model_counters", (string)null);
                 });
