@@ -179,10 +179,12 @@ public class ContactCenterDbContext : DbContext
         modelBuilder.Entity<ReadModelCounterRow>(e =>
         {
             e.ToTable("read_model_counters");
-            // A period's totals are one range of the key (counter, bucket), grouped by dimension.
-            e.HasKey(r => new { r.Counter, r.Bucket, r.Dimension });
+            // A period's totals are one range of the key (counter, bucket), grouped by dimension and
+            // summed over writers: each process adds to its own rows (no lock shared between nodes).
+            e.HasKey(r => new { r.Counter, r.Bucket, r.Dimension, r.Writer });
             e.Property(r => r.Counter).HasMaxLength(300);
             e.Property(r => r.Dimension).HasMaxLength(300);
+            e.Property(r => r.Writer).HasMaxLength(40);
         });
 
         ApplySnakeCaseNames(modelBuilder);

@@ -44,6 +44,15 @@ internal abstract class DatabaseDialect
     /// </summary>
     public abstract bool LeasesOutboxClaims { get; }
 
+    /// <summary>
+    /// The writer's own part of every counter (<c>read_model_counters.writer</c>): counters are
+    /// summed on read, so each process adds to rows of its own and two nodes' commits never wait on
+    /// each other's lock of one hot counter row (the cluster's measured bottleneck, decision 0007).
+    /// Empty on SQLite (one writer); on PostgreSQL a tag per process, new at each start: the rows an
+    /// earlier process wrote stay and still count.
+    /// </summary>
+    public abstract string CounterWriter { get; }
+
     /// <summary>A Guid as the EF Core model stores it (a parameter's value).</summary>
     public abstract object Id(Guid id);
 
@@ -74,6 +83,8 @@ internal abstract class DatabaseDialect
 
         public override bool LeasesOutboxClaims => false;
 
+        public override string CounterWriter => "";
+
         /// <summary>EF Core's SQLite form of a Guid: upper-case text.</summary>
         public override object Id(Guid id) => id.ToString().ToUpperInvariant();
 
@@ -92,6 +103,8 @@ internal abstract class DatabaseDialect
         public override bool PrepareOnCreate => false;
 
         public override bool LeasesOutboxClaims => true;
+
+        public override string CounterWriter { get; } = Guid.NewGuid().ToString("N")[..12];
 
         public override object Id(Guid id) => id;
 

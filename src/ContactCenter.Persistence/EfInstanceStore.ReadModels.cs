@@ -100,11 +100,13 @@ public sealed partial class EfInstanceStore : IReadModelStore
         var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            // Summed over the writers' rows (each process adds to its own).
             var rows = await context.ReadModelCounters.AsNoTracking()
                 .Where(c => c.Counter == name && c.Bucket >= from && c.Bucket < to)
-                .OrderBy(c => c.Bucket).ThenBy(c => c.Dimension)
+                .GroupBy(c => new { c.Bucket, c.Dimension })
+                .Select(g => new { g.Key.Bucket, g.Key.Dimension, Amount = g.Sum(c => c.Amount) })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ConvertAll(c => new ReadModelCounterValue(c.Dimension, c.Bucket, c.Amount));
+            return [.. rows.OrderBy(c => c.Bucket).ThenBy(c => c.Dimension, StringComparer.Ordinal).Select(c => new ReadModelCounterValue(c.Dimension, c.Bucket, c.Amount))];
         }
     }
 
@@ -160,7 +162,8 @@ public sealed partial class EfInstanceStore : IReadModelStore
         {
             var rows = await context.ReadModelCounters.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows
-                .Select(c => new ReadModelCounter(c.Counter, c.Dimension, c.Bucket, c.Amount))
+                .GroupBy(c => (c.Counter, c.Dimension, c.Bucket))
+                .Select(g => new ReadModelCounter(g.Key.Counter, g.Key.Dimension, g.Key.Bucket, g.Sum(c => c.Amount)))
                 .OrderBy(c => c.Name, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Bucket)];
         }
     }

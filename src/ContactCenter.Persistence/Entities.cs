@@ -203,5 +203,8 @@ internal sealed class ReadModelCounterRow
 
     public DateTimeOffset Bucket { get; set; }
 
+    /// <summary>Which process added to this row (<see cref="DatabaseDialect.CounterWriter"/>); a counter's amount is the sum over writers.</summary>
+    public string Writer { get; set; } = "";
+
     public long Amount { get; set; }
 }

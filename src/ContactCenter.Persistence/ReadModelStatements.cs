@@ -23,8 +23,8 @@ internal static class ReadModelStatements
         """;
 
     private const string AddToCounter = """
-        INSERT INTO read_model_counters (counter, dimension, bucket, amount) VALUES (@p0, @p1, @p2, @p3)
-        ON CONFLICT (counter, bucket, dimension) DO UPDATE SET amount = read_model_counters.amount + excluded.amount
+        INSERT INTO read_model_counters (counter, dimension, bucket, writer, amount) VALUES (@p0, @p1, @p2, @p3, @p4)
+        ON CONFLICT (counter, bucket, dimension, writer) DO UPDATE SET amount = read_model_counters.amount + excluded.amount
         """;
 
     /// <summary>Rows deleted, rows replaced whole (the last of an instance wins), counters added to (summed per key first).</summary>
@@ -73,7 +73,7 @@ internal static class ReadModelStatements
         {
             if (delta != 0)
             {
-                await InstanceStatements.ExecuteAsync(session, AddToCounter, cancellationToken, key.Name, key.Key, key.Bucket, delta).ConfigureAwait(false);
+                await InstanceStatements.ExecuteAsync(session, AddToCounter, cancellationToken, key.Name, key.Key, key.Bucket, session.Dialect.CounterWriter, delta).ConfigureAwait(false);
             }
         }
     }

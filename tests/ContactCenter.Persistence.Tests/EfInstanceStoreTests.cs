@@ -9,6 +9,33 @@ namespace ContactCenter.Persistence.Tests;
 public abstract class EfInstanceStoreTests(DatabaseProvider provider) : OnEachProvider(provider)
 {
     [Fact]
+    public async Task Counters_AddedByThisWriterAndAnother_AreSummedOnEveryRead()
+    {
+        // Each process adds to rows of its own (no lock shared between nodes); reads sum them.
+        await using var db = await CreateDatabaseAsync();
+        var hour = Build.T0;
+        await db.Instances.ApplyReadModelsAsync(new ReadModelChanges
+        {
+            Counters = [new("conversations", "whatsapp", hour, 2), new("conversations", "whatsapp", hour, 1), new("conversations", "email", hour.AddHours(1), 4)],
+        });
+        var context = await db.Contexts.CreateDbContextAsync();
+        await using (context)
+        {
+            context.ReadModelCounters.Add(new ReadModelCounterRow { Counter = "conversations", Dimension = "whatsapp", Bucket = hour, Writer = "another-node", Amount = 10 });
+            await context.SaveChangesAsync();
+            (await context.ReadModelCounters.CountAsync()).Should().Be(3, "this writer's whatsapp row, its email row and the other node's row");
+        }
+
+        (await db.Instances.SumCountersAsync("conversations", hour, hour.AddHours(2)))
+            .Should().Equal(new ReadModelCounterTotal("email", 4), new ReadModelCounterTotal("whatsapp", 13));
+        (await db.Instances.ListCountersAsync("conversations", hour, hour.AddHours(2)))
+            .Should().Equal(new ReadModelCounterValue("whatsapp", hour, 13), new ReadModelCounterValue("email", hour.AddHours(1), 4));
+        (await db.Instances.DumpCountersAsync()).Should().Equal(
+            new ReadModelCounter("conversations", "email", hour.AddHours(1), 4),
+            new ReadModelCounter("conversations", "whatsapp", hour, 13));
+    }
+
+    [Fact]
     public async Task CommitAsync_NewInstance_ReadsBackInstanceJournalTimersAndOutbox()
     {
         await using var db = await CreateDatabaseAsync();
