@@ -41,7 +41,13 @@ public sealed class HolidayYearsRefresh(HolidayYears years, DateTimeZone zone, T
         {
             // The loop ends as soon as it sees the cancellation (it catches its own); a stop in a
             // hurry (its token already cancelled) does not wait for it.
-            await Task.WhenAny(_loop, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
     }
 

@@ -129,21 +129,16 @@ public static class CalendarEndpoints
             return TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the year as application/json in the calendar file format, not {mediaType ?? "no content type"}");
         }
 
-        string text;
-        try
+        var (text, notText) = await RequestText.ReadUtf8Async(request, cancellationToken).ConfigureAwait(false);
+        if (notText is not null)
         {
-            using var reader = new StreamReader(request.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-            text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DecoderFallbackException e)
-        {
-            return TypedResults.Problem(statusCode: 400, title: "Not UTF-8", detail: $"the body is not UTF-8 text (invalid bytes at offset {e.Index})");
+            return notText;
         }
 
         HolidayYear parsed;
         try
         {
-            parsed = HolidayCalendarLoader.Parse(text, fileName ?? $"{year.ToString(CultureInfo.InvariantCulture)}.json");
+            parsed = HolidayCalendarLoader.Parse(text!, fileName ?? $"{year.ToString(CultureInfo.InvariantCulture)}.json");
         }
         catch (CalendarDataException e)
         {

@@ -96,17 +96,10 @@ public static class DefinitionEndpoints
             return (null, TypedResults.Problem(statusCode: 415, title: "Unsupported media type", detail: $"send the BPMN XML as {string.Join(" or ", XmlContentTypes)}, not {mediaType ?? "no content type"}"));
         }
 
-        // Invalid UTF-8 is refused, as the CLI refuses such a file, instead of being stored with
-        // replacement characters where the bad bytes were.
-        string bpmn;
-        try
+        var (bpmn, notText) = await RequestText.ReadUtf8Async(request, cancellationToken).ConfigureAwait(false);
+        if (notText is not null)
         {
-            using var reader = new StreamReader(request.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-            bpmn = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DecoderFallbackException e)
-        {
-            return (null, TypedResults.Problem(statusCode: 400, title: "Not UTF-8", detail: $"the body is not UTF-8 text (invalid bytes at offset {e.Index})"));
+            return (null, notText);
         }
 
         return string.IsNullOrWhiteSpace(bpmn)
