@@ -129,6 +129,45 @@ public class WebhookTests
     }
 
     [Fact]
+    public async Task Post_RepeatOfAMessageDeliveredToAConversationThatEnded_AfterARestart_StartsNothing()
+    {
+        var root = Directory.CreateTempSubdirectory("cc-channels-").FullName;
+        try
+        {
+            var first = new { messageId = "wamid.first", customerRef = "6281100000021", text = "Halo" };
+            var second = new { messageId = "wamid.second", customerRef = "6281100000021", text = "Saya mau tanya gadai emas" };
+            Guid conversation;
+            await using (var host = await ChannelsHost.StartAsync(root: root))
+            {
+                using var started = await host.PostSignedAsync("whatsapp", first);
+                conversation = (await ChannelsHost.ResultOf(started)).InstanceId;
+                // The second message goes to the running conversation, which it did not start.
+                using var delivered = await host.PostSignedAsync("whatsapp", second);
+                (await ChannelsHost.ResultOf(delivered)).Should().Be(new Inbound.InboundResult("wamid.second", "whatsapp", conversation, Started: false, Duplicate: false));
+                await host.Runtime.CancelAsync(conversation, "closed", "agent.sari");
+            }
+
+            // Restarted (the in-memory set of recent ids is gone), the channel repeats the second message.
+            await using (var restarted = await ChannelsHost.StartAsync(root: root))
+            {
+                using var again = await restarted.PostSignedAsync("whatsapp", second);
+
+                (await ChannelsHost.ResultOf(again)).Should().Be(new Inbound.InboundResult("wamid.second", "whatsapp", conversation, Started: false, Duplicate: true));
+                (await restarted.Queries.QueryAsync(new InstanceQuery { CustomerRef = "6281100000021" })).Should().ContainSingle("a repeat must not start a second conversation");
+
+                using var fresh = await restarted.PostSignedAsync("whatsapp", new { messageId = "wamid.third", customerRef = "6281100000021", text = "Halo lagi" });
+                var next = await ChannelsHost.ResultOf(fresh);
+                next.Started.Should().BeTrue("a new message after the conversation ended starts the next one");
+                next.InstanceId.Should().NotBe(conversation);
+            }
+        }
+        finally
+        {
+            ChannelsHost.DeleteFolder(root);
+        }
+    }
+
+    [Fact]
     public async Task Post_SameMessageIdAfterARestart_IsStillADuplicateAndStartsNothing()
     {
         var root = Directory.CreateTempSubdirectory("cc-channels-").FullName;

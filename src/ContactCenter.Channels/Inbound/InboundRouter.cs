@@ -16,6 +16,10 @@ namespace ContactCenter.Channels.Inbound;
 /// repeat at once. (2) A conversation started by a message gets an id derived from the channel and
 /// message id, so a repeat after a restart finds it instead of starting a second one. (3) The
 /// engine ignores a message id the instance has seen, so a repeat delivered again commits nothing.
+/// (4) A message that would start a conversation is first looked for among the customer's latest
+/// ended conversations on the channel, so a repeat of a message delivered to a conversation that
+/// has ended since starts nothing, on any node, after any restart: all four layers read the
+/// database, none trusts memory alone.
 /// Messages of one customer on one channel are handled one at a time across the cluster (an
 /// <see cref="IClusterLocks"/> lock on the pair: an advisory lock on PostgreSQL, a semaphore on one
 /// node), so two first messages arriving together, on one node or on two, start one conversation,
@@ -87,6 +91,15 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
                     return new InboundResult(messageId, channel, target.Id, Started: false, Duplicate: !delivered);
                 }
 
+                // A repeat of a message delivered to a conversation it did not start, which has
+                // ended since, on another node or after a restart (layer 1 forgot it): nothing
+                // running matches, and starting a conversation would answer it twice.
+                if (await EndedConversationWithAsync(channel, customer, messageId, cancellationToken).ConfigureAwait(false) is { } ended)
+                {
+                    logger.LogDebug("Message {MessageId} on {Channel} for {CustomerRef} was delivered to {InstanceId}, which has ended", messageId, channel, customer, ended.Id);
+                    return new InboundResult(messageId, channel, ended.Id, Started: false, Duplicate: true);
+                }
+
                 if (message.IsEnding)
                 {
                     // An ending starts nothing: with no running conversation there is nobody to ask.
@@ -105,6 +118,20 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
                 await ConflictBackOff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>How many of the customer's latest conversations on the channel a new message is checked against.</summary>
+    private const int EndedConversationsChecked = 20;
+
+    /// <summary>
+    /// The customer's ended conversation on the channel that already has <paramref name="messageId"/>,
+    /// among the latest <see cref="EndedConversationsChecked"/> (a repeat comes soon after its original,
+    /// and this runs only when a message would start a conversation).
+    /// </summary>
+    private async Task<InstanceRecord?> EndedConversationWithAsync(string channel, string customer, string messageId, CancellationToken cancellationToken)
+    {
+        var latest = await queries.QueryAsync(new InstanceQuery { Channel = channel, CustomerRef = customer, Limit = EndedConversationsChecked }, cancellationToken).ConfigureAwait(false);
+        return latest.FirstOrDefault(r => r.Status != InstanceStatus.Running && InstanceState.FromJson(r.Snapshot).HasSeenMessage(messageId));
     }
 
     /// <summary>True when the message changed the instance; false when the engine had seen its id.</summary>

@@ -110,6 +110,9 @@ public sealed class InstanceState : IVariableSource
 
     internal SortedSet<string> MessageIds => _messageIds.Value;
 
+    /// <summary>Whether a message with <paramref name="messageId"/> was delivered to this instance (the engine ignores a repeat).</summary>
+    public bool HasSeenMessage(string messageId) => _messageIds.Value.Contains(messageId);
+
     internal IdMap<ScopeState> WritableScopes => _scopes.Writable(static m => m.Copy());
 
     internal IdMap<TokenState> WritableTokens => _tokens.Writable(static m => m.Copy());
