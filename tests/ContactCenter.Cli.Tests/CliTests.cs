@@ -91,8 +91,8 @@ public sealed partial class CliTests : IDisposable
         var (code, output, error) = Run(Root, "simulate", "live-chat", sample, "--journal", journal);
 
         code.Should().Be(0, error);
-        output.Should().Contain("+02:00  timer  prompt     Agent  2b   still-connected:Task_Confirm2b");
-        output.Should().Contain("journal (63 events, JSON lines):");
+        output.Should().Contain("+02:00  3      prompt     Agent  2b   still-connected:Task_Send2b   Pertanyaan agent terkirim ke nasabah");
+        output.Should().Contain("journal (93 events, JSON lines):");
         output.Should().Contain("{\"type\":\"instance-started@1\",\"sequence\":1,");
         File.ReadAllText(journal).Should().Be(File.ReadAllText(Path.Combine(Root, "tests", "ContactCenter.Engine.Tests", "Samples", "golden", "live-chat", "silence-closes-chat.journal.json")));
     }
@@ -123,7 +123,7 @@ public sealed partial class CliTests : IDisposable
         File.WriteAllText(script, """
             { "workflow": "live-chat", "start": "2026-03-02T09:00:00+07:00",
               "variables": { "salamPembuka": "Selamat pagi", "namaAgent": "Sari" },
-              "steps": [ { "at": "+00:00", "complete": "Task_SalamPembuka" } ],
+              "steps": [ { "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+01:00", "complete": "2a" } ],
               "expect": { "prompts": [ { "at": "+01:30" } ] } }
             """);
 

@@ -82,7 +82,7 @@ public sealed class DemoDatabase : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Greeting, the first "masih terhubung?" prompt fired by hand, the customer's reply, the next step.</summary>
+    /// <summary>Greeting, the first "masih terhubung?" rung fired by hand and the agent's question, the customer's reply, the next step.</summary>
     private static async Task<Guid> LiveChatAsync(InstanceRuntime runtime, SkewClock clock)
     {
         var chat = await runtime.StartAsync(new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", CustomerRef = "c-42", Agent = "agent.sari", Actor = "agent.sari" });
@@ -91,6 +91,8 @@ public sealed class DemoDatabase : IAsyncLifetime
         state = await runtime.GetStateAsync(chat.Id);
         clock.AdvanceTo(state.Timers[0].DueAt);
         await runtime.FireAsync(chat.Id, state.Timers[0].Id);
+        state = await runtime.GetStateAsync(chat.Id);
+        await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems.Single(w => w.Step == "2a").Id, null, null, "agent.sari");
         await runtime.DeliverMessageAsync(chat.Id, "Halo, masih", "m-1", "c-42");
         state = await runtime.GetStateAsync(chat.Id);
         await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems[0].Id, null, null, "agent.sari");

@@ -45,7 +45,7 @@ public sealed class ExportCommandTests(DemoDatabase demo) : IDisposable
         rows.Skip(1).Select(r => r[5]).Should().Equal(jsonl, "the json column is each stored event, byte for byte");
         rows[1].Take(5).Should().Equal("1", JsonDocument.Parse(jsonl[0]).RootElement.GetProperty("at").GetString(), "instance-started@1", "agent.sari", "live-chat@1");
         rows.Should().Contain(r => r[2] == "work-item-created@1" && r[4] == "Task_SalamPembuka");
-        rows.Should().Contain(r => r[2] == "prompt-sent@1" && r[4].StartsWith("Task_Confirm", StringComparison.Ordinal));
+        rows.Should().Contain(r => r[2] == "prompt-sent@1" && r[4].StartsWith("Task_Send2", StringComparison.Ordinal));
         rows.Should().Contain(r => r[2] == "message-received@1" && r[3] == "c-42" && r[4] == "message customer-message");
     }
 

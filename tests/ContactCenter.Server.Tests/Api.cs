@@ -61,6 +61,18 @@ public sealed class Conversation(HttpClient agent, Guid id)
             new { outcome, data, expectedVersion = state.GetProperty("version").GetInt64() });
     }
 
+    /// <summary>The agent asks "masih terhubung?": completes the open question, found by its declared role (cc:purpose), never by id.</summary>
+    public async Task<JsonElement> AskStillConnectedAsync()
+    {
+        var state = await StateAsync();
+        var task = state.GetProperty("tasks").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(t =>
+            t!.Value.TryGetProperty("purposes", out var purposes) && purposes.ValueKind == JsonValueKind.Array && purposes.EnumerateArray().Any(p => p.GetString()!.StartsWith("still-connected-prompt", StringComparison.Ordinal)));
+        task.Should().NotBeNull("a \"masih terhubung?\" question should be open; open are {0}", state.GetProperty("tasks").ToString());
+        return await agent.PostJsonAsync(
+            $"{Url}/tasks/{task!.Value.GetProperty("id").GetInt64()}/complete",
+            new { outcome = (string?)null, data = (object?)null, expectedVersion = state.GetProperty("version").GetInt64() });
+    }
+
     public Task<JsonElement> CustomerSaysAsync(string text, string messageId) =>
         agent.PostJsonAsync($"{Url}/messages", new { text, messageId });
 

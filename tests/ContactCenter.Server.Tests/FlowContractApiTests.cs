@@ -42,7 +42,7 @@ public sealed class FlowContractApiTests(ServerFixture server)
 
         var problem = await (await owner.PostAsync("/api/definitions", Xml(broken))).ProblemAsync(HttpStatusCode.UnprocessableEntity);
 
-        problem.GetRawText().Should().Contain("cc:purpose still-connected-prompt-1 is on 2 steps (Task_Confirm2a, Task_Confirm2b)");
+        problem.GetRawText().Should().Contain("cc:purpose still-connected-prompt-1 is on 2 steps (Task_Ask2a, Task_Ask2b)");
         await (await owner.GetAsync("/api/definitions/still-connected-contract")).ProblemAsync(HttpStatusCode.NotFound);
     }
 

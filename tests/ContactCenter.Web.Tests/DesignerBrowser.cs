@@ -85,7 +85,7 @@ internal static class BrokenFlows
             ("timer-not-iso", Change(stillConnected, ">PT1M<", ">1 menit<")),
             ("timer-longer-than-a-year", Change(stillConnected, ">PT1M<", ">P367D<")),
             ("condition-nested-too-deep", Change(whatsapp, "terhubung == true</", new string('(', 65) + "terhubung == true" + new string(')', 65) + "</")),
-            ("event-gateway-to-task", Change(stillConnected, "sourceRef=\"Gateway_Wait1\" targetRef=\"Event_Reply1\"", "sourceRef=\"Gateway_Wait1\" targetRef=\"Task_Confirm2a\"")),
+            ("event-gateway-to-task", Change(stillConnected, "sourceRef=\"Gateway_Wait1\" targetRef=\"Event_Reply1\"", "sourceRef=\"Gateway_Wait1\" targetRef=\"Task_Ask2a\"")),
             ("purpose-missing", Change(whatsapp, " cc:purpose=\"opening-greeting\"", string.Empty)),
             ("purpose-twice", Change(stillConnected, "cc:purpose=\"still-connected-prompt-2\"", "cc:purpose=\"still-connected-prompt-1\"")),
             ("purpose-on-wrong-element", Change(Change(stillConnected, " cc:purpose=\"still-connected-close\"", string.Empty), "cc:purpose=\"still-connected-prompt-2\"", "cc:purpose=\"still-connected-prompt-2, still-connected-close\"")),
@@ -95,8 +95,8 @@ internal static class BrokenFlows
             ("ticket-decision-without-dispatch", Change(Workflow("ticket-escalation.bpmn"), " cc:purpose=\"dispatch\"", string.Empty)),
             ("condition-on-task-flow", Change(
                 stillConnected,
-                "<bpmn:sequenceFlow id=\"Flow_Confirm2a_GwWait2\" sourceRef=\"Task_Confirm2a\" targetRef=\"Gateway_Wait2\" />",
-                "<bpmn:sequenceFlow id=\"Flow_Confirm2a_GwWait2\" sourceRef=\"Task_Confirm2a\" targetRef=\"Gateway_Wait2\"><bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">terhubung == true</bpmn:conditionExpression></bpmn:sequenceFlow>")),
+                "<bpmn:sequenceFlow id=\"Flow_Task_Send2a_Gateway_Wait2\" sourceRef=\"Task_Send2a\" targetRef=\"Gateway_Wait2\" />",
+                "<bpmn:sequenceFlow id=\"Flow_Task_Send2a_Gateway_Wait2\" sourceRef=\"Task_Send2a\" targetRef=\"Gateway_Wait2\"><bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">terhubung == true</bpmn:conditionExpression></bpmn:sequenceFlow>")),
         ];
     }
 }

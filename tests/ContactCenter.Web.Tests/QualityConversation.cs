@@ -23,7 +23,7 @@ internal static class QualityConversation
     }
 
     /// <summary>
-    /// A WhatsApp chat to the end: greeting, a minute of silence (the "masih terhubung?" prompt),
+    /// A WhatsApp chat to the end: greeting, a minute of silence (the agent asks "masih terhubung?"),
     /// the customer replies, verification to solution, no ticket, more help? no, closing, documentation.
     /// </summary>
     public static async Task<Guid> RunWhatsAppAsync(IServiceProvider services, string agent, string displayName, string customer)
@@ -42,6 +42,8 @@ internal static class QualityConversation
         var silence = (await runtime.GetStateAsync(id)).Timers.Single(t => t.SlaPolicy is null);
         ((SkewClock)services.GetRequiredService<TimeProvider>()).AdvanceTo(silence.DueAt);
         await runtime.FireAsync(id, silence.Id);
+        var ask = (await runtime.GetStateAsync(id)).WorkItems.Single(w => w.Step == "2a");
+        await runtime.CompleteWorkItemAsync(id, ask.Id, null, null, agent);
         await runtime.DeliverMessageAsync(id, "Masih, saya mau tanya cara gadai emas", "qc-m1", customer);
         await Complete("Task_Verifikasi");
         await Complete("Task_Identifikasi");

@@ -26,6 +26,7 @@ public sealed class QualityReplayTests(WebAppFixture app)
         var waits = journal.OfType<ElementEntered>().Count(e => e.ElementId == "Gateway_Wait1");
         var verification = journal.OfType<WorkItemCreated>().Single(e => e.ElementId == "Task_Verifikasi");
         var prompt = journal.OfType<PromptSent>().Single();
+        var asked = journal.OfType<WorkItemCompleted>().Single(c => c.WorkItemId == journal.OfType<WorkItemCreated>().Single(w => w.Step == "2a").WorkItemId);
 
         var page = await app.NewPageAsync();
         await page.SignInAsync(app, "qc.agus");
@@ -71,8 +72,8 @@ public sealed class QualityReplayTests(WebAppFixture app)
         await page.GetByTestId("diagram-tab").Filter(new() { HasText = "still-connected" }).ClickAsync();
         await Expect(diagram).ToHaveAttributeAsync("data-definition", new Regex("^still-connected@"));
         await Expect(diagram.Locator(".qc-count[data-element='Gateway_Wait1']")).ToHaveTextAsync(waits.ToString());
-        await Expect(diagram.Locator(".qc-count[data-element='Task_Confirm2a']")).ToHaveTextAsync("1");
-        await Expect(diagram.Locator("g.djs-element.qc-visited[data-element-id='Task_Confirm2b']")).ToHaveCountAsync(0);
+        await Expect(diagram.Locator(".qc-count[data-element='Task_Ask2a']")).ToHaveTextAsync("1");
+        await Expect(diagram.Locator("g.djs-element.qc-visited[data-element-id='Task_Ask2b']")).ToHaveCountAsync(0);
 
         // The timeline: at the step that opened the verification, that task is open; one step back it is not.
         var timeline = page.GetByTestId("timeline");
@@ -92,24 +93,26 @@ public sealed class QualityReplayTests(WebAppFixture app)
         // Mid-way: the prompt "masih terhubung?" just went out; the diagram follows into the ladder.
         await timeline.Locator($"li[data-sequence='{prompt.Sequence}']").ClickAsync();
         await Expect(page.GetByTestId("step-text")).ToHaveTextAsync(StillConnected);
-        await Expect(page.GetByTestId("conversation").Locator(".msg.prompt.now")).ToContainTextAsync(StillConnected);
+        // The agent asked it (one click): the words are the agent's line, delivered by the flow's send task.
+        await Expect(page.GetByTestId("conversation").Locator(".msg.agent", new() { HasText = StillConnected })).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("conversation").Locator(".msg.customer")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("state-status")).ToHaveTextAsync("Berjalan");
         await Expect(page).ToHaveURLAsync(new Regex($@"\?step={prompt.Sequence}$"));
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Ikuti langkah" }).CheckAsync();
         await Expect(diagram).ToHaveAttributeAsync("data-step", prompt.Sequence.ToString());
-        await Expect(diagram).ToHaveAttributeAsync("data-event", "Task_Confirm2a");
-        await Expect(diagram.Locator("g.djs-element.qc-event[data-element-id='Task_Confirm2a']")).ToHaveCountAsync(1);
+        await Expect(diagram).ToHaveAttributeAsync("data-event", "Task_Send2a");
+        await Expect(diagram.Locator("g.djs-element.qc-event[data-element-id='Task_Send2a']")).ToHaveCountAsync(1);
         await app.ScreenshotAsync(page, "quality-mid-timeline");
 
         // The checklist: ten rules; evidence jumps the timeline to its step.
         var rules = page.GetByTestId("rule");
         await Expect(rules).ToHaveCountAsync(10);
         var prompts = page.Locator("[data-testid=rule][data-rule='still-connected-prompts']");
-        // The silence timer fired at its due time (a timer never fires early), so the prompt came
-        // after a full minute of silence, as the SOP asks.
+        // The silence timer fired at its due time (a timer never fires early) and the agent asked at
+        // once, so the question came after a full minute of silence, as the SOP asks; the evidence
+        // is the agent's completion of step 2a.
         await Expect(prompts).ToHaveAttributeAsync("data-outcome", "Passed");
-        await Expect(prompts.GetByTestId("evidence").First).ToHaveAttributeAsync("data-sequence", prompt.Sequence.ToString());
+        await Expect(prompts.GetByTestId("evidence").First).ToHaveAttributeAsync("data-sequence", asked.Sequence.ToString());
         await Expect(page.Locator("[data-testid=rule][data-rule='opening-greeting']")).ToHaveAttributeAsync("data-outcome", "Passed");
         var evidence = page.Locator("[data-testid=rule][data-rule='documentation'] [data-testid=evidence]").First;
         var sequence = await evidence.GetAttributeAsync("data-sequence");

@@ -107,18 +107,22 @@ public sealed class DashboardApiTests(DashboardServerFixture server) : IClassFix
         var chat = await Conversation.StartAsync(sari, "live-chat", "silent-1");
         await chat.CompleteAsync("Task_SalamPembuka");
 
-        // No answer: the one-minute timer fires three times (2a, 2b, then the 2c close), each at its due time.
+        // No answer: the one-minute timer fires three times (2a and 2b, each asked by the agent, then the close), each at its due time.
         var runtime = server.Services.GetRequiredService<InstanceRuntime>();
-        for (var prompt = 0; prompt < 3; prompt++)
+        for (var rung = 0; rung < 3; rung++)
         {
             var state = await runtime.GetStateAsync(chat.Id);
             await server.FireAtDueAsync(chat.Id, state.Timers.Single(t => t.SlaPolicy is null).Id);
+            if (rung < 2)
+            {
+                await chat.AskStillConnectedAsync();
+            }
         }
 
         var after = await leader.GetJsonAsync($"/api/dashboard/overview?date={date}");
         Delta(before, after, r => r.GetProperty("today").GetProperty("closedBySilence").GetInt32()).Should().Be(1);
         var journal = (await leader.GetJsonAsync($"{chat.Url}/journal")).EnumerateArray();
-        journal.Should().Contain(e => e.GetProperty("type").GetString() == "element-entered@1" && e.GetProperty("elementId").GetString() == "Event_Closed2c");
+        journal.Should().Contain(e => e.GetProperty("type").GetString() == "element-entered@1" && e.GetProperty("elementId").GetString() == "Event_Closed");
     }
 
     [Fact]

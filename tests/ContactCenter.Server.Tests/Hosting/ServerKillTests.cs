@@ -57,7 +57,9 @@ public sealed class ServerKillTests : IDisposable
         foreach (var instance in timers.Select(t => t.InstanceId).Distinct())
         {
             using var journal = JsonDocument.Parse(await leader.GetStringAsync(new Uri($"/api/instances/{instance}/journal", UriKind.Relative)));
-            journal.RootElement.EnumerateArray().Should().Contain(e => e.GetProperty("type").GetString() == "prompt-sent@1", "a fired silence timer asks \"masih terhubung?\" ({0})", instance);
+            journal.RootElement.EnumerateArray().Should().Contain(
+                e => e.GetProperty("type").GetString() == "work-item-created@1" && e.GetProperty("script").GetString() == "Apakah saat ini Bapak/Ibu masih terhubung dengan kami?",
+                "a fired silence timer gives the agent the question \"masih terhubung?\" ({0})", instance);
         }
 
         foreach (var batch in ledger.AllInstances.Chunk(16))

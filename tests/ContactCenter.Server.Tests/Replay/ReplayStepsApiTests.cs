@@ -25,9 +25,11 @@ public sealed class ReplayStepsApiTests(ServerFixture server, ITestOutputHelper 
         var chat = await Conversation.StartAsync(sari, "whatsapp", "+6281200000" + Random.Shared.Next(100, 999));
         await chat.CompleteAsync("Task_SalamPembuka");
 
-        // The customer stays silent: 2a, 2b, then the ladder closes the chat (2c) and the agent documents.
+        // The customer stays silent: the agent asks at 2a and 2b, then the ladder closes the chat (E/G) and the agent documents.
         await FireSilenceTimerAsync(chat.Id);
+        await chat.AskStillConnectedAsync();
         await FireSilenceTimerAsync(chat.Id);
+        await chat.AskStillConnectedAsync();
         await FireSilenceTimerAsync(chat.Id);
         await chat.CompleteAsync("Task_Dokumentasi");
 
@@ -57,8 +59,10 @@ public sealed class ReplayStepsApiTests(ServerFixture server, ITestOutputHelper 
         var entered = journal.OfType<ElementEntered>().Count(e => e.ElementId == "Gateway_Wait1");
         visits["still-connected/Gateway_Wait1"].Should().Be(entered).And.Be(1);
         visits["whatsapp/Task_Dokumentasi"].Should().Be(1);
-        replay.GetProperty("flows").EnumerateArray().Should().Contain(f => f.GetProperty("id").GetString() == "Flow_EvTimer3_EvClosed2c");
-        replay.GetProperty("conversation").EnumerateArray().Count(l => l.GetProperty("kind").GetString() == "prompt").Should().Be(2);
+        replay.GetProperty("flows").EnumerateArray().Should().Contain(f => f.GetProperty("id").GetString() == "Flow_Gateway_MergeClose_Event_Closed");
+        // The agent asked twice: each question is one line, the agent's (not the same words again as a prompt).
+        replay.GetProperty("conversation").EnumerateArray().Count(l => l.GetProperty("kind").GetString() == "agent" && l.GetProperty("text").GetString() == "Apakah saat ini Bapak/Ibu masih terhubung dengan kami?").Should().Be(2);
+        replay.GetProperty("conversation").EnumerateArray().Count(l => l.GetProperty("kind").GetString() == "prompt").Should().Be(0);
 
         var facts = answer.GetProperty("instance");
         facts.GetProperty("agent").GetString().Should().Be("agent.sari");
