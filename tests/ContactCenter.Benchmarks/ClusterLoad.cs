@@ -234,9 +234,10 @@ internal static class ClusterLoad
             armerCpu = Process.GetCurrentProcess().TotalProcessorTime - armerCpu;
             var postgresArmingCpu = PostgresCpu(postgresData) - postgresCpu;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  arming cost {armerCpu.TotalMicroseconds / total:N0} CPU-µs per start in the armer and {postgresArmingCpu.TotalMicroseconds / total:N0} in PostgreSQL (nodes idle meanwhile)"));
+                $"  arming cost {armerCpu.TotalMicroseconds / total:N0} CPU-µs per start in the armer and {postgresArmingCpu.TotalMicroseconds / total:N0} in PostgreSQL{(arming > Lead ? " (PostgreSQL's includes the firings of the timers already due)" : "")}"));
             var nodesCpu = nodes.Select(n => n.CpuTime()).ToArray();
             postgresCpu = PostgresCpu(postgresData);
+            var pendingAfterArming = await CountPendingTimersAsync(database);
             if (arming > Lead)
             {
                 Console.WriteLine("  arming took longer than the lead: the first timers were already due while the rest were armed");
@@ -295,7 +296,7 @@ internal static class ClusterLoad
 
             var postgresFiringCpu = PostgresCpu(postgresData) - postgresCpu;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  firing cost {firingCpu.TotalMicroseconds / total:N0} CPU-µs per timer in the nodes (summed) and {postgresFiringCpu.TotalMicroseconds / total:N0} in PostgreSQL: {rate:N0}/s needs {(firingCpu + postgresFiringCpu).TotalSeconds / total * rate:N2} cores of the {Environment.ProcessorCount}"));
+                $"  firing cost ({pendingAfterArming:N0} timers fired after the arming ended) {firingCpu.TotalMicroseconds / Math.Max(1, pendingAfterArming):N0} CPU-µs per timer in the nodes (summed) and {postgresFiringCpu.TotalMicroseconds / Math.Max(1, pendingAfterArming):N0} in PostgreSQL: {rate:N0}/s needs {(firingCpu + postgresFiringCpu).TotalSeconds / Math.Max(1, pendingAfterArming) * rate:N2} cores of the {Environment.ProcessorCount}"));
 
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, ct) =>
             {
