@@ -25,8 +25,9 @@ namespace ContactCenter.Benchmarks;
 /// acknowledged customer message or task completion. The 1 → 3 ratio.</item>
 /// <item>Timers on 3 nodes: <c>--rate</c> (1,000) timers due per second for <c>--timer-seconds</c>
 /// (20), armed beforehand by a process of its own (no scheduler), one node killed with SIGKILL
-/// half-way through the firing: lateness (the firing's time minus the due time, from the
-/// journals) p50/p99, lost, twice.</item>
+/// half-way through the firing (<c>--timer-nodes 1</c>: one node, none killed): lateness (the
+/// firing's time minus the due time, from the journals) p50/p99, lost, twice; the CPU per start
+/// in the armer and per firing in the nodes and in PostgreSQL.</item>
 /// </list>
 /// Ends with <c>bar (cluster timers …): MET|MISSED</c> (p99 &lt; 1 s, none lost, none twice).
 /// </summary>
@@ -40,6 +41,7 @@ internal static class ClusterLoad
         var concurrency = LoadArgs.Int(args, "--concurrency", 24);
         var rate = LoadArgs.Int(args, "--rate", 1000);
         var timerSeconds = LoadArgs.Int(args, "--timer-seconds", 20);
+        var timerNodes = LoadArgs.Int(args, "--timer-nodes", 3);
         var skipCommands = args.Contains("--timers-only");
         var skipTimers = args.Contains("--commands-only");
         var rounds = LoadArgs.Int(args, "--rounds", 2);
@@ -78,7 +80,7 @@ internal static class ClusterLoad
                 return 1;
             }
 
-            return await TimersAsync(root, workflows, await server.CreateDatabaseAsync("timers"), rate, timerSeconds);
+            return await TimersAsync(root, workflows, await server.CreateDatabaseAsync("timers"), rate, timerSeconds, server.DataDirectory, timerNodes);
         }
         finally
         {
@@ -197,9 +199,10 @@ internal static class ClusterLoad
         }
     }
 
-    private static async Task<int> TimersAsync(string root, string workflows, string database, int rate, int seconds)
+    /// <param name="nodeCount">3 for the figure; 1 measures what one node fires (nothing is killed then).</param>
+    private static async Task<int> TimersAsync(string root, string workflows, string database, int rate, int seconds, string postgresData, int nodeCount)
     {
-        var nodes = await StartNodesAsync(root, workflows, database, 3, "timers");
+        var nodes = await StartNodesAsync(root, workflows, database, nodeCount, "timers");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddContactCenter(o =>
@@ -219,6 +222,8 @@ internal static class ClusterLoad
             var runtime = armer.Services.GetRequiredService<InstanceRuntime>();
             var due = new ConcurrentDictionary<Guid, DateTimeOffset>();
             var total = rate * seconds;
+            var armerCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var postgresCpu = PostgresCpu(postgresData);
             var arming = await Paced.RunAsync(total, rate, 32, async _ =>
             {
                 var record = await runtime.StartAsync(new StartRequest { DefinitionKey = "cluster-wait", Channel = "test" });
@@ -226,6 +231,13 @@ internal static class ClusterLoad
             });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"timers: {total:N0} armed in {arming.TotalSeconds:N1} s ({total / arming.TotalSeconds:N0}/s; asked {rate:N0}/s), each due {Lead.TotalSeconds:N0} s after its start"));
+            armerCpu = Process.GetCurrentProcess().TotalProcessorTime - armerCpu;
+            var postgresArmingCpu = PostgresCpu(postgresData) - postgresCpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  arming cost {armerCpu.TotalMicroseconds / total:N0} CPU-µs per start in the armer and {postgresArmingCpu.TotalMicroseconds / total:N0} in PostgreSQL{(arming > Lead ? " (PostgreSQL's includes the firings of the timers already due)" : "")}"));
+            var nodesCpu = nodes.Select(n => n.CpuTime()).ToArray();
+            postgresCpu = PostgresCpu(postgresData);
+            var pendingAfterArming = await CountPendingTimersAsync(database);
             if (arming > Lead)
             {
                 Console.WriteLine("  arming took longer than the lead: the first timers were already due while the rest were armed");
@@ -241,20 +253,26 @@ internal static class ClusterLoad
                 await Task.Delay(wait);
             }
 
-            var leasesBefore = await ShardLeaseProbe.ReadAsync(database);
-            nodes[1].Kill();
-            var killed = Stopwatch.StartNew();
-            IReadOnlyList<(int Pid, int Shard)> leasesAfter;
-            do
+            var victimShards = new HashSet<int>();
+            var victimCpu = TimeSpan.Zero;
+            if (nodeCount > 1)
             {
-                await Task.Delay(20);
-                leasesAfter = await ShardLeaseProbe.ReadAsync(database);
+                var leasesBefore = await ShardLeaseProbe.ReadAsync(database);
+                victimCpu = nodes[1].CpuTime() - nodesCpu[1];
+                nodes[1].Kill();
+                var killed = Stopwatch.StartNew();
+                IReadOnlyList<(int Pid, int Shard)> leasesAfter;
+                do
+                {
+                    await Task.Delay(20);
+                    leasesAfter = await ShardLeaseProbe.ReadAsync(database);
+                }
+                while ((leasesAfter.Select(l => l.Pid).Distinct().Count() != nodeCount - 1 || leasesAfter.Select(l => l.Shard).Distinct().Count() != 8) && killed.Elapsed < TimeSpan.FromSeconds(60));
+                var takeover = killed.Elapsed;
+                victimShards = leasesBefore.Where(l => !leasesAfter.Any(a => a.Pid == l.Pid)).Select(l => l.Shard).ToHashSet();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  kill -9 of node 1 (pid {nodes[1].Id}) at {(killAt - first).TotalSeconds:N1} s into the firing; its shards {string.Join(",", victimShards.Order())} held by the survivors {takeover.TotalMilliseconds:N0} ms later"));
             }
-            while ((leasesAfter.Select(l => l.Pid).Distinct().Count() != 2 || leasesAfter.Select(l => l.Shard).Distinct().Count() != 8) && killed.Elapsed < TimeSpan.FromSeconds(60));
-            var takeover = killed.Elapsed;
-            var victimShards = leasesBefore.Where(l => !leasesAfter.Any(a => a.Pid == l.Pid)).Select(l => l.Shard).ToHashSet();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  kill -9 of node 1 (pid {nodes[1].Id}) at {(killAt - first).TotalSeconds:N1} s into the firing; its shards {string.Join(",", victimShards.Order())} held by the survivors {takeover.TotalMilliseconds:N0} ms later"));
 
             // Fired = the instance completed (the flow ends after its timer); read from the database.
             var deadline = last + TimeSpan.FromSeconds(60);
@@ -268,6 +286,17 @@ internal static class ClusterLoad
                     break;
                 }
             }
+
+            // What firing cost, from the end of arming until every row was gone (the nodes' polling included).
+            var firingCpu = victimCpu;
+            for (var i = 0; i < nodeCount; i++)
+            {
+                firingCpu += nodeCount > 1 && i == 1 ? TimeSpan.Zero : nodes[i].CpuTime() - nodesCpu[i];
+            }
+
+            var postgresFiringCpu = PostgresCpu(postgresData) - postgresCpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  firing cost ({pendingAfterArming:N0} timers fired after the arming ended) {firingCpu.TotalMicroseconds / Math.Max(1, pendingAfterArming):N0} CPU-µs per timer in the nodes (summed) and {postgresFiringCpu.TotalMicroseconds / Math.Max(1, pendingAfterArming):N0} in PostgreSQL: {rate:N0}/s needs {(firingCpu + postgresFiringCpu).TotalSeconds / Math.Max(1, pendingAfterArming) * rate:N2} cores of the {Environment.ProcessorCount}"));
 
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, ct) =>
             {
@@ -296,7 +325,7 @@ internal static class ClusterLoad
             var dueRate = total / Math.Max(1, (last - first).TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  due at {dueRate:N0}/s (asked {rate:N0}/s)"));
             var met = lost == 0 && duplicates == 0 && p99 < 1000 && dueRate >= rate * 0.9;
-            Console.WriteLine($"bar (cluster timers: {rate:N0} due/s for {seconds} s on 3 nodes, one killed mid-way: p99 lateness < 1 s, none lost, none twice): {(met ? "MET" : "MISSED")}");
+            Console.WriteLine($"bar (cluster timers: {rate:N0} due/s for {seconds} s on {nodeCount} node(s){(nodeCount > 1 ? ", one killed mid-way" : "")}: p99 lateness < 1 s, none lost, none twice): {(met ? "MET" : "MISSED")}");
             return met ? 0 : 1;
         }
         finally
@@ -307,6 +336,44 @@ internal static class ClusterLoad
                 node.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// CPU time of the PostgreSQL server so far: its postmaster, its live backends, and the backends
+    /// that exited (their time is the postmaster's children's, /proc's cutime and cstime).
+    /// </summary>
+    private static TimeSpan PostgresCpu(string dataDirectory)
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var ticks = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // fields[1] is the parent's pid; utime, stime, cutime, cstime are fields[11..14].
+                if (pid == postmaster)
+                {
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture) + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+                }
+                else if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster)
+                {
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The process exited meanwhile.
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
     }
 
     private static async Task<long> CountPendingTimersAsync(string database)

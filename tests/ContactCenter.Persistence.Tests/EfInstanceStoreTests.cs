@@ -239,6 +239,57 @@ public abstract class EfInstanceStoreTests(DatabaseProvider provider) : OnEachPr
     }
 
     [Fact]
+    public async Task CommitAsync_InterleavedWithOtherWritesAndConflicts_EachLandsOrFailsAlone()
+    {
+        // On PostgreSQL a commit's savepoint goes in front of its batch and its release waits for the
+        // next commit's; writes of other kinds (a timer deferred) open savepoints of their own in
+        // between. Queued all at once they share transactions: every one must land or fail alone.
+        await using var db = await CreateDatabaseAsync();
+        var store = (EfInstanceStore)db.Instances;
+        var taken = Guid.NewGuid();
+        await store.CommitAsync(Build.Commit(taken, 0, 1));
+        var waiting = new List<TimerRecord>();
+        for (var i = 0; i < 30; i++)
+        {
+            var id = Guid.NewGuid();
+            var timer = new TimerRecord(id, 1, "waitReply", Build.T0.AddMinutes(1));
+            await store.CommitAsync(Build.Commit(id, 0, 1, armed: [timer]));
+            waiting.Add(timer);
+        }
+
+        var fresh = Enumerable.Range(0, 60).Select(_ => Guid.NewGuid()).ToList();
+        var commits = new List<Task>();
+        var stale = new List<Task>();
+        var deferrals = new List<Task<bool>>();
+        for (var i = 0; i < 60; i++)
+        {
+            commits.Add(store.CommitAsync(Build.Commit(fresh[i], 0, 2)));
+            if (i % 2 == 0)
+            {
+                deferrals.Add(store.DeferAsync(waiting[i / 2], Build.T0.AddHours(1), 1));
+            }
+
+            if (i % 3 == 0)
+            {
+                stale.Add(store.CommitAsync(Build.Commit(taken, 0, 1)));
+            }
+        }
+
+        await Task.WhenAll(commits.Concat(deferrals).Concat(stale).Select(async t => { try { await t; } catch (ConcurrencyConflictException) { } }));
+
+        commits.Should().OnlyContain(t => t.IsCompletedSuccessfully);
+        deferrals.Should().OnlyContain(t => t.IsCompletedSuccessfully && t.Result, "each deferral found its row");
+        stale.Should().OnlyContain(t => t.Exception!.InnerException is ConcurrencyConflictException);
+        foreach (var id in fresh)
+        {
+            (await store.ReadJournalAsync(id)).Should().HaveCount(2, "every good commit landed whole beside the failed ones and the deferrals");
+        }
+
+        (await store.ReadJournalAsync(taken)).Should().HaveCount(1, "nothing of a failed commit remains");
+        (await store.ListPendingTimersAsync()).Should().OnlyContain(t => t.DueAt == Build.T0.AddHours(1) && t.Attempts == 1, "every deferral is kept");
+    }
+
+    [Fact]
     public async Task CommitAsync_FailureAfterInstanceRow_LeavesNothingBehind()
     {
         await using var db = await CreateDatabaseAsync();

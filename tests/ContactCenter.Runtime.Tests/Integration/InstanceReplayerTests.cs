@@ -2,19 +2,20 @@ using ContactCenter.Engine.Journal;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using FluentAssertions;
-using Microsoft.Data.Sqlite;
+using ContactCenter.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ContactCenter.Runtime.Tests.Integration;
 
-/// <summary>Exact replay of histories stored in SQLite and of JSON Lines exports, and tampering caught at the right sequence number.</summary>
-public sealed class InstanceReplayerTests
+/// <summary>Exact replay of histories stored in the database (each provider) and of JSON Lines exports, and tampering caught at the right sequence number.</summary>
+public abstract class InstanceReplayerTests(DatabaseProvider provider)
 {
     [Fact]
     public async Task Verify_ConversationAndItsTicket_MatchTheirJournals()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var conversation = await RunLiveChatAsync(fixture);
         var replayer = fixture.Host!.Services.GetRequiredService<InstanceReplayer>();
@@ -29,13 +30,13 @@ public sealed class InstanceReplayerTests
     [Fact]
     public async Task Verify_RowTamperedInTheDatabase_DivergesAtThatSequence()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var conversation = await RunLiveChatAsync(fixture);
         var journal = await fixture.Runtime.ReadJournalAsync(conversation.Id);
         var prompt = journal.OfType<PromptSent>().First();
 
-        await ExecuteAsync(fixture, "UPDATE journal_events SET json = replace(json, 'terhubung', 'TERHUBUNG') WHERE sequence = $s AND type = 'prompt-sent@1'", prompt.Sequence);
+        await ExecuteAsync(fixture, "UPDATE journal_events SET json = replace(json, 'terhubung', 'TERHUBUNG') WHERE sequence = {0} AND type = 'prompt-sent@1'", prompt.Sequence);
 
         var report = await fixture.Host!.Services.GetRequiredService<InstanceReplayer>().VerifyAsync(conversation.Id);
         report.Matches.Should().BeFalse();
@@ -47,7 +48,7 @@ public sealed class InstanceReplayerTests
     [Fact]
     public async Task Verify_RowThatNoLongerParses_OrASnapshotThatDisagrees_IsCaught()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var conversation = await RunLiveChatAsync(fixture);
         var replayer = fixture.Host!.Services.GetRequiredService<InstanceReplayer>();
@@ -57,7 +58,7 @@ public sealed class InstanceReplayerTests
         snapshotReport.Replay.Matches.Should().BeTrue();
         snapshotReport.SnapshotMatches.Should().BeFalse();
 
-        await ExecuteAsync(fixture, "UPDATE journal_events SET json = '{\"type\":\"no-such-event@9\"}' WHERE sequence = $s", 3);
+        await ExecuteAsync(fixture, "UPDATE journal_events SET json = '{{\"type\":\"no-such-event@9\"}}' WHERE sequence = {0}", 3);
         var rowReport = await replayer.VerifyAsync(conversation.Id);
         rowReport.Replay.Divergence!.Sequence.Should().Be(3);
         rowReport.Replay.Divergence.Reason.Should().Contain("does not parse");
@@ -66,7 +67,7 @@ public sealed class InstanceReplayerTests
     [Fact]
     public async Task VerifyExport_JsonLines_MatchesAndATamperedLineIsCaught()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         await fixture.StartAsync();
         var conversation = await RunLiveChatAsync(fixture);
         var replayer = fixture.Host!.Services.GetRequiredService<InstanceReplayer>();
@@ -106,13 +107,15 @@ public sealed class InstanceReplayerTests
         return await runtime.GetAsync(chat.Id);
     }
 
+    /// <summary>Tampers with the stored rows behind the store's back, on whichever database the host uses.</summary>
     private static async Task ExecuteAsync(RuntimeFixture fixture, string sql, long sequence)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.DataFolder, "contactcenter.db")};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$s", sequence);
-        (await command.ExecuteNonQueryAsync()).Should().BeGreaterThan(0, "the tampering touched a row");
+        var contexts = fixture.Host!.Services.GetRequiredService<IDbContextFactory<ContactCenterDbContext>>();
+        await using var context = await contexts.CreateDbContextAsync();
+        (await context.Database.ExecuteSqlRawAsync(sql, sequence)).Should().BeGreaterThan(0, "the tampering touched a row");
     }
 }
+
+public sealed class InstanceReplayerOnSqliteTests() : InstanceReplayerTests(DatabaseProvider.Sqlite);
+
+public sealed class InstanceReplayerOnPostgreSqlTests() : InstanceReplayerTests(DatabaseProvider.PostgreSql);

@@ -1,5 +1,6 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Tests.Definitions;
 using FluentAssertions;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ContactCenter.Runtime.Tests.Integration;
 
 /// <summary>A running instance keeps the versions it started on; new instances bind to what is in effect.</summary>
-public class VersionPinningTests
+public abstract class VersionPinningTests(DatabaseProvider provider)
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
@@ -18,7 +19,7 @@ public class VersionPinningTests
     [InlineData(-60)]
     public async Task Publish_NewVersionEffectiveNowOrInThePast_RunningInstanceStaysOnItsVersionAndNewOneBindsToTheNew(int effectiveMinutesFromNow)
     {
-        await using var fixture = new RuntimeFixture();
+        await using var fixture = new RuntimeFixture(provider: provider);
         fixture.AddWorkflow("pinned.bpmn", CatalogBpmn.Simple("pinned", "Langkah v1", "Terima kasih v1"));
         var clock = new FakeTimeProvider(Now);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
@@ -51,7 +52,7 @@ public class VersionPinningTests
     [Fact]
     public async Task Publish_NewCalledVersion_RunningLiveChatKeepsItsStillConnectedAndANewOneTakesTheNew()
     {
-        await using var fixture = new RuntimeFixture(withRepoWorkflows: true);
+        await using var fixture = new RuntimeFixture(withRepoWorkflows: true, provider);
         var clock = new FakeTimeProvider(Now);
         await fixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock));
         var start = new StartRequest { DefinitionKey = "live-chat", Channel = "live-chat", Agent = "agent.sari", Variables = new Dictionary<string, Engine.Expressions.Value> { ["namaAgent"] = "Sari" } };
@@ -68,3 +69,7 @@ public class VersionPinningTests
         (await fixture.Runtime.GetAsync(running.Id)).PinnedVersions["still-connected"].Should().Be(1);
     }
 }
+
+public sealed class VersionPinningOnSqliteTests() : VersionPinningTests(DatabaseProvider.Sqlite);
+
+public sealed class VersionPinningOnPostgreSqlTests() : VersionPinningTests(DatabaseProvider.PostgreSql);
