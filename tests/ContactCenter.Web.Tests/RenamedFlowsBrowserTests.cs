@@ -71,24 +71,14 @@ public sealed class RenamedFlowsBrowserTests(RenamedFlowsWebAppFixture app)
         // Tier 2: the ticket in the queue, dispatched to the related team.
         var tier2 = await app.NewPageAsync();
         await tier2.SignInAsync(app, "tier2.dewi");
-        await tier2.WaitForURLAsync("**/tickets");
-        var row = tier2.GetByTestId("ticket-row").Filter(new() { HasText = Complaint });
-        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await (await tier2.TicketRowAsync(Complaint)).GetByRole(AriaRole.Link).ClickAsync();
         await Expect(tier2.GetByTestId("ticket-status")).ToHaveTextAsync("Berjalan");
-        await tier2.GetByTestId("dispatch").Locator("input[name=unit]").FillAsync("Divisi Gadai");
-        await tier2.GetByTestId("dispatch").Locator("input[name=note]").FillAsync("Mohon cek pencairan.");
-        await tier2.GetByTestId("dispatch").GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(tier2.GetByTestId("dispatch")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
-        await Expect(tier2.Locator("dl.facts")).ToContainTextAsync("Divisi Gadai");
+        await tier2.DispatchAsync("Divisi Gadai", "Mohon cek pencairan.");
 
         // The related team sees it and works each of its steps, however many the flow has.
         var team = await app.NewPageAsync();
         await team.SignInAsync(app, "team.gadai");
-        await team.WaitForURLAsync("**/tickets");
-        var teamRow = team.GetByTestId("ticket-row").Filter(new() { HasText = Complaint });
-        await Expect(teamRow).ToBeVisibleAsync();
-        await teamRow.GetByRole(AriaRole.Link).ClickAsync();
+        await (await team.TicketRowAsync(Complaint)).GetByRole(AriaRole.Link).ClickAsync();
         var task = team.GetByTestId("related-task");
         await Expect(task).ToBeVisibleAsync();
         for (var steps = 0; await task.CountAsync() > 0; steps++)
@@ -108,11 +98,7 @@ public sealed class RenamedFlowsBrowserTests(RenamedFlowsWebAppFixture app)
         await team.Context.CloseAsync();
 
         // Back with Tier 2 (live): the memo closes the ticket.
-        var close = tier2.GetByTestId("close");
-        await Expect(close).ToBeVisibleAsync(new() { Timeout = 10_000 });
-        await close.Locator("textarea[name=memo]").FillAsync("Pencairan sudah masuk; nasabah sudah diinformasikan.");
-        await close.GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(tier2.GetByTestId("ticket-status")).ToHaveTextAsync("Tiket sudah ditutup");
+        await tier2.CloseTicketAsync("Pencairan sudah masuk; nasabah sudah diinformasikan.");
         await Expect(tier2.GetByTestId("notes")).ToContainTextAsync("Pencairan tertunda");
         await app.ScreenshotAsync(tier2, "91-renamed-ticket-closed");
         await tier2.Context.CloseAsync();
