@@ -158,7 +158,8 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<QualityService>();
         services.AddSingleton<QualityHistories>();
         services.AddSingleton<HistoryReplay>();
-        services.AddSingleton(sp => new SampleSimulations(sp.GetRequiredService<DefinitionCatalog>(), options.SamplesPath, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISampleConversations>(new SampleConversationFiles(options.SamplesPath));
+        services.AddSingleton<SampleSimulations>();
         services.AddSingleton<IDiagramRenderer, SvgDiagramRenderer>();
         services.AddSingleton<IPdfPrinter>(sp => new ChromiumPdfPrinter(options.Pdf, sp.GetRequiredService<ILogger<ChromiumPdfPrinter>>()));
         services.AddSingleton(sp => new SopDocumentGenerator(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDiagramRenderer>()));

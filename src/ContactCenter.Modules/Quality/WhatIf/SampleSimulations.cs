@@ -1,4 +1,3 @@
-using System.Text;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
@@ -34,6 +33,19 @@ public sealed record SampleRunReport(string DefinitionKey, int Version, IReadOnl
     public int Failed => Samples.Count(s => !s.Passed);
 }
 
+/// <summary>A sample conversation's script: its name (<c>live-chat/happy-path</c>) and its JSON text.</summary>
+public sealed record SampleConversationText(string Name, string Json);
+
+/// <summary>Where the sample conversations are kept (the hosting reads them from a folder).</summary>
+public interface ISampleConversations
+{
+    /// <summary>The samples of <paramref name="workflow"/>, by name.</summary>
+    IReadOnlyList<SampleConversationText> Of(string workflow);
+
+    /// <summary>Every flow's samples, by name.</summary>
+    IReadOnlyList<SampleConversationText> All();
+}
+
 /// <summary>
 /// The sample conversations (<c>samples/conversations/&lt;flow&gt;/*.json</c>) simulated against a
 /// version that is not in effect yet (a draft, one in review), so reviewers and approvers see
@@ -41,7 +53,7 @@ public sealed record SampleRunReport(string DefinitionKey, int Version, IReadOnl
 /// samples of its own (one others call, like the silence ladder) gets the samples of every flow that
 /// calls it. The other flows run the version in effect now. Reading only: nothing is stored.
 /// </summary>
-public sealed class SampleSimulations(DefinitionCatalog catalog, string samplesFolder, TimeProvider clock)
+public sealed class SampleSimulations(DefinitionCatalog catalog, ISampleConversations samples, TimeProvider clock)
 {
     /// <summary>Most samples simulated for one version.</summary>
     public const int MaxSamples = 100;
@@ -53,9 +65,9 @@ public sealed class SampleSimulations(DefinitionCatalog catalog, string samplesF
         await catalog.GetAsync(key, version, cancellationToken).ConfigureAwait(false);
         var runs = new List<SampleRun>();
         var sets = new Dictionary<string, DefinitionSet?>(StringComparer.Ordinal);
-        var own = SampleFiles(key).ToList();
-        var files = own.Count > 0 ? own : AllSampleFiles();
-        foreach (var (name, file) in files)
+        var own = samples.Of(key);
+        var texts = own.Count > 0 ? own : samples.All();
+        foreach (var (name, json) in texts)
         {
             if (runs.Count >= MaxSamples)
             {
@@ -65,7 +77,7 @@ public sealed class SampleSimulations(DefinitionCatalog catalog, string samplesF
             SimulationScript script;
             try
             {
-                script = SimulationScript.Parse(await File.ReadAllTextAsync(file, Encoding.UTF8, cancellationToken).ConfigureAwait(false), name + ".json");
+                script = SimulationScript.Parse(json, name + ".json");
             }
             catch (SimulationScriptException e)
             {
@@ -115,19 +127,6 @@ public sealed class SampleSimulations(DefinitionCatalog catalog, string samplesF
 
         return new SampleRunReport(key, version, runs);
     }
-
-    private IEnumerable<(string Name, string Path)> SampleFiles(string workflow)
-    {
-        var folder = Path.Combine(samplesFolder, workflow);
-        return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal).Select(f => ($"{workflow}/{Path.GetFileNameWithoutExtension(f)}", f))
-            : [];
-    }
-
-    private List<(string Name, string Path)> AllSampleFiles() =>
-        Directory.Exists(samplesFolder)
-            ? [.. Directory.EnumerateDirectories(samplesFolder).Order(StringComparer.Ordinal).SelectMany(d => SampleFiles(Path.GetFileName(d)))]
-            : [];
 
     /// <summary>
     /// <paramref name="workflow"/> and what it calls, at the versions in effect now, with
