@@ -42,10 +42,13 @@ public sealed class RenamedFlowsBrowserTests(RenamedFlowsWebAppFixture app)
         await agent.DiagramShowsAsync(greeting);
         await agent.CompleteAsync(greeting);
 
-        // The still-connected ladder, found by its roles: the countdown, then the first prompt.
+        // The still-connected ladder, found by its roles: the countdown, then the agent's question, asked in one click.
         await Expect(agent.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
         await app.FireSilenceTimerAsync(chat);
-        await Expect(agent.GetByTestId("conversation").Locator(".msg.prompt")).ToContainTextAsync("masih terhubung");
+        var ask = agent.Locator("form.task.ask-due");
+        await Expect(ask).ToBeVisibleAsync();
+        await ask.GetByTestId("ask-now").ClickAsync();
+        await Expect(agent.GetByTestId("conversation").Locator(".msg.agent", new() { HasText = "masih terhubung" })).ToHaveCountAsync(1);
         await agent.CustomerSaysAsync("Masih, pencairan gadai saya belum masuk");
 
         var verification = await IdOfAsync(key, StepPurposes.Verification);
