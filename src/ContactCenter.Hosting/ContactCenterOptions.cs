@@ -22,6 +22,16 @@ public sealed class ContactCenterOptions
     /// </summary>
     public string WorkflowsFolder { get; set; } = Path.Combine(".", "workflows");
 
+    /// <summary>
+    /// The sample conversations the designer simulates against a version in review
+    /// (<c>&lt;flow&gt;/*.json</c>). Default: <c>samples/conversations</c> beside the workflows folder,
+    /// as the repository (and a deployment copying it) lays them out.
+    /// </summary>
+    public string? SamplesFolder { get; set; }
+
+    /// <summary><see cref="SamplesFolder"/>, or its default.</summary>
+    public string SamplesPath => SamplesFolder ?? Path.Combine(WorkflowsFolder, "..", "samples", "conversations");
+
     /// <summary>The SOP header given to versions the import creates. Default is the seed SOP's (OCC.PGDN.01.01 rev 02).</summary>
     public ImportHeader ImportHeader { get; set; } = new();
 

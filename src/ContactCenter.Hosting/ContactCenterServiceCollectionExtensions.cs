@@ -5,6 +5,7 @@ using ContactCenter.Modules.Documents;
 using ContactCenter.Modules.Flows;
 using ContactCenter.Modules.Greetings;
 using ContactCenter.Modules.Quality;
+using ContactCenter.Modules.Quality.WhatIf;
 using ContactCenter.Modules.Tickets;
 using ContactCenter.Persistence;
 using ContactCenter.Rendering;
@@ -157,6 +158,8 @@ public static class ContactCenterServiceCollectionExtensions
         services.AddSingleton<QualityService>();
         services.AddSingleton<QualityHistories>();
         services.AddSingleton<HistoryReplay>();
+        services.AddSingleton<ISampleConversations>(new SampleConversationFiles(options.SamplesPath));
+        services.AddSingleton<SampleSimulations>();
         services.AddSingleton<IDiagramRenderer, SvgDiagramRenderer>();
         services.AddSingleton<IPdfPrinter>(sp => new ChromiumPdfPrinter(options.Pdf, sp.GetRequiredService<ILogger<ChromiumPdfPrinter>>()));
         services.AddSingleton(sp => new SopDocumentGenerator(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDiagramRenderer>()));

@@ -52,6 +52,36 @@ internal static partial class Browser
         return Guid.Parse(ConsoleUrl().Match(page.Url).Groups[1].Value);
     }
 
+    /// <summary>The queue's row of the ticket whose text holds <paramref name="text"/>, once it shows (the queue refreshes live).</summary>
+    public static async Task<ILocator> TicketRowAsync(this IPage page, string text)
+    {
+        await page.WaitForURLAsync("**/tickets");
+        var row = page.GetByTestId("ticket-row").Filter(new() { HasText = text });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        return row;
+    }
+
+    /// <summary>Tier 2 dispatches the open ticket to <paramref name="unit"/> and waits until the form is gone and the unit shown.</summary>
+    public static async Task DispatchAsync(this IPage page, string unit, string note)
+    {
+        var dispatch = page.GetByTestId("dispatch");
+        await dispatch.Locator("input[name=unit]").FillAsync(unit);
+        await dispatch.Locator("input[name=note]").FillAsync(note);
+        await dispatch.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(dispatch).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync(unit);
+    }
+
+    /// <summary>Tier 2 closes the ticket with <paramref name="memo"/> once the close form shows (live, after the related team).</summary>
+    public static async Task CloseTicketAsync(this IPage page, string memo)
+    {
+        var close = page.GetByTestId("close");
+        await Expect(close).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await close.Locator("textarea[name=memo]").FillAsync(memo);
+        await close.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Tiket sudah ditutup");
+    }
+
     /// <summary>Waits until the diagram is drawn with <paramref name="elementId"/> highlighted.</summary>
     public static async Task DiagramShowsAsync(this IPage page, string elementId)
     {

@@ -35,9 +35,7 @@ public sealed class TicketQueueTests(WebAppFixture app)
         // Tier 2 finds it in the queue, most urgent first, with its SLA.
         var tier2 = await app.NewPageAsync();
         await tier2.SignInAsync(app, "tier2.dewi");
-        await tier2.WaitForURLAsync("**/tickets");
-        var row = tier2.GetByTestId("ticket-row").Filter(new() { HasText = Complaint });
-        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var row = await tier2.TicketRowAsync(Complaint);
         await Expect(row.GetByTestId("sla")).ToHaveAttributeAsync("data-colour", "on-track");
         await Expect(row).ToContainTextAsync("Tinggi");
         await app.ScreenshotAsync(tier2, "11-tickets-queue");
@@ -57,9 +55,7 @@ public sealed class TicketQueueTests(WebAppFixture app)
         // The related team works its steps 16-19.
         var team = await app.NewPageAsync();
         await team.SignInAsync(app, "team.gadai");
-        await team.WaitForURLAsync("**/tickets");
-        var teamRow = team.GetByTestId("ticket-row").Filter(new() { HasText = Complaint });
-        await Expect(teamRow).ToBeVisibleAsync();
+        var teamRow = await team.TicketRowAsync(Complaint);
         await app.ScreenshotAsync(team, "13-tickets-related-queue");
         await teamRow.GetByRole(AriaRole.Link).ClickAsync();
         for (var step = 16; step <= 19; step++)
@@ -79,11 +75,7 @@ public sealed class TicketQueueTests(WebAppFixture app)
         await team.Context.CloseAsync();
 
         // Back with Tier 2 (live): the memo closes the ticket.
-        var close = tier2.GetByTestId("close");
-        await Expect(close).ToBeVisibleAsync();
-        await close.Locator("textarea[name=memo]").FillAsync("Saldo sudah dikoreksi oleh Divisi Gadai; nasabah sudah diinformasikan.");
-        await close.GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(tier2.GetByTestId("ticket-status")).ToHaveTextAsync("Tiket sudah ditutup");
+        await tier2.CloseTicketAsync("Saldo sudah dikoreksi oleh Divisi Gadai; nasabah sudah diinformasikan.");
         await Expect(tier2.GetByTestId("notes")).ToContainTextAsync("Top up masuk tertunda");
         await app.ScreenshotAsync(tier2, "15-ticket-closed");
 

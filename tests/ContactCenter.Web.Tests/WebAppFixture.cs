@@ -15,7 +15,7 @@ namespace ContactCenter.Web.Tests;
 /// folder and the repository's workflows, serving the built web app; and one headless Debian
 /// chromium driven by Playwright. The host's services are at hand to fire a pending timer.
 /// </summary>
-public sealed class WebAppFixture : IAsyncLifetime, IDisposable
+public class WebAppFixture : IAsyncLifetime, IDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -31,11 +31,17 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
     private readonly List<string> taken = [];
 
     public WebAppFixture()
+        : this(Path.Combine(RepoRoot, "workflows"))
+    {
+    }
+
+    /// <summary>A server importing the workflows of <paramref name="workflowsFolder"/> (a renamed copy, say).</summary>
+    protected WebAppFixture(string workflowsFolder)
     {
         DataFolder = Path.Combine(Path.GetTempPath(), "cc-web-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataFolder);
         Port = FreePort();
-        factory = new WebServerFactory(DataFolder, Port, Clock);
+        factory = new WebServerFactory(DataFolder, workflowsFolder, Port, Clock);
     }
 
     public string DataFolder { get; }
@@ -145,7 +151,11 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    public void Dispose() => factory.Dispose();
+    public void Dispose()
+    {
+        factory.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private static int FreePort()
     {
@@ -154,12 +164,12 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class WebServerFactory(string dataFolder, int port, SkewClock clock) : WebApplicationFactory<Program>
+    private sealed class WebServerFactory(string dataFolder, string workflowsFolder, int port, SkewClock clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ContactCenter:DataFolder", dataFolder);
-            builder.UseSetting("ContactCenter:WorkflowsFolder", Path.Combine(RepoRoot, "workflows"));
+            builder.UseSetting("ContactCenter:WorkflowsFolder", workflowsFolder);
             builder.UseSetting("urls", $"http://127.0.0.1:{port}");
             // Timers are fired by hand at their due time: moving the clock must not fire the other
             // tests' conversations under them.
@@ -182,4 +192,13 @@ public sealed class WebAppFixture : IAsyncLifetime, IDisposable
 public sealed class WebAppCollection : ICollectionFixture<WebAppFixture>
 {
     public const string Name = "web app";
+}
+
+/// <summary>The web app on the repository's workflows with every element id renamed bpmn-js style (<see cref="RenamedFlows"/>).</summary>
+public sealed class RenamedFlowsWebAppFixture() : WebAppFixture(RenamedFlows.Create());
+
+[CollectionDefinition(Name)]
+public sealed class RenamedFlowsWebAppCollection : ICollectionFixture<RenamedFlowsWebAppFixture>
+{
+    public const string Name = "web app, renamed flows";
 }

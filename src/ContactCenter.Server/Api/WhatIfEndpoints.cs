@@ -28,6 +28,11 @@ public static class WhatIfEndpoints
             .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
             .WithSummary("Runs the conversation's recorded inputs against the candidate versions: first divergence, outcome shifts, inputs that no longer fit, the candidate's journal (the journal, agent and input texts only for roles that read conversations).")
             .ProducesProblem(403).ProducesProblem(404);
+        app.MapGet("/api/definitions/{key}/versions/{version:int}/samples", SamplesAsync)
+            .WithTags("Definitions")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
+            .WithSummary("The sample conversations (samples/conversations/<flow>/) simulated against this version, the other flows at the versions in effect now: pass or fail per sample, why, and the path through the version. Nothing is written.")
+            .ProducesProblem(403).ProducesProblem(404);
         app.MapPost("/api/what-if", ManyAsync)
             .WithTags("Journal")
             .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Readers))
@@ -41,6 +46,9 @@ public static class WhatIfEndpoints
         var report = await new WhatIfRunner(catalog, store, queries).RunAsync(instanceId, body.Candidate ?? new Dictionary<string, int>(), null, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(InstanceAccess.ReadsAll(user) ? report : Structural(report));
     }
+
+    private static async Task<Ok<SampleRunReport>> SamplesAsync(string key, int version, SampleSimulations samples, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await samples.RunAsync(key, version, cancellationToken).ConfigureAwait(false));
 
     private static async Task<Ok<WhatIfBatchReport>> ManyAsync(BatchBody body, CurrentUser user, DefinitionCatalog catalog, IInstanceStore store, IInstanceQueries queries, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Server.Tests.Tickets;
+using ContactCenter.Tests;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -11,7 +11,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js
 import lintModule from 'bpmn-js-bpmnlint';
 import { h } from '../dom';
 import { ccModdle } from './cc-moddle';
-import { readableZoom } from './viewer';
+import { markPath, readableZoom } from './viewer';
 import { flattenIssues, linterConfig, type LintIssue } from './lint';
 import { CcPropertiesProviderModule } from './properties';
 import type { Problem } from './api';
@@ -106,6 +106,13 @@ export class DesignEditor {
       const badge = h('div.cc-server-badge', { 'data-element': id, title: list.map(p => `${p.line}: ${p.message}`).join('\n') }, `! ${list.length}`);
       this.problemOverlays.push(overlays.add(id, 'cc-server', { position: { bottom: 8, left: -8 }, html: badge }));
     }
+  }
+
+  private pathMarks: string[] = [];
+
+  /** Highlights a sample's path (elements and flows), replacing the one shown before. */
+  showPath(ids: string[]): void {
+    this.pathMarks = markPath(this.get('canvas'), this.get('elementRegistry'), this.pathMarks, ids);
   }
 
   clearProblems(): void {

@@ -34,6 +34,17 @@ export function describeElement(bo: any): [string, string][] {
  * A whole flow fitted into a pane is too small to read (the WhatsApp flow is 14 times wider than
  * high): when fitting would shrink it below 75 %, show it at 85 % from its top-left corner instead.
  */
+/** The marker of a sample's path on the diagram (the samples panel). */
+export const SAMPLE_PATH = 'cc-sample-path';
+
+/** Marks <ids> (those on the diagram) with the sample-path marker, unmarking <marked>; returns what is marked now. */
+export function markPath(canvas: any, registry: any, marked: string[], ids: string[]): string[] {
+  for (const id of marked) if (registry.get(id)) canvas.removeMarker(id, SAMPLE_PATH);
+  const now = ids.filter(id => registry.get(id));
+  for (const id of now) canvas.addMarker(id, SAMPLE_PATH);
+  return now;
+}
+
 export function readableZoom(canvas: any): void {
   canvas.resized();
   const fitted = canvas.zoom('fit-viewport');
@@ -86,6 +97,13 @@ export class ReadOnlyDiagram {
 
   has(id: string): boolean {
     return !!this.get('elementRegistry').get(id);
+  }
+
+  private pathMarks: string[] = [];
+
+  /** Highlights a sample's path (elements and flows), replacing the one shown before. */
+  showPath(ids: string[]): void {
+    this.pathMarks = markPath(this.get('canvas'), this.get('elementRegistry'), this.pathMarks, ids);
   }
 
   mark(id: string, marker: string): boolean {

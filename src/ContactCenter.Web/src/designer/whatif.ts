@@ -96,3 +96,76 @@ export function whatIfPanel(ctx: Context, key: string, version: number): HTMLEle
     h('div.row', null, h('label', null, w('days'), days), button),
     output);
 }
+
+interface Expectation { name: string; passed: boolean; detail: string }
+interface SampleRun { name: string; title: string | null; workflow: string; passed: boolean; error: string | null; expectations: Expectation[]; path: string[]; flows: string[] }
+interface SampleReport { definitionKey: string; version: number; samples: SampleRun[] }
+
+const sw = words({
+  id: {
+    title: 'Contoh percakapan pada versi ini',
+    intro: 'Contoh percakapan SOP (samples/conversations) disimulasikan pada versi ini, alur lain pada versi yang berlaku sekarang. Klik sebuah contoh untuk melihat jalurnya pada diagram.',
+    running: 'Menyimulasikan…',
+    none: 'Tidak ada contoh percakapan untuk alur ini.',
+    summary: '{passed} dari {n} contoh lolos, {failed} gagal.',
+    sample: 'Contoh',
+    flow: 'Alur',
+    result: 'Hasil',
+    why: 'Keterangan',
+    passed: 'Lolos',
+    failed: 'Gagal',
+    showPath: 'Tampilkan jalur',
+  },
+  en: {
+    title: 'Sample conversations on this version',
+    intro: 'The SOP\'s sample conversations (samples/conversations) simulated against this version, the other flows at the versions in effect now. Click a sample to see its path on the diagram.',
+    running: 'Simulating…',
+    none: 'No sample conversation for this flow.',
+    summary: '{passed} of {n} samples pass, {failed} fail.',
+    sample: 'Sample',
+    flow: 'Flow',
+    result: 'Result',
+    why: 'Detail',
+    passed: 'Pass',
+    failed: 'Fail',
+    showPath: 'Show path',
+  },
+});
+
+/**
+ * The samples panel of a version not in effect yet: every sample conversation simulated against
+ * it as soon as it opens (reviewers and approvers see it before deciding), pass or fail per
+ * sample with why, and a sample's path highlighted on the diagram when chosen.
+ */
+export function samplesPanel(key: string, version: number, showPath: (ids: string[]) => void): HTMLElement {
+  const output = h('div', { 'data-testid': 'samples-result' }, h('p.muted', null, sw('running')));
+  const why = (s: SampleRun) => s.error ?? s.expectations.filter(e => !e.passed).map(e => `${e.name}: ${e.detail}`).join('; ');
+
+  function show(report: SampleReport): void {
+    if (report.samples.length === 0) { mount(output, h('p.muted', null, sw('none'))); return; }
+    const passed = report.samples.filter(s => s.passed).length;
+    const rows = report.samples.map(s => {
+      const row = h('tr', { 'data-testid': 'sample', 'data-sample': s.name, 'data-passed': String(s.passed) },
+        h('td', null, h('button.link', { type: 'button', 'data-testid': 'sample-path', title: sw('showPath') }, s.title ?? s.name), h('div.muted', null, s.name)),
+        h('td', null, s.workflow),
+        h('td', null, h(s.passed ? 'span.badge.ok' : 'span.badge.bad', { 'data-testid': 'sample-verdict' }, s.passed ? sw('passed') : sw('failed'))),
+        h('td', null, why(s)));
+      row.querySelector('button')!.addEventListener('click', () => {
+        for (const other of rows) other.classList.remove('cc-chosen');
+        row.classList.add('cc-chosen');
+        showPath([...s.path, ...s.flows]);
+      });
+      return row;
+    });
+    mount(output,
+      h('p', { 'data-testid': 'samples-summary' }, fill(sw('summary'), { passed, n: report.samples.length, failed: report.samples.length - passed })),
+      h('table.queue', null,
+        h('thead', null, h('tr', null, h('th', null, sw('sample')), h('th', null, sw('flow')), h('th', null, sw('result')), h('th', null, sw('why')))),
+        h('tbody', null, rows)));
+  }
+
+  http.get<SampleReport>(`/api/definitions/${encodeURIComponent(key)}/versions/${version}/samples`)
+    .then(show)
+    .catch(e => mount(output, h('p.error', { role: 'alert' }, e instanceof ApiError ? (e.detail ?? e.title) : `${t('error')}: ${String(e)}`)));
+  return h('section.panel.cc-samples', { 'data-testid': 'samples' }, h('h2', null, sw('title')), h('p.muted', null, sw('intro')), output);
+}

@@ -9,7 +9,7 @@ import { h, mount } from '../dom';
 import { formatDateTime } from '../i18n';
 import { definitions, InvalidBpmnError, type DefinitionSummary, type Problem, type VersionView } from '../designer/api';
 import { actionsFor, awaits, shownState, type Action } from '../designer/lifecycle';
-import { whatIfPanel } from '../designer/whatif';
+import { samplesPanel, whatIfPanel } from '../designer/whatif';
 import type { LintIssue } from '../designer/lint';
 import { w, wf } from '../designer/words';
 
@@ -280,6 +280,7 @@ async function showReadOnly(ctx: Context, body: HTMLElement, summary: Definition
       owner ? h('button.secondary', { type: 'button', 'data-testid': 'new-draft', onclick: () => ctx.navigate(`${versionPath(summary.key, v.version)}?edit=1`) }, w('newDraftFrom')) : null),
     lifecycleActions(ctx.me, v, messages, () => reload()),
     h('div.cc-workbench', null, canvas, h('aside.cc-side', null, h('h2', null, w('details')), details)),
+    v.status === 'Published' || v.status === 'Retired' ? null : samplesPanel(summary.key, v.version, ids => diagram.showPath(ids)),
     v.status === 'Published' || v.status === 'Retired' ? null : whatIfPanel(ctx, summary.key, v.version));
   const diagram = new ReadOnlyDiagram(canvas, bo => {
     mount(details, bo
@@ -422,7 +423,8 @@ async function showEditor(
     h('div.cc-verdicts', null,
       h('section.panel', null, lintHead, lintList),
       h('section.panel', null, h('h3', null, w('serverTitle')), serverList)),
-    // A saved draft: what-if runs on the stored version, not on unsaved edits.
+    // A saved draft: samples and what-if run on the stored version, not on unsaved edits.
+    isCopy ? null : samplesPanel(summary.key, v.version, ids => editor.showPath(ids)),
     isCopy ? null : whatIfPanel(ctx, summary.key, v.version));
 
   const warnings = await editor.open(xml);

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 
-namespace ContactCenter.Server.Tests.Contracts;
+namespace ContactCenter.Tests;
 
 /// <summary>
 /// The repository's workflows as a process owner's redraw in bpmn-js leaves them: every element
 /// id (tasks, gateways, events, flows, lanes, messages, diagram shapes) replaced by a random
 /// bpmn-js-style id (<c>Activity_0x9k2m1</c>), every reference kept, nothing else changed. The
-/// process ids stay: they are the definition keys that call activities and tickets name.
+/// process ids stay: they are the definition keys that call activities and tickets name. Linked
+/// into the server tests (API) and the web tests (the browser flows on the renamed flows).
 /// </summary>
 internal static partial class RenamedFlows
 {
@@ -16,7 +17,7 @@ internal static partial class RenamedFlows
     /// <summary>Writes the renamed copy of <c>workflows/</c> (calendar and SLA files as they are) to a new folder; its path.</summary>
     public static string Create()
     {
-        var source = ServerFactory.WorkflowsFolder;
+        var source = RepoPaths.Workflows;
         var target = Directory.CreateTempSubdirectory("cc-renamed-flows-").FullName;
         CopyFolder(Path.Combine(source, "calendar"), Path.Combine(target, "calendar"));
         foreach (var file in Directory.EnumerateFiles(source).Where(f => !f.EndsWith(".bpmn", StringComparison.Ordinal)))
