@@ -81,7 +81,10 @@ public abstract class InstanceRuntimeTests(DatabaseProvider provider)
         (await RuntimeFixture.EventuallyAsync(async () => (await fixture.Runtime.GetAsync(instance.Id)).Status == InstanceStatus.Completed, Patience))
             .Should().BeTrue("a timer that fell due while the process was down fires at start-up");
         var fired = (await fixture.Runtime.ReadJournalAsync(instance.Id)).OfType<TimerFired>().Single();
-        fired.At.Should().BeOnOrAfter(restartedAt).And.BeCloseTo(restartedAt, TimeSpan.FromSeconds(10));
+        // Fired by the restarted process, not before it. How soon after is the patience above (a
+        // bound on a hang): a closer real-time bound failed on a loaded machine (PostgreSQL's
+        // start-up under load average 40 took over 10 s), which says nothing about the behaviour.
+        fired.At.Should().BeOnOrAfter(restartedAt);
     }
 
     [Fact]
