@@ -133,6 +133,6 @@ public class SimulatorTests
 
         report.Should().Contain("+01:00  timer  prompt     Agent  2a   still-connected:Task_Confirm2a  Konfirmasi kepada nasabah apakah masih terhubung: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
         report.Should().Contain("+03:00  timer  reached    Agent  2c   still-connected:Event_Closed2c");
-        report.Should().EndWith("result: PASS; instance Completed at +04:00; 63 events\n");
+        report.Should().EndWith("result: PASS; instance Completed at +04:00; 64 events\n");
     }
 }
