@@ -120,7 +120,7 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
 
         try
         {
-            var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
+            var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, journal, cancellationToken).ConfigureAwait(false);
             return record.Channel == QualityService.TicketChannel
                 ? QualityService.ScoreTicket(record, journal, definitions, ticketSla, (clock ?? TimeProvider.System).GetUtcNow())
                 : evaluator.Evaluate(journal, definitions);
