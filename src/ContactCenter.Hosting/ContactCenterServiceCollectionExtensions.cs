@@ -123,6 +123,8 @@ public static class ContactCenterServiceCollectionExtensions
             new ScorecardOptions().ClosePurpose,
             sp.GetRequiredService<IInstanceStore>()));
         services.AddSingleton<ICommitProjection>(sp => sp.GetRequiredService<DashboardCounterProjection>());
+        services.AddSingleton<ICommitProjection, Modules.Help.HelpRequestProjection>();
+        services.AddSingleton<Modules.Help.HelpRequests>();
         services.AddSingleton(sp => new ReadModelRebuilder(sp.GetRequiredService<IInstanceStore>(), sp.GetRequiredService<IReadModelStore>(), sp.GetServices<ICommitProjection>()));
         services.AddSingleton<InstanceReplayer>();
         services.AddSingleton(sp => new TaskScripts(sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IContextVariables>()));

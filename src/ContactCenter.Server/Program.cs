@@ -76,6 +76,7 @@ api.MapOutboxEndpoints();
 api.MapUserEndpoints();
 api.MapNotificationEndpoints();
 api.MapMigrationEndpoints();
+api.MapHelpEndpoints();
 
 // Every /api route needs sign-in by the fallback policy, except the webhook, whose HMAC signature is its authentication.
 app.MapChannels();

@@ -105,7 +105,7 @@ internal static class DashboardLoad
             var item = state.WorkItems.OrderBy(w => w.Id).FirstOrDefault();
             record = item is null
                 ? await runtime.DeliverMessageAsync(id, "Halo", $"{id:N}-{i}", "customer", ct)
-                : await runtime.CompleteWorkItemAsync(id, item.Id, item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes.FirstOrDefault(), null, "agent.sari", cancellationToken: ct);
+                : await runtime.CompleteWorkItemAsync(id, item.Id, item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes.FirstOrDefault(), DocumentedData.For(item), "agent.sari", cancellationToken: ct);
         }
 
         return record.Version;

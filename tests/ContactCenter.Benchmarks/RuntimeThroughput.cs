@@ -278,7 +278,7 @@ internal static class RuntimeThroughput
                     var outcome = item.Outcomes.Length == 0 ? null : item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes[0];
                     started = Stopwatch.GetTimestamp();
                     var before = instance.Version;
-                    instance = await runtime.CompleteWorkItemAsync(instance.Id, item.Id, outcome, null, $"agent.{w}", before);
+                    instance = await runtime.CompleteWorkItemAsync(instance.Id, item.Id, outcome, DocumentedData.For(item), $"agent.{w}", before);
                     mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     Interlocked.Add(ref events, instance.Version - before);
                 }

@@ -114,7 +114,7 @@ public sealed class DemoDatabase : IAsyncLifetime
 
             var item = state.WorkItems[0];
             var outcome = item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes.FirstOrDefault();
-            await runtime.CompleteWorkItemAsync(instance.Id, item.Id, outcome, null, "agent.budi");
+            await runtime.CompleteWorkItemAsync(instance.Id, item.Id, outcome, DocumentedData.For(item), "agent.budi");
         }
 
         (await runtime.GetAsync(instance.Id)).Status.ToString().Should().Be("Completed", $"the {key} conversation is worked to its close");

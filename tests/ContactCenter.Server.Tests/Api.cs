@@ -51,11 +51,20 @@ public sealed class Conversation(HttpClient agent, Guid id)
     public static JsonElement? TaskOf(JsonElement state, string elementId) =>
         state.GetProperty("tasks").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(t => t!.Value.GetProperty("elementId").GetString() == elementId);
 
+    /// <summary>What a test documents when it gives the documentation step no data of its own: an ordinary, on-topic contact.</summary>
+    public static readonly object Documented = new { kategoriKontak = "Produk", produk = "Tabungan Emas", ringkasan = "Nasabah menanyakan cara top up; dijelaskan", oot = "Tidak" };
+
+    /// <summary>Completes the open task of <paramref name="elementId"/>; the documentation step without data gets <see cref="Documented"/>.</summary>
     public async Task<JsonElement> CompleteAsync(string elementId, string? outcome = null, object? data = null)
     {
         var state = await StateAsync();
         var task = TaskOf(state, elementId);
         task.Should().NotBeNull("task {0} should be open; open are {1}", elementId, state.GetProperty("tasks").ToString());
+        if (data is null && task!.Value.GetProperty("purposes").EnumerateArray().Any(p => p.GetString() == "documentation"))
+        {
+            data = Documented;
+        }
+
         return await agent.PostJsonAsync(
             $"{Url}/tasks/{task!.Value.GetProperty("id").GetInt64()}/complete",
             new { outcome, data, expectedVersion = state.GetProperty("version").GetInt64() });

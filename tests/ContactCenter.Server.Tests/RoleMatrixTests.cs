@@ -116,6 +116,10 @@ public sealed class RoleMatrixTests(ServerFixture server)
         ["GET /api/simulator/conversations/{channel}/{customerRef}"] = ("/api/simulator/conversations/whatsapp/matrix", null, ["agent.sari"], "agents and admins, for a customer whose running conversation is not someone else's (LaneEnforcementTests)"),
         ["POST /api/simulator/{channel}/{customerRef}/messages"] = ("/api/simulator/whatsapp/matrix/messages", "{\"text\":\" \"}", ["agent.sari"], "as the simulator's conversation"),
         ["GET /api/live"] = ("/api/live", null, [Everyone], "each role only the events its REST routes show (LiveUpdatesTests)"),
+        ["POST /api/instances/{instanceId:guid}/help"] = ("/api/instances/{sari}/help", "{\"to\":\"TeamLeader\",\"text\":\"matrix\"}", ["agent.sari"], "only the conversation's agent asks for help on it (HelpRequestApiTests)"),
+        ["GET /api/instances/{instanceId:guid}/help"] = ("/api/instances/{sari}/help", null, ["agent.sari", .. ReadAll], "an agent reads only their own conversation's requests"),
+        ["POST /api/instances/{instanceId:guid}/help/{requestId}/answer"] = ("/api/instances/{sari}/help/nope/answer", "{\"text\":\"x\"}", ["tier2.dewi", "leader.rina"], "a Team Leader any request, Tier 2 those addressed to Tier 2 (HelpRequestApiTests)"),
+        ["GET /api/help"] = ("/api/help", null, ["tier2.dewi", "leader.rina", "admin"], "Tier 2 lists only the requests addressed to Tier 2 (HelpRequestApiTests)"),
         ["GET /api/notifications"] = ("/api/notifications", null, [Everyone], "each user only the notifications whose audience names their role, unit or name (NotificationApiTests)"),
         ["POST /api/notifications/{notificationId:guid}/acknowledge"] = ("/api/notifications/00000000-0000-0000-0000-000000000001/acknowledge", null, [Everyone], "only a notification meant for the user; another's is 404 (NotificationApiTests)"),
     };

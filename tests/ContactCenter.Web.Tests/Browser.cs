@@ -31,8 +31,27 @@ internal static partial class Browser
     public static async Task CompleteAsync(this IPage page, string elementId, string outcome = "")
     {
         var task = page.Task(elementId);
+        await FillFieldsAsync(task);
         await task.Locator($"button[data-outcome='{outcome}']").ClickAsync();
         await Expect(task).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Fills the fields a step asks for (the documentation step's) with values the server accepts: a list's first choice, text otherwise.</summary>
+    public static async Task FillFieldsAsync(ILocator task)
+    {
+        var fields = task.Locator("[data-field]");
+        for (var i = 0; i < await fields.CountAsync(); i++)
+        {
+            var field = fields.Nth(i);
+            if (await field.EvaluateAsync<string>("e => e.tagName") == "SELECT")
+            {
+                await field.SelectOptionAsync(new SelectOptionValue { Index = 1 });
+            }
+            else if (string.IsNullOrEmpty(await field.InputValueAsync()))
+            {
+                await field.FillAsync("Tabungan Emas");
+            }
+        }
     }
 
     public static async Task CustomerSaysAsync(this IPage page, string text)

@@ -218,7 +218,7 @@ public sealed class DashboardTests(WebAppFixture app)
     {
         var state = await runtime.GetStateAsync(id);
         var item = state.WorkItems.Single(w => w.ElementId == elementId);
-        await runtime.CompleteWorkItemAsync(id, item.Id, outcome, data, agent);
+        await runtime.CompleteWorkItemAsync(id, item.Id, outcome, data ?? DocumentedData.For(item), agent);
     }
 
     /// <summary>Completes every step, declining the complaint and anything optional, until the conversation ends.</summary>
@@ -234,7 +234,7 @@ public sealed class DashboardTests(WebAppFixture app)
 
             var item = state.WorkItems.OrderBy(w => w.Id).First();
             var outcome = item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes.FirstOrDefault();
-            await runtime.CompleteWorkItemAsync(id, item.Id, outcome, null, agent);
+            await runtime.CompleteWorkItemAsync(id, item.Id, outcome, DocumentedData.For(item), agent);
         }
 
         throw new InvalidOperationException($"conversation {id} did not end within 40 steps");

@@ -35,7 +35,7 @@ internal static class QualityConversation
         {
             var state = await runtime.GetStateAsync(id);
             var item = state.WorkItems.Single(w => w.ElementId == elementId);
-            await runtime.CompleteWorkItemAsync(id, item.Id, outcome, null, agent, state.Version);
+            await runtime.CompleteWorkItemAsync(id, item.Id, outcome, DocumentedData.For(item), agent, state.Version);
         }
 
         await Complete("Task_SalamPembuka");

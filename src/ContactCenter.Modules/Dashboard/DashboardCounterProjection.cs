@@ -1,6 +1,8 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Engine.Model;
+using ContactCenter.Modules.Flows;
+using ContactCenter.Modules.Quality;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Storage;
 using NodaTime;
@@ -36,6 +38,12 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
 
     /// <summary>Instances closed at the close step (2c); dimension the channel, bucket the start hour.</summary>
     public const string ClosedBySilence = "closed-by-silence";
+
+    /// <summary>Conversations documented (the documentation step completed); dimension <c>channel|category</c>, bucket the start hour.</summary>
+    public const string ContactReasons = "contact-reasons";
+
+    /// <summary>Documented conversations marked out of topic (OOT, SOP §6.11); dimension the channel, bucket the start hour.</summary>
+    public const string OutOfTopic = "out-of-topic";
 
     /// <summary>Most running instances whose entered elements are remembered; past it the memory starts again (and each instance's journal is read once more).</summary>
     public const int MaxRemembered = 100_000;
@@ -96,6 +104,11 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
         if (conversation && ended is { } end && commit.StateBefore.EndedAt is null)
         {
             counters.Add(new ReadModelCounter(Ended, record.Channel, HourOf(end), 1));
+        }
+
+        if (conversation)
+        {
+            await CountDocumentationAsync(commit, startHour, counters, cancellationToken).ConfigureAwait(false);
         }
 
         var entries = commit.Events.OfType<ElementEntered>().Any();
@@ -184,20 +197,69 @@ public sealed class DashboardCounterProjection(DefinitionCatalog catalog, DateTi
         return true;
     }
 
-    /// <summary>Whether the element is an end event with the close purpose (still-connected-close, 2c: "tidak ada respon: chat diakhiri").</summary>
-    private async Task<bool> IsCloseAsync(string key, int version, string elementId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The contact reason (category) and OOT of each documentation step the commit completed: what
+    /// the agent recorded (<see cref="ContactDocumentation"/>), found by the step's purpose.
+    /// </summary>
+    private async Task CountDocumentationAsync(ProjectedCommit commit, DateTimeOffset startHour, List<ReadModelCounter> counters, CancellationToken cancellationToken)
     {
-        WorkflowDefinition definition;
+        Dictionary<long, string>? created = null;
+        foreach (var e in commit.Events)
+        {
+            if (e is WorkItemCreated item)
+            {
+                // A rebuild sees the whole journal as one commit from the empty state: the item was created in it.
+                (created ??= [])[item.WorkItemId] = item.ElementId;
+                continue;
+            }
+
+            if (e is not WorkItemCompleted completed
+                || (commit.StateBefore.WorkItems.FirstOrDefault(w => w.Id == completed.WorkItemId)?.ElementId ?? created?.GetValueOrDefault(completed.WorkItemId)) is not { } elementId
+                || !await IsDocumentationAsync(commit.After.PinnedVersions, elementId, cancellationToken).ConfigureAwait(false)
+                || ContactDocumentation.Of(completed.Data) is not { } documentation)
+            {
+                continue;
+            }
+
+            var channel = commit.After.Channel;
+            counters.Add(new ReadModelCounter(ContactReasons, $"{channel}|{documentation.Category ?? string.Empty}", startHour, 1));
+            if (documentation.OutOfTopic == true)
+            {
+                counters.Add(new ReadModelCounter(OutOfTopic, channel, startHour, 1));
+            }
+        }
+    }
+
+    /// <summary>Whether the element is a documentation step in one of the instance's pinned versions.</summary>
+    private async Task<bool> IsDocumentationAsync(IReadOnlyDictionary<string, int> pinned, string elementId, CancellationToken cancellationToken)
+    {
+        foreach (var (key, version) in pinned)
+        {
+            if (await NodeAsync(key, version, elementId, cancellationToken).ConfigureAwait(false) is { } node && node.HasPurpose(StepPurposes.Documentation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the element is an end event with the close purpose (still-connected-close, 2c: "tidak ada respon: chat diakhiri").</summary>
+    private async Task<bool> IsCloseAsync(string key, int version, string elementId, CancellationToken cancellationToken) =>
+        await NodeAsync(key, version, elementId, cancellationToken).ConfigureAwait(false) is { Kind: NodeKind.EndEvent } node && node.HasPurpose(closePurpose);
+
+    /// <summary>The element of a definition version; null when the version or the element is gone.</summary>
+    private async Task<FlowNode?> NodeAsync(string key, int version, string elementId, CancellationToken cancellationToken)
+    {
         try
         {
-            definition = await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false);
+            var definition = await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false);
+            return definition.Nodes.GetValueOrDefault(elementId);
         }
         catch (CatalogException)
         {
-            return false;
+            return null;
         }
-
-        return definition.Nodes.TryGetValue(elementId, out var node) && node.Kind == NodeKind.EndEvent && node.HasPurpose(closePurpose);
     }
 
     private async Task<HashSet<string>> VisitedBeforeAsync(ProjectedCommit commit, CancellationToken cancellationToken)

@@ -33,7 +33,20 @@ public sealed record LaneTickets(TicketQueue Lane, int Open, int OnTrack, int At
 /// <param name="ClosedBySilence">Of those started that day, the ones closed because the customer stopped answering (SOP step 2c).</param>
 /// <param name="Truncated">Always false: the figures come from counters, which are never cut (kept for the API's shape).</param>
 /// <param name="Channels">The channels that appear, in the dashboard's order.</param>
-public sealed record DayActivity(int Started, int Ended, int ClosedBySilence, bool Truncated, IReadOnlyList<string> Channels, IReadOnlyList<HourActivity> Hours);
+public sealed record DayActivity(int Started, int Ended, int ClosedBySilence, bool Truncated, IReadOnlyList<string> Channels, IReadOnlyList<HourActivity> Hours)
+{
+    /// <summary>Of the conversations started that day and documented, the contact reasons per channel and the out-of-topic share.</summary>
+    public ContactReasonsOfDay Reasons { get; init; } = new(0, 0, null, []);
+}
+
+/// <summary>What the documentation step recorded (SOP §6.5, §6.11): documented conversations, those out of topic, and their share.</summary>
+/// <param name="OutOfTopicShare">OutOfTopic / Documented, null when none was documented.</param>
+public sealed record ContactReasonsOfDay(int Documented, int OutOfTopic, double? OutOfTopicShare, IReadOnlyList<ChannelReasons> Channels);
+
+/// <param name="Categories">Documented conversations per contact category, most first.</param>
+public sealed record ChannelReasons(string Channel, int Documented, int OutOfTopic, double? OutOfTopicShare, IReadOnlyList<ReasonCount> Categories);
+
+public sealed record ReasonCount(string Category, int Count);
 
 /// <param name="Hour">0-23, local.</param>
 public sealed record HourActivity(int Hour, IReadOnlyDictionary<string, int> Started, IReadOnlyDictionary<string, int> Ended);

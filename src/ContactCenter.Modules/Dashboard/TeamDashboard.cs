@@ -156,12 +156,39 @@ public sealed class TeamDashboard(IInstanceQueries queries, IReadModelStore read
         var channels = started.Concat(ended).Where(c => c.Value != 0).Select(c => c.Key).Distinct(StringComparer.Ordinal)
             .OrderBy(ChannelRank).ThenBy(c => c, StringComparer.Ordinal).ToList();
         var hours = Enumerable.Range(0, 24).Select(hour => new HourActivity(hour, PerChannel(started, hour), PerChannel(ended, hour))).ToList();
-        return new DayActivity((int)started.Sum(c => c.Value), (int)ended.Sum(c => c.Value), (int)closedBySilence.Sum(c => c.Total), false, channels, hours);
+        return new DayActivity((int)started.Sum(c => c.Value), (int)ended.Sum(c => c.Value), (int)closedBySilence.Sum(c => c.Total), false, channels, hours)
+        {
+            Reasons = await ReasonsAsync(start, end, cancellationToken).ConfigureAwait(false),
+        };
 
         IReadOnlyDictionary<string, int> PerChannel(IReadOnlyList<ReadModelCounterValue> counters, int hour) =>
             counters.Where(c => c.Value != 0 && Instant.FromDateTimeOffset(c.Bucket).InZone(zone).Hour == hour)
                 .GroupBy(c => c.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (int)g.Sum(c => c.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>Contact reasons per channel and the OOT share of the conversations started in [start, end), from the documentation counters.</summary>
+    private async Task<ContactReasonsOfDay> ReasonsAsync(DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var reasons = await readModels.SumCountersAsync(DashboardCounterProjection.ContactReasons, start, end, cancellationToken).ConfigureAwait(false);
+        var outOfTopic = (await readModels.SumCountersAsync(DashboardCounterProjection.OutOfTopic, start, end, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => c.Key, c => (int)c.Total, StringComparer.Ordinal);
+        var channels = reasons.Where(c => c.Total != 0)
+            .Select(c => (Channel: c.Key[..Math.Max(0, c.Key.IndexOf('|', StringComparison.Ordinal))], Category: c.Key[(c.Key.IndexOf('|', StringComparison.Ordinal) + 1)..], Count: (int)c.Total))
+            .GroupBy(c => c.Channel, StringComparer.Ordinal)
+            .OrderBy(g => ChannelRank(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var documented = g.Sum(c => c.Count);
+                var oot = outOfTopic.GetValueOrDefault(g.Key);
+                return new ChannelReasons(g.Key, documented, oot, Share(oot, documented), [.. g.OrderByDescending(c => c.Count).ThenBy(c => c.Category, StringComparer.Ordinal).Select(c => new ReasonCount(c.Category, c.Count))]);
+            })
+            .ToList();
+        var total = channels.Sum(c => c.Documented);
+        var totalOot = channels.Sum(c => c.OutOfTopic);
+        return new ContactReasonsOfDay(total, totalOot, Share(totalOot, total), channels);
+
+        static double? Share(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
     }
 
     private static int ChannelRank(string channel)

@@ -36,7 +36,11 @@ public sealed class HistoryReplay(IInstanceStore store, IInstanceQueries queries
         Guid? ParentInstanceId,
         IReadOnlyList<PinnedDefinition> Definitions,
         IReadOnlyList<RaisedTicket> Tickets,
-        HistoryOutcome Outcome);
+        HistoryOutcome Outcome)
+    {
+        /// <summary>What the agent documented at the documentation step (SOP §6.5, §6.11); null before it or in a flow without one.</summary>
+        public DocumentationRecord? Documentation { get; init; }
+    }
 
     /// <summary>The answer of <c>GET /api/instances/{id}/replay/steps</c>.</summary>
     public sealed record InstanceReplaySteps(InstanceFacts Instance, ReplayStepsView Replay);
@@ -85,7 +89,12 @@ public sealed class HistoryReplay(IInstanceStore store, IInstanceQueries queries
             record.Id, record.DefinitionKey, record.DefinitionVersion, record.Channel, record.CustomerRef, record.Agent, record.Status,
             record.StartedAt, record.EndedAt, snapshot.EndReason, record.ParentInstanceId, pinned,
             [.. tickets.OrderBy(t => t.StartedAt).Select(t => new RaisedTicket(t.Id, t.Status, t.StartedAt, t.EndedAt))],
-            new HistoryOutcome(outcome.ClosedBySilence, outcome.SilenceClosedAt, outcome.TicketsRaised, outcome.PromptsSent));
+            new HistoryOutcome(outcome.ClosedBySilence, outcome.SilenceClosedAt, outcome.TicketsRaised, outcome.PromptsSent))
+        {
+            Documentation = ContactDocumentation.FromJournal(
+                journal,
+                element => definitions.Definitions.Any(d => d.Nodes.TryGetValue(element, out var node) && node.HasPurpose(Flows.StepPurposes.Documentation))),
+        };
         return new InstanceReplaySteps(facts, ReplayStepsBuilder.Build(journal, definitions));
     }
 }

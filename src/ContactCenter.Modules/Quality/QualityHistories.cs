@@ -8,7 +8,11 @@ namespace ContactCenter.Modules.Quality;
 /// <summary>What Quality Control searches by; empty strings and nulls mean "any".</summary>
 /// <param name="Outcome"><c>silence</c> (closed by silence) or <c>ticket</c> (raised a ticket), or null.</param>
 /// <param name="Limit">How many histories to answer, 1 to 200.</param>
-public sealed record QualityHistoryQuery(string? Agent, string? Channel, InstanceStatus? Status, DateTimeOffset? From, DateTimeOffset? To, string? Outcome, int Limit);
+public sealed record QualityHistoryQuery(string? Agent, string? Channel, InstanceStatus? Status, DateTimeOffset? From, DateTimeOffset? To, string? Outcome, int Limit)
+{
+    /// <summary><c>conversation</c> or <c>ticket</c> (<see cref="QualityHistories.Kinds"/>); null for both.</summary>
+    public string? Kind { get; init; }
+}
 
 /// <summary>
 /// Quality Control's search over conversation histories: by agent, channel, start date and
@@ -16,10 +20,13 @@ public sealed record QualityHistoryQuery(string? Agent, string? Channel, Instanc
 /// its automatic SOP score and the latest manual review. Ticket-escalation instances are left out
 /// unless <c>channel=ticket</c> is asked for.
 /// </summary>
-public sealed class QualityHistories(IInstanceStore store, IInstanceQueries queries, IQualityReviewStore reviews, DefinitionCatalog catalog, ScorecardEvaluator evaluator)
+public sealed class QualityHistories(IInstanceStore store, IInstanceQueries queries, IQualityReviewStore reviews, DefinitionCatalog catalog, ScorecardEvaluator evaluator, TimeProvider? clock = null, Tickets.TicketSla? ticketSla = null)
 {
     /// <summary>Outcomes the search filters on beyond the status.</summary>
     public static readonly string[] Outcomes = ["silence", "ticket"];
+
+    /// <summary>What a history is: a conversation (any channel but <c>ticket</c>) or a ticket.</summary>
+    public static readonly string[] Kinds = ["conversation", "ticket"];
 
     /// <summary>Most histories one search reads when filtering on an outcome (the filter applies after reading).</summary>
     public const int MaxScanned = 500;
@@ -52,7 +59,7 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
     {
         ArgumentNullException.ThrowIfNull(query);
         var wanted = query.Limit;
-        var filtering = !string.IsNullOrEmpty(query.Outcome) || string.IsNullOrEmpty(query.Channel);
+        var filtering = !string.IsNullOrEmpty(query.Outcome) || (string.IsNullOrEmpty(query.Channel) && query.Kind is not null);
         var records = await queries.QueryAsync(
             new InstanceQuery
             {
@@ -64,7 +71,12 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
                 Limit = filtering ? MaxScanned : wanted,
             },
             cancellationToken).ConfigureAwait(false);
-        var candidates = records.Where(r => !string.IsNullOrEmpty(query.Channel) || r.Channel != QualityService.TicketChannel).ToList();
+        var candidates = records.Where(r => query.Kind switch
+        {
+            "conversation" => r.Channel != QualityService.TicketChannel,
+            "ticket" => r.Channel == QualityService.TicketChannel,
+            _ => true,
+        }).ToList();
         var rows = new List<(InstanceRecord Record, IReadOnlyList<WorkflowEvent> Journal, WhatIfOutcome Outcome)>();
         foreach (var record in candidates)
         {
@@ -101,7 +113,7 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
     /// <summary>The scorecard, or null when the history cannot be scored (an unreadable start, a version gone from the catalogue).</summary>
     private async Task<Scorecard?> ScoreAsync(InstanceRecord record, IReadOnlyList<WorkflowEvent> journal, CancellationToken cancellationToken)
     {
-        if (journal.Count == 0 || record.Channel == QualityService.TicketChannel)
+        if (journal.Count == 0)
         {
             return null;
         }
@@ -109,7 +121,9 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
         try
         {
             var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, journal, cancellationToken).ConfigureAwait(false);
-            return evaluator.Evaluate(journal, definitions);
+            return record.Channel == QualityService.TicketChannel
+                ? QualityService.ScoreTicket(record, journal, definitions, ticketSla, (clock ?? TimeProvider.System).GetUtcNow())
+                : evaluator.Evaluate(journal, definitions);
         }
         catch (Exception e) when (e is CatalogException or ArgumentException or KeyNotFoundException)
         {

@@ -1,4 +1,6 @@
+using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Modules.Calendar;
 using ContactCenter.Runtime.Definitions;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
@@ -10,7 +12,7 @@ namespace ContactCenter.Modules.Quality;
 /// definition versions it is pinned to), manual reviews, and the Team Leader's aggregates per
 /// agent, team and period.
 /// </summary>
-public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore instances, IInstanceQueries queries, IQualityReviewStore reviews, ScorecardEvaluator evaluator, TimeProvider clock)
+public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore instances, IInstanceQueries queries, IQualityReviewStore reviews, ScorecardEvaluator evaluator, TimeProvider clock, Tickets.TicketSla? ticketSla = null)
 {
     /// <summary>The channel of ticket-escalation instances, which are not conversations and get no scorecard in aggregates.</summary>
     public const string TicketChannel = "ticket";
@@ -89,6 +91,31 @@ public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore ins
         var rows = await instances.ReadJournalAsync(record.Id, cancellationToken).ConfigureAwait(false);
         var journal = rows.OrderBy(r => r.Sequence).Select(r => JournalSerializer.Deserialize(r.Json)).ToList();
         var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, journal, cancellationToken).ConfigureAwait(false);
-        return evaluator.Evaluate(journal, definitions);
+        return record.Channel == TicketChannel ? ScoreTicket(record, journal, definitions, ticketSla, clock.GetUtcNow()) : evaluator.Evaluate(journal, definitions);
+    }
+
+    /// <summary>
+    /// A ticket's scorecard (<see cref="TicketScorecardEvaluator"/>): its SLA dues as its clock
+    /// stood when it ended (or now, while open), from <paramref name="sla"/>; without one, or with no
+    /// policy for the ticket, the SLA rules do not apply.
+    /// </summary>
+    public static Scorecard ScoreTicket(InstanceRecord record, IReadOnlyList<WorkflowEvent> journal, DefinitionSet definitions, Tickets.TicketSla? sla, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var at = record.EndedAt ?? now;
+        SlaDues? dues = null;
+        if (sla is not null)
+        {
+            try
+            {
+                dues = SlaDues.Of(sla.StateOf(record, InstanceState.FromJson(record.Snapshot), journal, at).Snapshot);
+            }
+            catch (KeyNotFoundException)
+            {
+                // No policy covers the ticket's category and priority: the SLA rules do not apply.
+            }
+        }
+
+        return TicketScorecardEvaluator.Evaluate(journal, definitions, dues, at);
     }
 }

@@ -19,13 +19,22 @@ public sealed class TicketOpener(InstanceRuntime runtime, ILogger<TicketOpener> 
     /// <summary>The definition a ticket runs. Default is <c>ticket-escalation</c>.</summary>
     public string TicketDefinitionKey { get; init; } = "ticket-escalation";
 
+    /// <summary>
+    /// The id of the ticket a conversation's <c>createTicket</c> call (the event at
+    /// <paramref name="sequence"/> of its journal) opens: known as soon as the call is journaled,
+    /// before the outbox delivers it, so the documentation step can name it.
+    /// </summary>
+    public static Guid TicketIdOf(Guid conversationId, long sequence) => TicketIdOf(InstanceRuntime.OutboxKey(conversationId, sequence));
+
+    private static Guid TicketIdOf(string idempotencyKey) => InstanceRuntime.DeterministicId("ticket:" + idempotencyKey);
+
     public bool Handles(string kind) => kind == "service:createTicket";
 
     public async Task HandleAsync(OutboxRecord message, CancellationToken cancellationToken)
     {
         var request = JsonSerializer.Deserialize<ServicePayload>(message.Payload, JournalSerializer.Options)
             ?? throw new JsonException($"outbox {message.IdempotencyKey}: empty createTicket payload");
-        var ticketId = InstanceRuntime.DeterministicId("ticket:" + message.IdempotencyKey);
+        var ticketId = TicketIdOf(message.IdempotencyKey);
         if (await TryGetAsync(ticketId, cancellationToken).ConfigureAwait(false))
         {
             return;

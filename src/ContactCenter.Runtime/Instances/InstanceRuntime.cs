@@ -607,6 +607,9 @@ public sealed class InstanceRuntime(
         }
     }
 
+    /// <summary>The idempotency key of the outbox message the event at <paramref name="sequence"/> of an instance wrote.</summary>
+    public static string OutboxKey(Guid instanceId, long sequence) => $"{instanceId:N}:{sequence}";
+
     /// <summary>Prompts to customers and service requests, written with the events that caused them.</summary>
     private static List<OutboxRecord> OutboxFor(InstanceRecord instance, IReadOnlyList<WorkflowEvent> events, DateTimeOffset now, WorkflowDefinition? definition)
     {
@@ -624,7 +627,7 @@ public sealed class InstanceRuntime(
                 continue;
             }
 
-            var key = $"{instance.Id:N}:{e.Sequence}";
+            var key = OutboxKey(instance.Id, e.Sequence);
             outbox.Add(new OutboxRecord
             {
                 Id = DeterministicId(key),

@@ -231,6 +231,7 @@ public static partial class InstanceEndpoints
         ContactCenter.Hosting.ContactCenterServiceCollectionExtensions.CalendarData calendar,
         InstancePresenter presenter,
         TaskScripts scripts,
+        IInstanceStore store,
         SecurityLog security,
         CancellationToken cancellationToken)
     {
@@ -274,10 +275,25 @@ public static partial class InstanceEndpoints
             return TypedResults.ValidationProblem(missing);
         }
 
+        // The documentation step: its fields checked and the ticket the conversation raised filled in.
+        var data = request.Data;
+        if (state.WorkItems.FirstOrDefault(w => w.Id == taskId) is { } documented
+            && (await WorkItemAccess.NodeAsync(catalog, state, documented, cancellationToken).ConfigureAwait(false))?.HasPurpose(Modules.Flows.StepPurposes.Documentation) == true)
+        {
+            var raised = Modules.Quality.ContactDocumentation.RaisedTickets(instanceId, await ReadableJournal.ReadAsync(store, instanceId, cancellationToken).ConfigureAwait(false));
+            var (checkedData, invalid) = Modules.Quality.ContactDocumentation.Check(request.Data, calendar.Policies, raised);
+            if (invalid.Count > 0)
+            {
+                return TypedResults.ValidationProblem(invalid);
+            }
+
+            data = checkedData;
+        }
+
         // The script as the console shows it now (rendered again each minute): the greeting the
         // agent read out, which the journal keeps when it is not the text the step opened with.
         var shown = (await scripts.CurrentAsync(state, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(taskId);
-        var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, request.Data, user.UserName, request.ExpectedVersion, shown, cancellationToken).ConfigureAwait(false);
+        var after = await runtime.CompleteWorkItemAsync(instanceId, taskId, request.Outcome, data, user.UserName, request.ExpectedVersion, shown, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(await presenter.ViewAsync(after, cancellationToken).ConfigureAwait(false));
     }
 

@@ -30,6 +30,9 @@ public sealed record TaskView(
 
     /// <summary>At a decision, the fields an outcome requires (the complaint's "Ya": kategori, prioritas, deskripsi); empty elsewhere.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> OutcomeFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The values a field may take, where it is a choice (the documentation step's contact category and OOT Ya / Tidak); empty elsewhere.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FieldChoices { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>
@@ -74,7 +77,7 @@ public sealed record InstanceView(
     IReadOnlyDictionary<string, Value> Variables);
 
 /// <summary>Maps instance records and engine state to API views; element names come from the pinned definitions.</summary>
-public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts, TimeProvider clock, InstanceRuntime runtime)
+public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scripts, TimeProvider clock, InstanceRuntime runtime, ContactCenter.Hosting.ContactCenterServiceCollectionExtensions.CalendarData calendar)
 {
     public static InstanceSummary Summary(InstanceRecord r) =>
         new(r.Id, r.DefinitionKey, r.DefinitionVersion, r.Channel, r.CustomerRef, r.Agent, r.Status, r.Version, r.StartedAt, r.UpdatedAt, r.EndedAt, r.ParentInstanceId);
@@ -102,6 +105,9 @@ public sealed class InstancePresenter(DefinitionCatalog catalog, TaskScripts scr
                 Performer = WorkItemAccess.PerformerOf(node?.Performer, w.Lane),
                 OutcomeFields = DecisionFields.OutcomeFields(node),
                 Purposes = node?.Purposes ?? [],
+                FieldChoices = node?.HasPurpose(Modules.Flows.StepPurposes.Documentation) == true
+                    ? Modules.Quality.ContactDocumentation.Choices(calendar.Policies)
+                    : new Dictionary<string, IReadOnlyList<string>>(),
             });
         }
 

@@ -11,7 +11,7 @@ public static class QualityHistoryEndpoints
         app.MapGet("/api/quality/histories", SearchAsync)
             .WithTags("Quality")
             .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(readers))
-            .WithSummary("Conversation histories for QC, newest first: filter by agent, channel, status, start date [from, to) and outcome (silence, ticket); each with end reason, silence close, tickets, automatic score and latest review.")
+            .WithSummary("Histories for QC (conversations and tickets), newest first: filter by kind (conversation, ticket), agent, channel, status, start date [from, to) and outcome (silence, ticket); each with end reason, silence close, tickets, automatic score (a ticket's from its own rules, SOP steps 12-19) and latest review.")
             .ProducesValidationProblem().ProducesProblem(403);
 
     private static async Task<Results<Ok<IReadOnlyList<QualityHistories.HistoryRow>>, ValidationProblem>> SearchAsync(
@@ -21,6 +21,7 @@ public static class QualityHistoryEndpoints
         DateTimeOffset? from,
         DateTimeOffset? to,
         string? outcome,
+        string? kind,
         int? limit,
         QualityHistories histories,
         CancellationToken cancellationToken)
@@ -44,6 +45,11 @@ public static class QualityHistoryEndpoints
             errors["outcome"] = [$"'{outcome}' is not one of {string.Join(", ", QualityHistories.Outcomes)}"];
         }
 
+        if (!string.IsNullOrEmpty(kind) && !QualityHistories.Kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            errors["kind"] = [$"'{kind}' is not one of {string.Join(", ", QualityHistories.Kinds)}"];
+        }
+
         if (limit is < 1 or > 200)
         {
             errors["limit"] = ["between 1 and 200"];
@@ -59,7 +65,7 @@ public static class QualityHistoryEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var rows = await histories.SearchAsync(new QualityHistoryQuery(agent, channel, parsedStatus, from, to, outcome, limit ?? 50), cancellationToken).ConfigureAwait(false);
+        var rows = await histories.SearchAsync(new QualityHistoryQuery(agent, channel, parsedStatus, from, to, outcome, limit ?? 50) { Kind = string.IsNullOrEmpty(kind) ? null : kind }, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(rows);
     }
 }

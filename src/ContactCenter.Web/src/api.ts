@@ -14,6 +14,14 @@ export interface TaskView {
   outcomeFields?: Record<string, string[]>;
   /** What the step means to the product (its cc:purpose names, e.g. tier2-decision): decide by these, never by element id. */
   purposes?: string[];
+  /** The values a field may take where it is a choice (the documentation step's contact category, OOT Ya / Tidak). */
+  fieldChoices?: Record<string, string[]>;
+}
+
+/** A help request of §5.3 (agent → Team Leader or Tier 2) and, once given, its answer. */
+export interface HelpRequest {
+  id: string; instanceId: string; to: 'TeamLeader' | 'Tier2'; text: string; requestedBy: string | null; requestedAt: string;
+  answer: string | null; answeredBy: string | null; answeredAt: string | null; channel?: string | null; customerRef?: string | null;
 }
 
 export interface TimerView { id: number; elementId: string; definitionKey: string; name: string | null; dueAt: string; slaPolicy: string | null; dueInMs: number }
@@ -120,6 +128,10 @@ export const api = {
   start: (channel: string, customerRef: string) => post<InstanceView>('/api/instances', { channel, customerRef }),
   complete: (id: string, taskId: number, outcome: string | null, data: Record<string, string> | null, expectedVersion: number) =>
     post<InstanceView>(`/api/instances/${enc(id)}/tasks/${taskId}/complete`, { outcome, data, expectedVersion }),
+  help: (id: string) => get<HelpRequest[]>(`/api/instances/${enc(id)}/help`),
+  askHelp: (id: string, to: string, text: string) => post<HelpRequest>(`/api/instances/${enc(id)}/help`, { to, text }),
+  openHelp: () => get<HelpRequest[]>('/api/help'),
+  answerHelp: (id: string, requestId: string, text: string) => post<HelpRequest>(`/api/instances/${enc(id)}/help/${enc(requestId)}/answer`, { text }),
   bpmn: async (key: string, version: number): Promise<string> => {
     const response = await fetch(`/api/definitions/${enc(key)}/versions/${version}/bpmn`, { credentials: 'same-origin' });
     if (!response.ok) throw new ApiError(response.status, response.statusText, null);

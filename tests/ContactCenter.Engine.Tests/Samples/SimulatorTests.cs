@@ -134,6 +134,6 @@ public class SimulatorTests
         report.Should().Contain("+01:00  timer  opened     Agent  2a   still-connected:Task_Ask2a    Konfirmasi kepada nasabah apakah masih terhubung: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
         report.Should().Contain("+01:00  2      prompt     Agent  2a   still-connected:Task_Send2a   Pertanyaan agent terkirim ke nasabah: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
         report.Should().Contain("+03:00  timer  set        Agent  -    still-connected:Event_Closed  Tidak ada respon: chat diakhiri: terhubung=false");
-        report.Should().EndWith("result: PASS; instance Completed at +04:00; 93 events\n");
+        report.Should().EndWith("result: PASS; instance Completed at +04:00; 94 events\n");
     }
 }

@@ -31,7 +31,7 @@ public class GreetingContextTests
                 break;
             }
 
-            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, null, "agent.sari");
+            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, DocumentedData.For(item), "agent.sari");
         }
 
         clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).Hour.Should().Be(18);
@@ -58,7 +58,7 @@ public class GreetingContextTests
             }
 
             clock.Advance(TimeSpan.FromMinutes(1));
-            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, null, "agent.sari");
+            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, DocumentedData.For(item), "agent.sari");
         }
 
         closing.Should().NotBeNull("the inbound call reaches its closing greeting within 15 steps");

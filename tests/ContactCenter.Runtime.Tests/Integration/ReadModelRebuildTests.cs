@@ -158,7 +158,7 @@ public abstract class ReadModelRebuildTests(DatabaseProvider provider)
     {
         var item = (await runtime.GetStateAsync(id)).WorkItems[0];
         var outcome = item.Outcomes.Contains("Tidak") ? "Tidak" : item.Outcomes.FirstOrDefault();
-        await runtime.CompleteWorkItemAsync(id, item.Id, outcome, null, actor);
+        await runtime.CompleteWorkItemAsync(id, item.Id, outcome, DocumentedData.For(item), actor);
     }
 }
 

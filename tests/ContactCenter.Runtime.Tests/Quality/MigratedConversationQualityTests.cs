@@ -87,7 +87,7 @@ public class MigratedConversationQualityTests
 
             clock.Advance(TimeSpan.FromSeconds(20));
             var item = state.WorkItems.Single();
-            await fixture.Runtime.CompleteWorkItemAsync(id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, null, "agent.sari");
+            await fixture.Runtime.CompleteWorkItemAsync(id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, DocumentedData.For(item), "agent.sari");
         }
     }
 }

@@ -27,7 +27,7 @@ public class QualityServiceTests
 
             clock.Advance(step);
             var item = state.WorkItems.Single();
-            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, null, agent);
+            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, DocumentedData.For(item), agent);
         }
 
         return call.Id;
@@ -69,7 +69,7 @@ public class QualityServiceTests
 
             var item = state.WorkItems.Single();
             clock.Advance(item.ElementId == "Task_SalamPenutup" ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(10));
-            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, null, "agent.sari");
+            await fixture.Runtime.CompleteWorkItemAsync(call.Id, item.Id, item.Outcomes.Length > 0 ? "Tidak" : null, DocumentedData.For(item), "agent.sari");
         }
 
         var result = (await Quality(fixture).ScorecardAsync(call.Id))["closing-greeting"];

@@ -46,7 +46,7 @@ public class WhatIfRunnerTests
     private static async Task CompleteAsync(Setup s, Guid id, string elementId, string? outcome = null)
     {
         var item = (await s.Runtime.GetStateAsync(id)).WorkItems.Single(w => w.ElementId == elementId);
-        await s.Runtime.CompleteWorkItemAsync(id, item.Id, outcome, null, "agent.sari");
+        await s.Runtime.CompleteWorkItemAsync(id, item.Id, outcome, DocumentedData.For(item), "agent.sari");
     }
 
     /// <summary>Moves the clock on and fires what fell due, as the scheduler would.</summary>

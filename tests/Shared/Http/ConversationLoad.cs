@@ -25,6 +25,18 @@ namespace ContactCenter.Tests.Http;
 /// </remarks>
 internal sealed class ConversationLoad : IDisposable
 {
+    /// <summary>What an agent enters at a step that asks for fields (the documentation step's category, product, summary and OOT); null for one that asks none.</summary>
+    private static Dictionary<string, string>? FieldsOf(JsonElement task)
+    {
+        var fields = task.GetProperty("fields").EnumerateArray().Select(f => f.GetString()!).ToList();
+        return fields.Count == 0 ? null : fields.ToDictionary(f => f, f => f switch
+        {
+            "kategoriKontak" => "Produk",
+            "oot" => "Tidak",
+            _ => "Tabungan Emas",
+        });
+    }
+
     private static readonly string[] CustomerLines = ["Halo, saya mau tanya cara gadai emas", "Tidak, sudah cukup. Terima kasih"];
     private static readonly string[] Channels = ["whatsapp", "live-chat"];
     private static long _runCounter;
@@ -156,7 +168,8 @@ internal sealed class ConversationLoad : IDisposable
                     var taskId = task.GetProperty("id").GetInt64();
                     var outcomes = task.GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()!).ToList();
                     var outcome = outcomes.Count == 0 ? null : outcomes.Contains("Tidak") ? "Tidak" : outcomes[0];
-                    state = await SendAsync(agent, HttpMethod.Post, $"/api/instances/{instanceId}/tasks/{taskId}/complete", new { outcome, expectedVersion = root.GetProperty("version").GetInt64() }, "complete").ConfigureAwait(false);
+                    var data = FieldsOf(task);
+                    state = await SendAsync(agent, HttpMethod.Post, $"/api/instances/{instanceId}/tasks/{taskId}/complete", new { outcome, data, expectedVersion = root.GetProperty("version").GetInt64() }, "complete").ConfigureAwait(false);
                     if (state is null)
                     {
                         return Stats.Ended(ConversationEnd.Failed);

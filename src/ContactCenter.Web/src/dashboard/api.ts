@@ -14,8 +14,12 @@ export interface Overview {
   at: string; date: string; timeZone: string;
   running: { total: number; waitingOnCustomer: number; truncated: boolean; channels: ChannelLoad[]; agents: AgentLoad[]; conversations: RunningConversation[] };
   tickets: { open: number; onTrack: number; atRisk: number; breached: number; noPolicy: number; lanes: LaneTickets[]; mostUrgent: TicketSummary[] };
-  today: { started: number; ended: number; closedBySilence: number; truncated: boolean; channels: string[]; hours: HourActivity[] };
+  today: { started: number; ended: number; closedBySilence: number; truncated: boolean; channels: string[]; hours: HourActivity[]; reasons: ContactReasons };
 }
+
+/** What the documentation step recorded for the day's conversations: contact reasons (category) per channel and the OOT share. */
+export interface ChannelReasons { channel: string; documented: number; outOfTopic: number; outOfTopicShare: number | null; categories: { category: string; count: number }[] }
+export interface ContactReasons { documented: number; outOfTopic: number; outOfTopicShare: number | null; channels: ChannelReasons[] }
 
 export interface ElementCount { elementId: string; entered: number; instances: number }
 export interface FlowCount { flowId: string; taken: number }

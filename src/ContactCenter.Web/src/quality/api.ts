@@ -43,6 +43,8 @@ export interface InstanceFacts {
   definitions: { key: string; version: number; name: string | null }[];
   tickets: { id: string; status: InstanceStatus; startedAt: string; endedAt: string | null }[];
   outcome: { closedBySilence: boolean; silenceClosedAt: string | null; ticketsRaised: number; promptsSent: number };
+  /** What the agent documented at the documentation step; null before it. */
+  documentation?: { category: string | null; product: string | null; summary: string | null; outOfTopic: boolean | null; ticketNumber: string | null } | null;
 }
 
 export interface ReplaySteps {

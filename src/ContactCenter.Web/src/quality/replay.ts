@@ -179,6 +179,14 @@ export function renderReplay(ctx: Context, id: string, disposed: () => boolean):
         h('dt', null, w('prompts')), h('dd', null, String(f.outcome.promptsSent)),
         h('dt', null, w('tickets')), h('dd', null, f.tickets.length === 0 ? (f.outcome.ticketsRaised > 0 ? String(f.outcome.ticketsRaised) : w('none')) : f.tickets.map((x, i) => [i > 0 ? ', ' : '',
           h('a', { href: `/quality/${x.id}`, onclick: (e: MouseEvent) => { e.preventDefault(); ctx.navigate(`/quality/${x.id}`); } }, `${x.id.slice(0, 8)}… (${t(`status_${x.status}`)})`)])),
+        f.documentation ? [
+          h('dt', null, w('documentation')),
+          h('dd', { 'data-testid': 'fact-documentation' }, h('dl.facts.qc-doc', null,
+            h('dt', null, w('docCategory')), h('dd', { 'data-testid': 'doc-category' }, f.documentation.category ?? '–'),
+            h('dt', null, w('docProduct')), h('dd', null, f.documentation.product ?? '–'),
+            h('dt', null, w('docSummary')), h('dd', null, f.documentation.summary ?? '–'),
+            h('dt', null, w('docOot')), h('dd', { 'data-testid': 'doc-oot' }, f.documentation.outOfTopic === null ? '–' : w(f.documentation.outOfTopic ? 'yes' : 'no')),
+            h('dt', null, w('docTicket')), h('dd', { 'data-testid': 'doc-ticket' }, f.documentation.ticketNumber ?? '–')))] : null,
         f.parentInstanceId ? [h('dt', null, w('sourceConversation')), h('dd', null, h('a', { href: `/quality/${f.parentInstanceId}`, onclick: (e: MouseEvent) => { e.preventDefault(); ctx.navigate(`/quality/${f.parentInstanceId}`); } }, f.parentInstanceId))] : null));
     mount(tabs, f.definitions.map(x => h('a', {
       href: '#', 'data-key': x.key, 'data-testid': 'diagram-tab', title: x.name ?? x.key,

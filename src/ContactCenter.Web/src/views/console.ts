@@ -1,4 +1,4 @@
-import { api, ApiError, type InstanceSummary, type ConversationLine, type InstanceView, type TaskView } from '../api';
+import { api, ApiError, type InstanceSummary, type ConversationLine, type InstanceView, type TaskView, type HelpRequest } from '../api';
 import type { Context, Screen } from '../main';
 import { formValues, h, mount } from '../dom';
 import { formatDateTime, formatDuration, formatTime, t } from '../i18n';
@@ -57,6 +57,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   // typing (a complaint, a field, a customer message) survives an update of the conversation.
   const taskForms = new Map<number, HTMLFormElement>();
   let simulatorForm: HTMLElement | null = null;
+  let helpForm: HTMLElement | null = null;
 
   const select = (name: 'status' | 'channel', options: string[], all: string, label: (v: string) => string) =>
     h('select', {
@@ -122,7 +123,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       mount(detail, h('div.panel.empty', null, h('p', null, t('chooseConversation'))));
       return;
     }
-    const [instance, said] = await Promise.all([api.instance(selectedId), api.conversation(selectedId)]);
+    const [instance, said, help] = await Promise.all([api.instance(selectedId), api.conversation(selectedId), api.help(selectedId)]);
     if (disposed) return;
     // Reads run concurrently (a completion, live events, the minute refresh) and the network may
     // answer them in any order: an older answer landing last would put a completed step back on
@@ -131,10 +132,10 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     if (view && (instance.version < view.version || journalEnd < shownJournal)) return;
     view = instance;
     shownJournal = journalEnd;
-    renderDetail(instance, said.lines);
+    renderDetail(instance, said.lines, help);
   }
 
-  function renderDetail(instance: InstanceView, lines: ConversationLine[]): void {
+  function renderDetail(instance: InstanceView, lines: ConversationLine[], help: HelpRequest[]): void {
     const running = instance.status === 'Running';
     const log = h('ol.messages', { 'data-testid': 'conversation' },
       lines.length === 0 ? h('li.empty', null, t('noMessages')) : lines.map(line =>
@@ -161,6 +162,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
       h('div.detail-grid', null,
         h('div.col', null,
           h('section.panel.current', { 'data-testid': 'current-step' }, h('h2', null, t('currentStep'), soundToggle()), countdown(instance), tasksOrWaiting),
+          help.length > 0 || running ? helpPanel(instance, help, running) : null,
           h('section.panel', null, h('h2', null, t('conversation')), log,
             running && messagingChannels.has(instance.channel) ? (simulatorForm ??= simulatorBox(instance)) : null)),
         h('div.col', null,
@@ -221,7 +223,16 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
   }
 
   function taskCard(instance: InstanceView, task: TaskView): HTMLFormElement {
-    const fieldInputs = task.fields.map(f => h('label', null, f, h('input', { name: f, required: true, 'data-field': f })));
+    // A field with choices is a list (the contact category, OOT Ya / Tidak); the summary a text area.
+    const fieldInputs = task.fields.map(f => {
+      const choices = task.fieldChoices?.[f];
+      const input = choices && choices.length > 0
+        ? h('select', { name: f, required: true, 'data-field': f }, h('option', { value: '' }, '–'), choices.map(c => h('option', { value: c }, c)))
+        : f === 'ringkasan'
+          ? h('textarea', { name: f, required: true, rows: 3, maxlength: 2000, 'data-field': f })
+          : h('input', { name: f, required: true, 'data-field': f });
+      return h('label', null, t(`field_${f}`).startsWith('field_') ? f : t(`field_${f}`), input);
+    });
     const form = h('form.task', { 'data-testid': 'task', 'data-element': task.elementId, onsubmit: (e: SubmitEvent) => e.preventDefault() }) as HTMLFormElement;
     const complete = async (outcome: string | null, extra: Record<string, string> | null = null) => {
       if (!form.reportValidity()) return;
@@ -272,6 +283,35 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     form.querySelector('fieldset.complaint')?.remove();
     form.querySelector('.outcomes')!.before(dialog);
     (dialog.querySelector('select') as HTMLSelectElement).focus();
+  }
+
+  /** Asking the Team Leader or Tier 2 for help (SOP §5.3): the requests with their answers, and the form, kept across re-renders. */
+  function helpPanel(instance: InstanceView, help: HelpRequest[], running: boolean): HTMLElement {
+    return h('section.panel.help', { 'data-testid': 'help' },
+      h('h2', null, t('helpTitle')),
+      help.length === 0 ? null : h('ul.help-requests', null, help.map(r => h('li', { 'data-testid': 'help-request', 'data-request': r.id, class: r.answeredAt ? 'answered' : 'open' },
+        h('span.who', null, `${t(`helpTo_${r.to}`)} · `, h('time', null, formatTime(r.requestedAt))),
+        h('span.text', null, r.text),
+        r.answeredAt
+          ? h('p.answer', { 'data-testid': 'help-answer' }, h('strong', null, `${r.answeredBy ?? ''}: `), r.answer ?? '', ' ', h('time', null, formatTime(r.answeredAt)))
+          : h('p.muted', null, t('helpWaiting'))))),
+      running ? (helpForm ??= helpBox(instance)) : null);
+  }
+
+  function helpBox(instance: InstanceView): HTMLElement {
+    const to = h('select', { name: 'to', 'data-testid': 'help-to' }, ['TeamLeader', 'Tier2'].map(r => h('option', { value: r }, t(`helpTo_${r}`)))) as HTMLSelectElement;
+    const text = h('textarea', { name: 'text', required: true, rows: 2, maxlength: 1000, placeholder: t('helpPlaceholder'), 'data-testid': 'help-text' }) as HTMLTextAreaElement;
+    return h('form.help-form', {
+      onsubmit: async (e: SubmitEvent) => {
+        e.preventDefault();
+        if (!text.value.trim()) return;
+        await guard(async () => {
+          await api.askHelp(instance.id, to.value, text.value.trim());
+          text.value = '';
+          await loadDetail();
+        });
+      },
+    }, h('label', null, t('helpAsk'), to), text, h('button', { type: 'submit', 'data-testid': 'help-send' }, t('helpSend')));
   }
 
   function simulatorBox(instance: InstanceView): HTMLElement {

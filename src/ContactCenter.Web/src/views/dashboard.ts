@@ -3,7 +3,7 @@
 // open all shift on a wall screen: it reloads (debounced) on live events, re-reads every 30 s for
 // the SLA colours, and ticks durations every second.
 import '../dashboard/dashboard.css';
-import { ApiError, timeSpanMs, type TicketSummary } from '../api';
+import { api, ApiError, timeSpanMs, type HelpRequest, type TicketSummary } from '../api';
 import type { Context, Screen } from '../main';
 import { h, mount } from '../dom';
 import { formatDateTime, formatDuration, formatWorkingTime, lang, t, words } from '../i18n';
@@ -27,6 +27,8 @@ const w = words({
     heatmap: 'Peta panas alur', flow: 'Alur', period: 'Periode', p_today: 'Hari ini', p_7d: '7 hari', p_30d: '30 hari', version: 'Versi',
     heatSummary: 'instans dimulai dalam periode', heatLegend: 'Berapa kali setiap langkah dijalankan', never: 'tidak pernah', fit: 'Paskan',
     ranTimes: 'dijalankan', times: 'kali oleh', instances: 'instans', noRuns: 'Belum ada yang menjalankan alur ini dalam periode ini.',
+    help: 'Permintaan bantuan', noHelp: 'Tidak ada permintaan bantuan yang menunggu.', answer: 'Jawab', answerPlaceholder: 'Jawaban untuk agen…', to: 'kepada', from: 'dari',
+    reasons: 'Alasan kontak hari ini', reasonsHint: 'Kategori dari dokumentasi Omni Channel, per kanal; OOT = di luar topik', documented: 'terdokumentasi', oot: 'OOT', noReasons: 'Belum ada percakapan yang didokumentasikan hari ini.',
     ticketsDonut: 'Status SLA tiket terbuka', team: 'Tim', ofOpen: 'dari', openShort: 'tiket terbuka', badgeMeaning: 'berapa kali langkah itu dijalankan (arahkan kursor untuk jumlah instans)', loadFailed: 'Dasbor tidak dapat dimuat', total: 'total', tickLeft: 'sisa',
   },
   en: {
@@ -43,6 +45,8 @@ const w = words({
     heatmap: 'Flow heatmap', flow: 'Flow', period: 'Period', p_today: 'Today', p_7d: '7 days', p_30d: '30 days', version: 'Version',
     heatSummary: 'instances started in the period', heatLegend: 'How many times each step ran', never: 'never', fit: 'Fit',
     ranTimes: 'ran', times: 'times for', instances: 'instances', noRuns: 'Nothing ran this flow in the period.',
+    help: 'Help requests', noHelp: 'No help request is waiting.', answer: 'Answer', answerPlaceholder: 'Answer for the agent…', to: 'to', from: 'from',
+    reasons: 'Contact reasons today', reasonsHint: 'Categories from the Omni Channel documentation, per channel; OOT = out of topic', documented: 'documented', oot: 'OOT', noReasons: 'No conversation documented today yet.',
     ticketsDonut: 'SLA status of open tickets', team: 'Team', ofOpen: 'of', openShort: 'open', badgeMeaning: 'times the step ran (hover for the number of instances)', loadFailed: 'The dashboard could not be loaded', total: 'total', tickLeft: 'left',
   },
 });
@@ -68,6 +72,10 @@ export function renderDashboard(ctx: Context): Screen {
   const ticketsBody = h('div.dash-tickets');
   const hoursBody = h('div.dash-chart', { 'data-testid': 'chart-hours' });
   const qualityBody = h('div.dash-chart', { 'data-testid': 'chart-quality' });
+  const reasonsBody = h('div.dash-reasons', { 'data-testid': 'dash-reasons' });
+  const helpBody = h('div.dash-help', { 'data-testid': 'dash-help' });
+  // Answer forms keep their elements across live re-renders, so an answer being typed survives them.
+  const answerForms = new Map<string, HTMLElement>();
   const heatControls = h('div.heat-controls');
   const heatSummary = h('p.heat-summary', { 'data-testid': 'heat-summary' });
   const heatBox = h('div.heat-diagram', { 'data-testid': 'heatmap' });
@@ -78,6 +86,7 @@ export function renderDashboard(ctx: Context): Screen {
     h('div.dash-head', null, h('h1', null, w('title')), updated),
     error,
     tiles,
+    h('section.panel.dash-help-panel', { 'aria-labelledby': 'dash-help-h' }, h('h2#dash-help-h', null, w('help')), helpBody),
     h('div.dash-grid', null,
       h('section.panel', { 'aria-labelledby': 'dash-channels-h' }, h('h2#dash-channels-h', null, w('perChannel')), channelsBody),
       h('section.panel', { 'aria-labelledby': 'dash-agents-h' }, h('h2#dash-agents-h', null, w('perAgent')),
@@ -88,6 +97,7 @@ export function renderDashboard(ctx: Context): Screen {
     h('div.dash-grid.two', null,
       h('section.panel', { 'aria-labelledby': 'dash-hours-h' }, h('h2#dash-hours-h', null, w('perHour')), hoursBody),
       h('section.panel', { 'aria-labelledby': 'dash-quality-h' }, h('h2#dash-quality-h', null, w('quality')), h('p.hint', null, w('qualityHint')), qualityBody)),
+    h('section.panel', { 'aria-labelledby': 'dash-reasons-h' }, h('h2#dash-reasons-h', null, w('reasons')), h('p.hint', null, w('reasonsHint')), reasonsBody),
     h('section.panel.heat-panel', { 'aria-labelledby': 'dash-heat-h' },
       h('div.heat-head', null, h('h2#dash-heat-h', null, w('heatmap')), heatControls),
       heatSummary, heatBox, heatLegend)));
@@ -126,7 +136,23 @@ export function renderDashboard(ctx: Context): Screen {
     renderAgents(o);
     renderTickets(o);
     renderHours(o);
+    renderReasons(o);
     tick();
+  }
+
+  function renderReasons(o: Overview): void {
+    const r = o.today.reasons;
+    const share = (x: number | null) => x === null ? '–' : `${Math.round(x * 1000) / 10}%`;
+    mount(reasonsBody, r.documented === 0 ? h('p.muted', null, w('noReasons')) : [
+      h('p', { 'data-testid': 'reasons-total' }, h('strong', null, String(r.documented)), ` ${w('documented')} · ${w('oot')} `, h('strong', { 'data-testid': 'oot-share' }, share(r.outOfTopicShare)), ` (${r.outOfTopic})`),
+      h('table.dash-reasons-table', null,
+        h('thead', null, h('tr', null, h('th', null, w('channels')), h('th.num', null, w('count')), h('th.num', null, w('oot')), h('th', null, w('reasons')))),
+        h('tbody', null, r.channels.map(c => h('tr', { 'data-testid': 'reason-row', 'data-channel': c.channel },
+          h('td', null, h('span', { class: `channel ch-${c.channel}` }, t(`ch_${c.channel}`))),
+          h('td.num', null, String(c.documented)),
+          h('td.num', { 'data-testid': 'channel-oot' }, `${share(c.outOfTopicShare)} (${c.outOfTopic})`),
+          h('td', { 'data-testid': 'channel-categories' }, c.categories.map((x, i) => [i > 0 ? ', ' : '', `${x.category} ${x.count}`])))))),
+    ]);
   }
 
   function since(iso: string): HTMLElement {
@@ -365,6 +391,51 @@ export function renderDashboard(ctx: Context): Screen {
 
   function tick(): void { ticks.forEach(f => f()); }
 
+  // ---- Help requests (SOP §5.3) ----------------------------------------------------------------
+
+  let helpRequest = 0;
+  async function loadHelp(): Promise<void> {
+    const request = ++helpRequest;
+    try {
+      const open = await api.openHelp();
+      if (disposed || request !== helpRequest) return;
+      renderHelp(open);
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  function renderHelp(open: HelpRequest[]): void {
+    const ids = new Set(open.map(r => `${r.instanceId}/${r.id}`));
+    for (const key of [...answerForms.keys()]) if (!ids.has(key)) answerForms.delete(key);
+    mount(helpBody, open.length === 0 ? h('p.muted', null, w('noHelp')) : h('ul.dash-help-list', null, open.map(r => {
+      const key = `${r.instanceId}/${r.id}`;
+      let form = answerForms.get(key);
+      if (!form) {
+        const text = h('input', { name: 'text', required: true, maxlength: 1000, placeholder: w('answerPlaceholder'), 'data-testid': 'help-answer-text', autocomplete: 'off' }) as HTMLInputElement;
+        form = h('form.row', {
+          onsubmit: async (e: SubmitEvent) => {
+            e.preventDefault();
+            if (!text.value.trim()) return;
+            try {
+              await api.answerHelp(r.instanceId, r.id, text.value.trim());
+              await loadHelp();
+            } catch (err) {
+              showError(err);
+            }
+          },
+        }, text, h('button', { type: 'submit', 'data-testid': 'help-answer-send' }, w('answer')));
+        answerForms.set(key, form);
+      }
+      return h('li', { 'data-testid': 'help-item', 'data-request': r.id, 'data-conversation': r.instanceId },
+        h('div', null,
+          r.channel ? h('span', { class: `channel ch-${r.channel}` }, t(`ch_${r.channel}`)) : null, ' ',
+          h('strong', null, r.requestedBy ?? '–'), h('span.muted', null, ` ${w('to')} ${r.to} · ${r.customerRef ?? ''} · `), h('time', null, formatDateTime(r.requestedAt))),
+        h('p.help-text', { 'data-testid': 'help-text' }, r.text),
+        form);
+    })));
+  }
+
   function showError(e: unknown): void {
     if (disposed) return;
     error.hidden = false;
@@ -373,8 +444,13 @@ export function renderDashboard(ctx: Context): Screen {
 
   let overviewTimer = 0;
   let heatTimer = 0;
+  let helpTimer = 0;
   const stopLive = onLive(({ name }) => {
     if (name === 'notification') return;
+    if (name === 'annotation' || name.startsWith('instance-') || name === 'overflow') {
+      window.clearTimeout(helpTimer);
+      helpTimer = window.setTimeout(() => void loadHelp(), 150);
+    }
     window.clearTimeout(overviewTimer);
     overviewTimer = window.setTimeout(() => void loadOverview(), 600);
     if (name !== 'prompt' && name !== 'overflow') {
@@ -383,17 +459,19 @@ export function renderDashboard(ctx: Context): Screen {
     }
   });
   const ticker = window.setInterval(tick, 1000);
-  const refresher = window.setInterval(() => void loadOverview(), 30_000);
+  const refresher = window.setInterval(() => { void loadOverview(); void loadHelp(); }, 30_000);
   const qualityRefresher = window.setInterval(() => void loadQuality(), 5 * 60_000);
   const onResize = () => diagram?.fit();
   window.addEventListener('resize', onResize);
 
   void loadOverview().then(() => loadQuality());
+  void loadHelp();
   void loadFlows().then(() => { renderControls(null); return loadHeatmap(); });
 
   return {
     title: 'menuDashboard',
     cleanup: () => {
+      window.clearTimeout(helpTimer);
       disposed = true;
       stopLive();
       window.clearTimeout(overviewTimer);
