@@ -92,9 +92,10 @@ public sealed partial class CliTests : IDisposable
 
         code.Should().Be(0, error);
         output.Should().Contain("+02:00  3      prompt     Agent  2b   still-connected:Task_Send2b   Pertanyaan agent terkirim ke nasabah");
-        output.Should().Contain("journal (93 events, JSON lines):");
+        var golden = File.ReadAllText(Path.Combine(Root, "tests", "ContactCenter.Engine.Tests", "Samples", "golden", "live-chat", "silence-closes-chat.journal.json"));
+        output.Should().Contain($"journal ({System.Text.Json.JsonDocument.Parse(golden).RootElement.GetArrayLength()} events, JSON lines):");
         output.Should().Contain("{\"type\":\"instance-started@1\",\"sequence\":1,");
-        File.ReadAllText(journal).Should().Be(File.ReadAllText(Path.Combine(Root, "tests", "ContactCenter.Engine.Tests", "Samples", "golden", "live-chat", "silence-closes-chat.journal.json")));
+        File.ReadAllText(journal).Should().Be(golden);
     }
 
     [Fact]
