@@ -82,6 +82,7 @@ public sealed class RoleMatrixTests(ServerFixture server)
         ["GET /api/quality/summary"] = ("/api/quality/summary", null, QualityReaders, "-"),
         ["POST /api/instances/{instanceId:guid}/what-if"] = ("/api/instances/{sari}/what-if", "{\"candidate\":{\"whatsapp\":999}}", WhatIfReaders, "journal, agent and input texts only for roles that read conversations (WhatIfAccessTests)"),
         ["POST /api/what-if"] = ("/api/what-if", "{\"candidate\":{\"whatsapp\":999}}", WhatIfReaders, "as the one-conversation what-if"),
+        ["GET /api/definitions/{key}/versions/{version:int}/samples"] = ("/api/definitions/whatsapp/versions/1/samples", null, WhatIfReaders, "the repository's sample conversations only, nothing of a customer's"),
         ["GET /api/calendar/holidays"] = ("/api/calendar/holidays?year=2026", null, [Everyone], "-"),
         ["GET /api/greetings/preview"] = ("/api/greetings/preview?at=2026-03-02T09:00:00%2B07:00", null, [Everyone], "-"),
         ["GET /api/calendar/years"] = ("/api/calendar/years", null, [Everyone], "-"),
