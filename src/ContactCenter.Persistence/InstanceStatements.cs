@@ -51,7 +51,7 @@ internal static class InstanceStatements
         INSERT INTO journal_segments (instance_id, first_sequence, last_sequence, events) VALUES (@p0, @p1, @p2, @p3)
         """;
 
-    private const string DeleteEvents = "DELETE FROM journal_events WHERE instance_id = @p0";
+    private const string DeleteEventsUpTo = "DELETE FROM journal_events WHERE instance_id = @p0 AND sequence <= @p1";
 
     private const string InsertTimer = """
         INSERT INTO pending_timers (instance_id, timer_id, element_id, due_at, shard, attempts, trace_parent) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)
@@ -165,21 +165,23 @@ internal static class InstanceStatements
         ExecuteAsync(session, InsertEvent, cancellationToken, session.Dialect.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
 
     /// <summary>
-    /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
-    /// deletes the rows: what an ended instance keeps (see <see cref="JournalSegment"/>).
+    /// Replaces the instance's segment with <paramref name="segment"/> (its journal up to
+    /// <paramref name="lastSequence"/>, read and encoded outside the writer) and deletes the rows it
+    /// covers, only while the instance is still at that version: false, writing nothing, when another
+    /// command acted since the journal was read (see <see cref="JournalSegment"/>).
     /// </summary>
-    public static async Task CompactJournalAsync(WriteSession session, Guid instanceId, CancellationToken cancellationToken)
+    public static async Task<bool> WriteSegmentAsync(WriteSession session, Guid instanceId, long lastSequence, byte[] segment, CancellationToken cancellationToken)
     {
-        var id = session.Dialect.Id(instanceId);
-        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), id, instanceId, cancellationToken).ConfigureAwait(false);
-        if (events.Count == 0)
+        if (await StoredVersionAsync(session, instanceId, cancellationToken).ConfigureAwait(false) != lastSequence)
         {
-            return;
+            return false;
         }
 
+        var id = session.Dialect.Id(instanceId);
         await ExecuteAsync(session, DeleteSegment, cancellationToken, id).ConfigureAwait(false);
-        await ExecuteAsync(session, InsertSegment, cancellationToken, id, events[0].Sequence, events[^1].Sequence, JournalSegment.Encode(events)).ConfigureAwait(false);
-        await ExecuteAsync(session, DeleteEvents, cancellationToken, id).ConfigureAwait(false);
+        await ExecuteAsync(session, InsertSegment, cancellationToken, id, 1L, lastSequence, segment).ConfigureAwait(false);
+        await ExecuteAsync(session, DeleteEventsUpTo, cancellationToken, id, lastSequence).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
