@@ -191,6 +191,7 @@ public static class ChannelsExtensions
         services.AddSingleton(sp => new LiveHub(options, sp.GetRequiredService<ILogger<LiveHub>>(), sp.GetRequiredService<Runtime.Cluster.IClusterSignals>()));
         services.AddSingleton<Runtime.Instances.IInstanceObserver>(sp => sp.GetRequiredService<LiveHub>());
         services.AddSingleton<INotificationListener>(sp => sp.GetRequiredService<LiveHub>());
+        services.AddSingleton<ILiveStreams>(sp => sp.GetRequiredService<LiveHub>());
         return services;
     }
 

@@ -1,5 +1,6 @@
 using ContactCenter.Persistence;
 using ContactCenter.Runtime.Definitions;
+using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace ContactCenter.Hosting;
 
 /// <summary>
 /// The start-up sequence: apply migrations, import changed workflows, give the timer rows the
-/// configured shards (a no-op unless the shard count changed). It runs before the scheduler starts;
+/// configured shards (a no-op unless the shard count changed), finish the instance migrations a
+/// crash left Applying (each instance's journal says whether it already moved). It runs before the scheduler starts;
 /// the periodic work (timer drains, outbox delivery, retention) is Quartz jobs
 /// (<c>AddContactCenterScheduling</c>). Timers that fell due while the process was down are simply
 /// due rows: the first drain after start fires them.
@@ -18,6 +20,7 @@ public sealed class ContactCenterStartup(
     ContactCenterDatabase database,
     DefinitionCatalog catalog,
     ITimerStore timers,
+    InstanceMigrations migrations,
     ILogger<ContactCenterStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -40,6 +43,13 @@ public sealed class ContactCenterStartup(
         if (resharded > 0)
         {
             logger.LogInformation("{Count} timer rows moved to their shard of {Shards}", resharded, options.Timers.Shards);
+        }
+
+        // Before the scheduler starts, so a resumed move commits before any timer of its instances fires.
+        var resumed = await migrations.ResumeInterruptedAsync(cancellationToken).ConfigureAwait(false);
+        if (resumed > 0)
+        {
+            logger.LogInformation("{Count} interrupted instance migration(s) finished", resumed);
         }
     }
 

@@ -85,7 +85,8 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                     await WriteCommitAsync(session, commit, ct).ConfigureAwait(false);
                     return true;
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                batched: true).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -115,38 +116,44 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     private async Task WriteCommitAsync(WriteSession session, InstanceCommit commit, CancellationToken cancellationToken)
     {
         var id = commit.Instance.Id;
+        var dialect = session.Dialect;
         try
         {
+            // Every row of the commit in one go (on PostgreSQL one round trip, see WriteSession.ExecuteAsync).
+            var statements = session.Statements();
             foreach (var timerId in commit.TimersRemoved)
             {
-                await InstanceStatements.RemoveTimerAsync(session, id, timerId, cancellationToken).ConfigureAwait(false);
+                InstanceStatements.AddRemoveTimer(statements, dialect, id, timerId);
             }
 
-            if (commit.ExpectedVersion == 0)
-            {
-                await InstanceStatements.InsertInstanceAsync(session, commit.Instance, cancellationToken).ConfigureAwait(false);
-            }
-            else if (!await InstanceStatements.UpdateInstanceAsync(session, commit.Instance, commit.ExpectedVersion, cancellationToken).ConfigureAwait(false))
-            {
-                throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
-            }
-
+            var instanceRow = commit.ExpectedVersion == 0
+                ? InstanceStatements.AddInsertInstance(statements, dialect, commit.Instance)
+                : InstanceStatements.AddUpdateInstance(statements, dialect, commit.Instance, commit.ExpectedVersion);
             foreach (var e in commit.Events)
             {
-                await InstanceStatements.InsertEventAsync(session, e, cancellationToken).ConfigureAwait(false);
+                InstanceStatements.AddInsertEvent(statements, dialect, e);
             }
 
             foreach (var t in commit.TimersArmed)
             {
-                await InstanceStatements.InsertTimerAsync(session, t, cancellationToken).ConfigureAwait(false);
+                InstanceStatements.AddInsertTimer(statements, dialect, t);
             }
 
             foreach (var o in commit.Outbox)
             {
-                await InstanceStatements.InsertOutboxAsync(session, o, cancellationToken).ConfigureAwait(false);
+                InstanceStatements.AddInsertOutbox(statements, dialect, o);
             }
 
-            await ReadModelStatements.WriteAsync(session, commit.ReadModels, cancellationToken).ConfigureAwait(false);
+            ReadModelStatements.Add(statements, dialect, commit.ReadModels);
+            var changed = await session.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+
+            // The update changed no row: it was decided on a version no longer stored. The rows
+            // written after it in the same go are undone with the savepoint.
+            if (changed[instanceRow] != 1)
+            {
+                throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
+            }
+
 
             if (AfterCommitRowsWritten is { } hook)
             {
@@ -240,7 +247,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     {
         // Not cancellable: the caller must learn why its commit failed. Rolled back to this
         // commit's savepoint, the read sees what the racing commit left.
-        await session.Transaction.RollbackToSavepointAsync("write", CancellationToken.None).ConfigureAwait(false);
+        await session.RollbackWriteAsync().ConfigureAwait(false);
         return await InstanceStatements.StoredVersionAsync(session, id, CancellationToken.None).ConfigureAwait(false);
     }
 

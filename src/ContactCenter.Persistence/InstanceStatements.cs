@@ -64,12 +64,13 @@ internal static class InstanceStatements
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
         """;
 
-    public static Task InsertInstanceAsync(WriteSession session, InstanceRecord r, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertInstance, cancellationToken, InstanceValues(session.Dialect, r));
+    /// <summary>Adds the insert of a new instance's row; its index in <paramref name="statements"/>.</summary>
+    public static int AddInsertInstance(WriteStatements statements, DatabaseDialect dialect, InstanceRecord r) =>
+        statements.Add(InsertInstance, InstanceValues(dialect, r));
 
-    /// <summary>False when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
-    public static async Task<bool> UpdateInstanceAsync(WriteSession session, InstanceRecord r, long expectedVersion, CancellationToken cancellationToken) =>
-        await ExecuteAsync(session, UpdateInstance, cancellationToken, [.. InstanceValues(session.Dialect, r), expectedVersion]).ConfigureAwait(false) == 1;
+    /// <summary>Adds the update of the instance row; it changes no row when no row is at <paramref name="expectedVersion"/> (another command acted first).</summary>
+    public static int AddUpdateInstance(WriteStatements statements, DatabaseDialect dialect, InstanceRecord r, long expectedVersion) =>
+        statements.Add(UpdateInstance, [.. InstanceValues(dialect, r), expectedVersion]);
 
     /// <summary>The instance row; null when there is none.</summary>
     public static async Task<InstanceRecord?> ReadInstanceAsync(ReadSession session, Guid id, CancellationToken cancellationToken)
@@ -161,8 +162,8 @@ internal static class InstanceStatements
             : null;
     }
 
-    public static Task InsertEventAsync(WriteSession session, JournalRecord e, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertEvent, cancellationToken, session.Dialect.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
+    public static void AddInsertEvent(WriteStatements statements, DatabaseDialect dialect, JournalRecord e) =>
+        statements.Add(InsertEvent, dialect.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
 
     /// <summary>
     /// Replaces the instance's segment with <paramref name="segment"/> (its journal up to
@@ -178,9 +179,11 @@ internal static class InstanceStatements
         }
 
         var id = session.Dialect.Id(instanceId);
-        await ExecuteAsync(session, DeleteSegment, cancellationToken, id).ConfigureAwait(false);
-        await ExecuteAsync(session, InsertSegment, cancellationToken, id, 1L, lastSequence, segment).ConfigureAwait(false);
-        await ExecuteAsync(session, DeleteEventsUpTo, cancellationToken, id, lastSequence).ConfigureAwait(false);
+        var statements = session.Statements();
+        statements.Add(DeleteSegment, id);
+        statements.Add(InsertSegment, id, 1L, lastSequence, segment);
+        statements.Add(DeleteEventsUpTo, id, lastSequence);
+        await session.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -217,21 +220,19 @@ internal static class InstanceStatements
         return events;
     }
 
-    public static Task InsertTimerAsync(WriteSession session, TimerRecord t, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, InsertTimer, cancellationToken, session.Dialect.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts, t.TraceParent);
+    public static void AddInsertTimer(WriteStatements statements, DatabaseDialect dialect, TimerRecord t) =>
+        statements.Add(InsertTimer, dialect.Id(t.InstanceId), t.TimerId, t.ElementId, t.DueAt.UtcTicks, t.Shard, t.Attempts, t.TraceParent);
 
-    public static Task RemoveTimerAsync(WriteSession session, Guid instanceId, long timerId, CancellationToken cancellationToken) =>
-        ExecuteAsync(session, DeleteTimer, cancellationToken, session.Dialect.Id(instanceId), timerId);
+    public static void AddRemoveTimer(WriteStatements statements, DatabaseDialect dialect, Guid instanceId, long timerId) =>
+        statements.Add(DeleteTimer, dialect.Id(instanceId), timerId);
 
-    public static Task InsertOutboxAsync(WriteSession session, OutboxRecord o, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            session,
+    public static void AddInsertOutbox(WriteStatements statements, DatabaseDialect dialect, OutboxRecord o) =>
+        statements.Add(
             InsertOutbox,
-            cancellationToken,
-            session.Dialect.Id(o.Id),
+            dialect.Id(o.Id),
             o.IdempotencyKey,
             o.Kind,
-            session.Dialect.Id(o.InstanceId),
+            dialect.Id(o.InstanceId),
             o.Payload,
             o.CreatedAt.UtcTicks,
             o.Attempts,
@@ -239,18 +240,6 @@ internal static class InstanceStatements
             o.DeliveredAt?.UtcTicks,
             o.LastError,
             o.DeadLetteredAt?.UtcTicks);
-
-    /// <summary>Runs <paramref name="sql"/>'s prepared command with <paramref name="values"/> as <c>@p0</c>, <c>@p1</c>, …; the rows it changed.</summary>
-    internal static Task<int> ExecuteAsync(WriteSession session, string sql, CancellationToken cancellationToken, params object?[] values)
-    {
-        var command = session.Command(sql, values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        return command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private static object?[] InstanceValues(DatabaseDialect dialect, InstanceRecord r) =>
     [

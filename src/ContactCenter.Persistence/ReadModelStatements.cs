@@ -30,6 +30,17 @@ internal static class ReadModelStatements
     /// <summary>Rows deleted, rows replaced whole (the last of an instance wins), counters added to (summed per key first).</summary>
     public static async Task WriteAsync(WriteSession session, ReadModelChanges changes, CancellationToken cancellationToken)
     {
+        if (!changes.IsEmpty)
+        {
+            var statements = session.Statements();
+            Add(statements, session.Dialect, changes);
+            await session.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds <see cref="WriteAsync"/>'s statements to a write's others (a commit's).</summary>
+    public static void Add(WriteStatements statements, DatabaseDialect dialect, ReadModelChanges changes)
+    {
         if (changes.IsEmpty)
         {
             return;
@@ -37,7 +48,7 @@ internal static class ReadModelStatements
 
         foreach (var (model, instanceId) in changes.Deletes)
         {
-            await InstanceStatements.ExecuteAsync(session, DeleteRow, cancellationToken, model, session.Dialect.Id(instanceId)).ConfigureAwait(false);
+            statements.Add(DeleteRow, model, dialect.Id(instanceId));
         }
 
         var upserts = changes.Upserts;
@@ -50,12 +61,10 @@ internal static class ReadModelStatements
                 continue; // a later row of the same instance replaces it (a rebuild of several commits in one batch)
             }
 
-            await InstanceStatements.ExecuteAsync(
-                session,
+            statements.Add(
                 UpsertRow,
-                cancellationToken,
                 r.Model,
-                session.Dialect.Id(r.InstanceId),
+                dialect.Id(r.InstanceId),
                 r.InstanceVersion,
                 r.Queue,
                 r.Partition,
@@ -66,14 +75,14 @@ internal static class ReadModelStatements
                 r.WarningAt.UtcTicks,
                 r.EnqueuedAt.UtcTicks,
                 r.Paused,
-                r.Summary).ConfigureAwait(false);
+                r.Summary);
         }
 
         foreach (var (key, delta) in SumPerKey(changes.Counters))
         {
             if (delta != 0)
             {
-                await InstanceStatements.ExecuteAsync(session, AddToCounter, cancellationToken, key.Name, key.Key, key.Bucket, session.Dialect.CounterWriter, delta).ConfigureAwait(false);
+                statements.Add(AddToCounter, key.Name, key.Key, key.Bucket, dialect.CounterWriter, delta);
             }
         }
     }

@@ -40,10 +40,12 @@ internal sealed class WriteQueue : IAsyncDisposable
     public long Transactions => Interlocked.Read(ref transactions);
 
     /// <summary>Runs <paramref name="work"/> in the next write transaction; completes once that transaction committed.</summary>
-    public Task<T> RunAsync<T>(Func<WriteSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <param name="batched">The write's first statements are one <see cref="WriteSession.ExecuteAsync"/>
+    /// (its savepoint may go with them, see <see cref="WriteSession.BeginWriteAsync"/>).</param>
+    public Task<T> RunAsync<T>(Func<WriteSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool batched = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var write = new Write<T>(work);
+        var write = new Write<T>(work, batched);
         if (!queue.Writer.TryWrite(write))
         {
             throw new ObjectDisposedException(nameof(WriteQueue), "the store is shut down");
@@ -84,15 +86,15 @@ internal sealed class WriteQueue : IAsyncDisposable
             {
                 foreach (var write in batch)
                 {
-                    await session.CreateSavepointAsync().ConfigureAwait(false);
+                    await session.BeginWriteAsync(write.Batched).ConfigureAwait(false);
                     try
                     {
                         await write.RunAsync(session).ConfigureAwait(false);
-                        await session.ReleaseSavepointAsync().ConfigureAwait(false);
+                        await session.EndWriteAsync().ConfigureAwait(false);
                     }
                     catch (Exception e)
                     {
-                        await transaction.RollbackToSavepointAsync("write").ConfigureAwait(false);
+                        await session.RollbackWriteAsync().ConfigureAwait(false);
                         write.Fail(e);
                     }
                     finally
@@ -146,6 +148,8 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     private interface IWrite
     {
+        bool Batched { get; }
+
         Task RunAsync(WriteSession session);
 
         void Fail(Exception error);
@@ -154,8 +158,10 @@ internal sealed class WriteQueue : IAsyncDisposable
         void Complete();
     }
 
-    private sealed class Write<T>(Func<WriteSession, CancellationToken, Task<T>> work) : IWrite
+    private sealed class Write<T>(Func<WriteSession, CancellationToken, Task<T>> work, bool batched) : IWrite
     {
+        public bool Batched => batched;
+
         private readonly TaskCompletionSource<T> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Exception? error;
         private T? value;

@@ -21,16 +21,18 @@ namespace ContactCenter.Scheduling.Tests;
 /// <summary>
 /// Outbox delivery and retention are Quartz jobs beside the timer drains, on the real registration
 /// and a real host: scheduled, run, woken by a commit that wrote outbox rows, and not run at all
-/// when the host does not run the scheduler.
+/// when the host does not run the scheduler. On each provider: on PostgreSQL retention runs in the
+/// clustered scheduler and the nodes of a test share one database.
 /// </summary>
-public sealed class PeriodicJobsTests : IAsyncLifetime
+public abstract class PeriodicJobsTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly string root = Directory.CreateTempSubdirectory("cc-periodic-").FullName;
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly RecordingHandler prompts = new();
     private readonly List<IHost> hosts = [];
+    private Action<ContactCenterOptions> database = _ => { };
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync() => database = await DatabaseOf(provider, "periodic");
 
     public Task DisposeAsync() => StopAndDeleteAsync(hosts, root);
 
@@ -42,8 +44,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
             o.Outbox = new OutboxOptions { PollInterval = TimeSpan.FromMilliseconds(50) };
             o.Retention = new RetentionOptions { KeepDays = 0, Mode = RetentionMode.Purge, Interval = TimeSpan.FromMilliseconds(50) };
         });
-        var scheduler = await SchedulerOf(host);
-        (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic"))).Should().BeEquivalentTo([OutboxJob.Key, RetentionJob.Key]);
+        (await PeriodicJobsOf(host)).Should().BeEquivalentTo([OutboxJob.Key, RetentionJob.Key]);
 
         var instance = await host.Services.GetRequiredService<InstanceRuntime>().StartAsync(new StartRequest { DefinitionKey = PromptFlow.Key, Channel = "test" });
         instance.Status.Should().Be(InstanceStatus.Completed);
@@ -96,8 +97,8 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
 
         var failing = host.Services.GetRequiredService<RetentionPolicy>();
         var fails = async () => await failing.ApplyAsync();
-        await fails.Should().ThrowAsync<Microsoft.Data.Sqlite.SqliteException>("every run fails from now on");
-        var scheduler = await SchedulerOf(host);
+        await fails.Should().ThrowAsync<System.Data.Common.DbException>("every run fails from now on");
+        var scheduler = await RetentionSchedulerOf(host);
         var before = (await scheduler.GetMetadata()).JobsExecuted;
 
         (await Until(async () => (await scheduler.GetMetadata()).JobsExecuted >= before + 5)).Should().BeTrue("the retention job runs again after each failed run");
@@ -146,14 +147,11 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task OnPostgreSql_TwoNodes_RunRetentionInTheClusteredScheduler_AndDeliverTheOutboxOnce()
+    /// <summary>Two nodes on one PostgreSQL database (only there: a SQLite file has one node).</summary>
+    protected async Task TwoNodes_RunRetentionInTheClusteredScheduler_AndDeliverTheOutboxOnce()
     {
-        var database = await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync("periodic");
         void OnPostgreSql(ContactCenterOptions o)
         {
-            o.Database.Provider = DatabaseProvider.PostgreSql;
-            o.Database.ConnectionString = database;
             o.Outbox = new OutboxOptions { PollInterval = TimeSpan.FromMilliseconds(50) };
             o.Retention = new RetentionOptions { KeepDays = 0, Mode = RetentionMode.Purge, Interval = TimeSpan.FromMilliseconds(200) };
         }
@@ -184,7 +182,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
         (await Until(async () => (await Task.WhenAll(instances.Select(id => store.GetAsync(id)))).All(r => r is null))).Should().BeTrue("the clustered retention job runs on a node");
     }
 
-    private async Task<IHost> StartAsync(Action<ContactCenterOptions> configure, string node = "node")
+    protected async Task<IHost> StartAsync(Action<ContactCenterOptions> configure, string node = "node")
     {
         var workflows = Directory.CreateDirectory(Path.Combine(root, node, "workflows")).FullName;
         await File.WriteAllTextAsync(Path.Combine(workflows, "prompt.bpmn"), PromptFlow.Bpmn);
@@ -195,6 +193,7 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
             o.DataFolder = Path.Combine(root, node, "data");
             o.WorkflowsFolder = workflows;
             o.Timers = new TimerOptions { Shards = 2, PollInterval = TimeSpan.FromMilliseconds(50) };
+            database(o);
             configure(o);
         });
         builder.Services.AddSingleton<TimeProvider>(clock);
@@ -222,4 +221,13 @@ public sealed class PeriodicJobsTests : IAsyncLifetime
             return Task.CompletedTask;
         }
     }
+}
+
+public sealed class PeriodicJobsOnSqliteTests() : PeriodicJobsTests(DatabaseProvider.Sqlite);
+
+public sealed class PeriodicJobsOnPostgreSqlTests() : PeriodicJobsTests(DatabaseProvider.PostgreSql)
+{
+    [Fact]
+    public Task OnPostgreSql_TwoNodes_RunRetentionInTheClusteredScheduler_AndDeliverTheOutboxOnce() =>
+        TwoNodes_RunRetentionInTheClusteredScheduler_AndDeliverTheOutboxOnce();
 }

@@ -1,6 +1,7 @@
 using ContactCenter.Engine;
 using ContactCenter.Engine.Journal;
 using ContactCenter.Hosting;
+using ContactCenter.Persistence;
 using ContactCenter.Runtime.Instances;
 using ContactCenter.Runtime.Storage;
 using ContactCenter.Runtime.Timers;
@@ -19,9 +20,10 @@ namespace ContactCenter.Scheduling.Tests;
 
 /// <summary>
 /// The real registration on a real host: Quartz runs one drain job per shard, and a committed
-/// timer fires once, when the runtime's clock reaches its due time and not before.
+/// timer fires once, when the runtime's clock reaches its due time and not before. On each provider:
+/// on PostgreSQL the node drains the shards it leases (all of them, alone).
 /// </summary>
-public sealed class SchedulerJobsTests : IAsyncLifetime
+public abstract class SchedulerJobsTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly string root = Directory.CreateTempSubdirectory("cc-scheduling-").FullName;
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
@@ -31,6 +33,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
     {
         var workflows = Directory.CreateDirectory(Path.Combine(root, "workflows")).FullName;
         await File.WriteAllTextAsync(Path.Combine(workflows, "wait.bpmn"), WaitFlow.Bpmn);
+        var database = await DatabaseOf(provider, "scheduling");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddContactCenter(o =>
@@ -39,6 +42,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
             o.WorkflowsFolder = workflows;
             o.RunOutbox = false;
             o.Timers = new TimerOptions { Shards = 4, PollInterval = TimeSpan.FromMilliseconds(50) };
+            database(o);
         });
         builder.Services.AddSingleton<TimeProvider>(clock);
         host = builder.Build();
@@ -80,3 +84,7 @@ public sealed class SchedulerJobsTests : IAsyncLifetime
         (await host.Services.GetRequiredService<IInstanceQueries>().ListPendingTimersAsync()).Should().BeEmpty("the row went with the firing's commit");
     }
 }
+
+public sealed class SchedulerJobsOnSqliteTests() : SchedulerJobsTests(DatabaseProvider.Sqlite);
+
+public sealed class SchedulerJobsOnPostgreSqlTests() : SchedulerJobsTests(DatabaseProvider.PostgreSql);

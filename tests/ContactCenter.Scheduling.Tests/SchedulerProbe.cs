@@ -1,3 +1,5 @@
+using ContactCenter.Hosting;
+using ContactCenter.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +17,52 @@ internal static class SchedulerProbe
             ?? throw new InvalidOperationException("no scheduler");
     }
 
+    /// <summary>
+    /// What points a host at a fresh database of <paramref name="provider"/>: SQLite, the host's file
+    /// under its data folder (the default); PostgreSQL, a database of its own on the process's
+    /// throwaway server, shared by every host the returned action configures (the nodes of a cluster).
+    /// </summary>
+    public static async Task<Action<ContactCenterOptions>> DatabaseOf(DatabaseProvider provider, string prefix)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            return _ => { };
+        }
+
+        var connectionString = await (await ThrowawayPostgres.SharedAsync()).CreateDatabaseAsync(prefix);
+        return o =>
+        {
+            o.Database.Provider = DatabaseProvider.PostgreSql;
+            o.Database.ConnectionString = connectionString;
+        };
+    }
+
+    /// <summary>
+    /// The host's periodic jobs, wherever they run: the node's own scheduler, and on PostgreSQL the
+    /// clustered one too (retention, one node at a time).
+    /// </summary>
+    public static async Task<List<JobKey>> PeriodicJobsOf(IHost host)
+    {
+        var jobs = (await (await SchedulerOf(host)).GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic"))).ToList();
+        if (await ClusteredSchedulerOf(host) is { } clustered)
+        {
+            jobs.AddRange(await clustered.GetJobKeys(GroupMatcher<JobKey>.GroupEquals("periodic")));
+        }
+
+        return jobs;
+    }
+
+    /// <summary>The scheduler that runs retention: the clustered one on PostgreSQL, else the node's own.</summary>
+    public static async Task<IScheduler> RetentionSchedulerOf(IHost host) => await ClusteredSchedulerOf(host) ?? await SchedulerOf(host);
+
+    private static async Task<IScheduler?> ClusteredSchedulerOf(IHost host)
+    {
+        var options = host.Services.GetRequiredService<TimerSchedulingOptions>();
+        return options.Cluster is null
+            ? null
+            : await host.Services.GetRequiredKeyedService<ISchedulerFactory>(options.ClusterSchedulerName).GetScheduler();
+    }
+
     /// <summary>Stops and disposes the hosts, then deletes their folder.</summary>
     public static async Task StopAndDeleteAsync(IEnumerable<IHost?> hosts, string root)
     {
@@ -25,6 +73,7 @@ internal static class SchedulerProbe
         }
 
         SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
     }
 

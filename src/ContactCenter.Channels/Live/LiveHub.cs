@@ -31,7 +31,7 @@ internal sealed record LiveEvent(long Id, string Name, string Json, string? Chan
 /// <see cref="IClusterSignals"/> (LISTEN/NOTIFY on PostgreSQL), and theirs come in the same way, so a
 /// browser sees every node's events whichever node it is connected to.
 /// </remarks>
-internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDisposable
+internal sealed class LiveHub : IInstanceObserver, INotificationListener, ILiveStreams, IDisposable
 {
     /// <summary>The cluster topic the events travel on between nodes.</summary>
     public const string Topic = "live_events";
@@ -171,7 +171,7 @@ internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDispo
     /// <summary>Subscribes a user; events after <paramref name="lastEventId"/> still kept are queued first.</summary>
     public Subscription Subscribe(ClaimsPrincipal user, long? lastEventId)
     {
-        var subscription = new Subscription(this, LiveAudience.For(user), Math.Max(1, options.SubscriberCapacity));
+        var subscription = new Subscription(this, LiveAudience.For(user), Math.Max(1, options.SubscriberCapacity), user.Identity?.Name);
         lock (_lock)
         {
             if (lastEventId is { } last && last <= _lastId)
@@ -215,6 +215,22 @@ internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDispo
         }
     }
 
+    public void EndStreamsOf(string userName)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        List<Subscription> ended;
+        lock (_lock)
+        {
+            ended = _subscribers.FindAll(s => string.Equals(s.UserName, userName, StringComparison.Ordinal));
+        }
+
+        // Completing the buffer ends the stream's loop once it has written what it already holds.
+        foreach (var subscription in ended)
+        {
+            subscription.End();
+        }
+    }
+
     private void Remove(Subscription subscription)
     {
         lock (_lock)
@@ -230,10 +246,11 @@ internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDispo
         private readonly Channel<LiveEvent> _buffer;
         private long _dropped;
 
-        public Subscription(LiveHub hub, LiveAudience audience, int capacity)
+        public Subscription(LiveHub hub, LiveAudience audience, int capacity, string? userName)
         {
             _hub = hub;
             Audience = audience;
+            UserName = userName;
             _buffer = Channel.CreateBounded<LiveEvent>(
                 new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ =>
@@ -244,6 +261,12 @@ internal sealed class LiveHub : IInstanceObserver, INotificationListener, IDispo
         }
 
         public LiveAudience Audience { get; }
+
+        /// <summary>The signed-in user's name, to end their streams when an administrator changes them.</summary>
+        public string? UserName { get; }
+
+        /// <summary>Ends the stream: no further event is buffered.</summary>
+        public void End() => _buffer.Writer.TryComplete();
 
         public ChannelReader<LiveEvent> Reader => _buffer.Reader;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ContactCenter.Channels.Live;
@@ -9,7 +10,8 @@ namespace ContactCenter.Channels.Live;
 /// <summary>
 /// <c>GET /api/live</c>: the user's events as <c>text/event-stream</c>, a comment line after
 /// <see cref="LiveUpdatesOptions.HeartbeatInterval"/> without an event, and an <c>overflow</c>
-/// event when the user's buffer dropped events (the browser should reload what it shows).
+/// event when the user's buffer dropped events (the browser should reload what it shows). The stream
+/// ends when its user is no longer signed in (<see cref="ILiveSignInCheck"/>, <see cref="ILiveStreams"/>).
 /// </summary>
 internal static class LiveStream
 {
@@ -25,6 +27,7 @@ internal static class LiveStream
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var cancellation = stop.Token;
         using var subscription = hub.Subscribe(http.User, lastEventId);
+        var signIn = http.RequestServices.GetService<ILiveSignInCheck>();
         var text = new StringBuilder();
         long reportedDrops = 0;
         try
@@ -42,12 +45,17 @@ internal static class LiveStream
                     }
                     catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                     {
+                        if (!await StillSignedInAsync(signIn, http).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
                         await WriteAsync(response, ": heartbeat\n\n", cancellation).ConfigureAwait(false);
                         continue;
                     }
                 }
 
-                if (!more)
+                if (!more || !await StillSignedInAsync(signIn, http).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -77,6 +85,9 @@ internal static class LiveStream
             // The connection broke mid-write.
         }
     }
+
+    private static ValueTask<bool> StillSignedInAsync(ILiveSignInCheck? signIn, HttpContext http) =>
+        signIn is null ? ValueTask.FromResult(true) : signIn.IsStillSignedInAsync(http);
 
     private static async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
     {

@@ -54,12 +54,20 @@ internal sealed class ServiceNotifier(INotificationStore store, IEnumerable<INot
         var notification = NotificationOf(message.Id, service, clock.GetUtcNow());
         if (!await store.AddAsync(notification, cancellationToken).ConfigureAwait(false))
         {
-            // A redelivery after a crash between storing and marking delivered: already stored, and published then.
+            // A redelivery: the process stopped after storing and before the message was marked
+            // delivered, perhaps before the live push too. Push again: a browser that already had
+            // it reloads the same list, one that did not learns of it now.
+            Publish(notification);
             return;
         }
 
         var level = service.ServiceKind == "slaAlert" ? LogLevel.Warning : LogLevel.Information;
         logger.Log(level, "Notification {Kind} for {InstanceId} ({Channel}, {ElementId}): {Title}", notification.Kind, notification.InstanceId, service.Channel, service.ElementId, notification.Title);
+        Publish(notification);
+    }
+
+    private void Publish(NotificationRecord notification)
+    {
         foreach (var listener in _listeners)
         {
             listener.Published(notification);

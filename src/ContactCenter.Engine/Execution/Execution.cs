@@ -211,6 +211,9 @@ internal sealed class Execution
     /// (<see cref="InstanceMigrated"/>). A work item whose new element presents it otherwise (name,
     /// script, outcomes, fields) is reissued from the new element, so completing it follows the new
     /// version; a message wait for another message is renewed. Timers keep their id and due time.
+    /// A boundary event the new version attaches to an element where a token already stands, and
+    /// that no old wait was mapped onto, is armed as if the token had entered it now: there is no
+    /// old clock to keep, and the move is when the token started standing on the new element.
     /// </summary>
     private void Migrate(MigrateInstance command)
     {
@@ -244,6 +247,18 @@ internal sealed class Execution
             {
                 Emit(new MessageUnsubscribed(subscription.Id));
                 Subscribe(subscription.TokenId, to.Nodes[subscription.ElementId], message);
+            }
+        }
+
+        foreach (var token in state.TokenMap.Where(t => moved.Contains(t.ScopeId)).ToList())
+        {
+            foreach (var boundary in to.Nodes[token.ElementId].BoundaryList)
+            {
+                if (!state.TimerMap.Any(t => t.TokenId == token.Id && t.ElementId == boundary.Id)
+                    && !state.SubscriptionMap.Any(m => m.TokenId == token.Id && m.ElementId == boundary.Id))
+                {
+                    Arm(token.Id, boundary);
+                }
             }
         }
     }

@@ -186,6 +186,11 @@ public sealed record WhatIfSummary(
 /// so a longer silence ladder still gets to close the chat.
 /// </para>
 /// <para>
+/// A recorded move (<c>instance-migrated@1</c>) is replayed when the candidate runs the version it
+/// moved from: each part of the conversation runs on the version it ran on. A candidate that pins
+/// another version of the moved key runs that version throughout instead.
+/// </para>
+/// <para>
 /// An input that does not fit (its work item is not open, its outcome is not allowed, the
 /// candidate already ended) is reported as a <see cref="WhatIfMisfit"/> and skipped.
 /// </para>
@@ -295,7 +300,7 @@ public static class WhatIfReplay
 
     private sealed class CandidateRun
     {
-        private readonly WorkflowEngine _engine;
+        private WorkflowEngine _engine;
         private readonly IReadOnlyList<WorkflowEvent> _journal;
         private readonly WhatIfOptions _options;
         private readonly Dictionary<long, string> _workItemElements = [];
@@ -384,6 +389,12 @@ public static class WhatIfReplay
                     continue;
                 }
 
+                if (e is InstanceMigrated migrated)
+                {
+                    Migrate(migrated, input.Context);
+                    continue;
+                }
+
                 if (CommandFor(e) is not { } command)
                 {
                     continue;
@@ -401,6 +412,45 @@ public static class WhatIfReplay
             var ended = _journal.Any(e => e is InstanceCompleted or InstanceCancelled or InstanceFaulted);
             var until = _options.Until ?? (ended ? last.At + _options.SettleAfterEnd : last.At);
             FireDueTimers(until);
+        }
+
+        /// <summary>
+        /// A recorded move between versions. When the candidate still runs the version the
+        /// recording moved from, the move happens here too (same mapping), and from here on the
+        /// candidate runs the version the recording moved to, as the conversation did. When the
+        /// candidate pins another version of that key, the candidate's version stands in for the
+        /// recorded ones from start to end, so the move has nothing to move: it is skipped, not a misfit.
+        /// </summary>
+        private void Migrate(InstanceMigrated migrated, IReadOnlyDictionary<string, Value>? context)
+        {
+            if (!_engine.Definitions.TryGet(migrated.DefinitionKey, out _, out var runs) || runs != migrated.FromVersion)
+            {
+                return;
+            }
+
+            var pins = new Dictionary<string, int>(_engine.Definitions.Pinned, StringComparer.Ordinal) { [migrated.DefinitionKey] = migrated.ToVersion };
+            foreach (var (key, version) in migrated.Pinned)
+            {
+                pins.TryAdd(key, version);
+            }
+
+            var before = _engine;
+            try
+            {
+                _engine = new WorkflowEngine(before.Definitions.WithPinned(pins), before.Deadlines) { MaxTransitionsPerCommand = before.MaxTransitionsPerCommand };
+            }
+            catch (KeyNotFoundException missing)
+            {
+                Misfit(migrated, Describe(migrated), null, $"the move cannot be replayed: {missing.Message}", null);
+                return;
+            }
+
+            var command = new MigrateInstance(migrated.DefinitionKey, migrated.FromVersion, migrated.Mapping) { Actor = migrated.Actor, Context = context };
+            if (!Apply(command, migrated.At, migrated, Describe(migrated), null))
+            {
+                // The candidate's tokens stand where the mapping cannot take them: it stays where it was.
+                _engine = before;
+            }
         }
 
         /// <summary>The command a recorded input becomes in the candidate, mapped to its ids; null (and a misfit) when none fits.</summary>
@@ -548,6 +598,7 @@ public static class WhatIfReplay
             InstanceCancelled c => $"cancel ({c.Reason})",
             TimerRescheduled m => $"reschedule timer {ElementOf(m)}",
             Annotated a => $"annotate {a.Kind}",
+            InstanceMigrated m => $"migrate {m.DefinitionKey} v{m.FromVersion} → v{m.ToVersion}",
             _ => JournalSerializer.TypeNameOf(e),
         };
 
@@ -573,7 +624,7 @@ public static class WhatIfReplay
                         }
 
                         break;
-                    case InstanceStarted or WorkItemCompleted or MessageReceived or TimerFired or InstanceCancelled or TimerRescheduled or Annotated:
+                    case InstanceStarted or WorkItemCompleted or MessageReceived or TimerFired or InstanceCancelled or TimerRescheduled or Annotated or InstanceMigrated:
                         inputs.Add(new RecordedInput(e, context));
                         context = null;
                         break;

@@ -30,6 +30,9 @@ internal sealed record JournaledWorkItem(WorkItemCreated Created, long ScopeId, 
 /// <summary>A scope of a called definition (a wait of the "still connected?" ladder, say).</summary>
 internal sealed record JournaledScope(ScopeStarted Started, WorkflowDefinition? Definition)
 {
+    /// <summary>The version the scope runs at this point of the journal: a migration moves it.</summary>
+    public WorkflowDefinition? Definition { get; set; } = Definition;
+
     public ScopeCompleted? Completed { get; set; }
 }
 
@@ -121,7 +124,16 @@ internal sealed class ConversationJournal
         switch (e)
         {
             case ScopeStarted scope:
-                Scopes[scope.ScopeId] = new JournaledScope(scope, Definitions.TryGet(scope.DefinitionKey, out var definition, out _) ? definition : null);
+                Scopes[scope.ScopeId] = new JournaledScope(scope, VersionOf(scope.DefinitionKey, scope.DefinitionVersion));
+                break;
+            case InstanceMigrated migrated:
+                // From here on the key's scopes run the version moved to: what happened before
+                // keeps the elements (and purposes) of the version it happened on.
+                foreach (var moved in Scopes.Values.Where(s => s.Started.DefinitionKey == migrated.DefinitionKey && s.Completed is null))
+                {
+                    moved.Definition = VersionOf(migrated.DefinitionKey, migrated.ToVersion);
+                }
+
                 break;
             case ScopeCompleted completed when Scopes.TryGetValue(completed.ScopeId, out var scope):
                 scope.Completed = completed;
@@ -166,6 +178,10 @@ internal sealed class ConversationJournal
                 break;
         }
     }
+
+    /// <summary>That version when the set holds it, else the pinned one (a set without history).</summary>
+    private WorkflowDefinition? VersionOf(string key, int version) =>
+        Definitions.TryGet(key, version, out var exact) ? exact : Definitions.TryGet(key, out var pinned, out _) ? pinned : null;
 
     private FlowNode? NodeIn(long scopeId, string elementId) =>
         Scopes.TryGetValue(scopeId, out var scope) && scope.Definition is { } definition && definition.Nodes.TryGetValue(elementId, out var node) ? node : null;

@@ -65,6 +65,19 @@ public sealed class HistoryReplay(IInstanceStore store, IInstanceQueries queries
             }
         }
 
+        // The versions it ran on before a migration, so each step is named as it was then.
+        foreach (var (key, version) in JournalReplay.VersionsOf(journal).Where(v => !definitions.TryGet(v.Key, v.Version, out _)))
+        {
+            try
+            {
+                definitions.AddVersion(await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false), version);
+            }
+            catch (CatalogException)
+            {
+                // Gone from the catalogue: those steps are named by the pinned version, or not at all.
+            }
+        }
+
         var tickets = await queries.QueryAsync(new InstanceQuery { ParentInstanceId = instanceId, Limit = 50 }, cancellationToken).ConfigureAwait(false);
         var outcome = ConversationOutcomes.Of(journal);
         var snapshot = InstanceState.FromJson(record.Snapshot);

@@ -108,7 +108,7 @@ public sealed class QualityHistories(IInstanceStore store, IInstanceQueries quer
 
         try
         {
-            var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
+            var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, journal, cancellationToken).ConfigureAwait(false);
             return evaluator.Evaluate(journal, definitions);
         }
         catch (Exception e) when (e is CatalogException or ArgumentException or KeyNotFoundException)

@@ -88,7 +88,7 @@ public sealed class QualityService(DefinitionCatalog catalog, IInstanceStore ins
     {
         var rows = await instances.ReadJournalAsync(record.Id, cancellationToken).ConfigureAwait(false);
         var journal = rows.OrderBy(r => r.Sequence).Select(r => JournalSerializer.Deserialize(r.Json)).ToList();
-        var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, cancellationToken).ConfigureAwait(false);
+        var definitions = await catalog.DefinitionSetAsync(record.PinnedVersions, journal, cancellationToken).ConfigureAwait(false);
         return evaluator.Evaluate(journal, definitions);
     }
 }

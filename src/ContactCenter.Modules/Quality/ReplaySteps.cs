@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ContactCenter.Engine;
 using ContactCenter.Engine.Expressions;
 using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
 
 namespace ContactCenter.Modules.Quality;
 
@@ -97,6 +98,7 @@ public static class ReplayStepsBuilder
         foreach (var e in journal)
         {
             conversation.Add(e);
+            names.Observe(e);
             ElementRef? element = null;
             string? flowId = null;
             switch (e)
@@ -172,6 +174,12 @@ public static class ReplayStepsBuilder
                 case InstanceFaulted faulted when faulted.ElementId is { } at:
                     element = names.Ref(rootKey, at);
                     break;
+                case InstanceMigrated migrated:
+                    // What was opened before the move is closed after it under the new version's element.
+                    Remap(workItems, migrated, names);
+                    Remap(timers, migrated, names);
+                    Remap(subscriptions, migrated, names);
+                    break;
                 default:
                     break;
             }
@@ -201,6 +209,14 @@ public static class ReplayStepsBuilder
             [.. flows.Select(v => new PathCount(v.Key.Item1, v.Key.Item2, v.Value.Count, v.Value.First)).OrderBy(v => v.FirstSequence)],
             conversation.Lines,
             problem);
+    }
+
+    private static void Remap(Dictionary<long, ElementRef> refs, InstanceMigrated migrated, Names names)
+    {
+        foreach (var (id, element) in refs.Where(r => r.Value.DefinitionKey == migrated.DefinitionKey).ToList())
+        {
+            refs[id] = names.Ref(element.DefinitionKey, migrated.Mapping.GetValueOrDefault(element.ElementId, element.ElementId));
+        }
     }
 
     private static void Count(Dictionary<(string, string), (int Count, long First)> counts, (string, string) key, long sequence) =>
@@ -255,11 +271,37 @@ public static class ReplayStepsBuilder
         return new StepState(state.Status, state.EndedAt, state.EndReason, tokens, items, timers, waits, state.Variables, changed);
     }
 
-    /// <summary>Element names of the pinned definitions.</summary>
+    /// <summary>
+    /// Element names of the version each key runs at the event being read: the version its scope
+    /// started on, the version a migration moved it to from that event on; the pinned version when
+    /// the set lacks it.
+    /// </summary>
     private sealed class Names(DefinitionSet definitions)
     {
+        private readonly Dictionary<string, int> _inEffect = new(StringComparer.Ordinal);
+
+        public void Observe(WorkflowEvent e)
+        {
+            switch (e)
+            {
+                case InstanceStarted started:
+                    _inEffect[started.DefinitionKey] = started.DefinitionVersion;
+                    break;
+                case ScopeStarted scope:
+                    _inEffect[scope.DefinitionKey] = scope.DefinitionVersion;
+                    break;
+                case InstanceMigrated migrated:
+                    _inEffect[migrated.DefinitionKey] = migrated.ToVersion;
+                    break;
+            }
+        }
+
         public string? NameOf(string key, string elementId) =>
-            definitions.TryGet(key, out var definition, out _) && definition.Nodes.TryGetValue(elementId, out var node) ? node.Name : null;
+            Definition(key) is { } definition && definition.Nodes.TryGetValue(elementId, out var node) ? node.Name : null;
+
+        private WorkflowDefinition? Definition(string key) =>
+            _inEffect.TryGetValue(key, out var version) && definitions.TryGet(key, version, out var exact) ? exact
+            : definitions.TryGet(key, out var pinned, out _) ? pinned : null;
 
         public ElementRef Ref(string key, string elementId) => new(key, elementId, NameOf(key, elementId));
     }

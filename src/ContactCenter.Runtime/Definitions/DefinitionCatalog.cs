@@ -377,6 +377,25 @@ public sealed class DefinitionCatalog(IDefinitionStore store, TimeProvider clock
     }
 
     /// <summary>
+    /// <paramref name="pinned"/> (an instance's versions now), plus every other version its
+    /// <paramref name="journal"/> names, unpinned: what a reader needs to name each event's element
+    /// in the version in effect when it happened, before and after a migration.
+    /// </summary>
+    public async Task<DefinitionSet> DefinitionSetAsync(IReadOnlyDictionary<string, int> pinned, IReadOnlyList<Engine.Journal.WorkflowEvent> journal, CancellationToken cancellationToken = default)
+    {
+        var set = await DefinitionSetAsync(pinned, cancellationToken).ConfigureAwait(false);
+        foreach (var (key, version) in Engine.Journal.JournalReplay.VersionsOf(journal))
+        {
+            if (!set.TryGet(key, version, out _))
+            {
+                set.AddVersion(await LoadAsync(key, version, cancellationToken).ConfigureAwait(false), version);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>
     /// The set a journal replays on: pinned at the versions it started with, holding every version
     /// it names (a migration's, too), so an exact replay can re-pin where the instance moved.
     /// </summary>

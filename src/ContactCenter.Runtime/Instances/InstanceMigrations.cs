@@ -225,14 +225,22 @@ public sealed class InstanceMigrations(
     }
 
     /// <summary>
-    /// Applies an approved proposal: every instance the dry run found movable moves if its journal
-    /// is still at the sequence the dry run saw (else it is refused as changed since the dry run),
-    /// each in one commit of its own; the result lists every instance.
+    /// Applies an approved proposal: claims it (Approved → Applying), then moves every instance
+    /// the dry run found movable if its journal is still at the sequence the dry run saw (else it
+    /// is refused as changed since the dry run), each in one commit of its own, recording each
+    /// outcome on the proposal as it goes; Applied once every instance was tried. Applying a
+    /// proposal that is still Applying (a crash, a restart) resumes it: an instance this proposal
+    /// already moved is recognised by its journal, so nothing moves twice.
     /// </summary>
     public async Task<MigrationProposal> ApplyAsync(Guid id, string user, CancellationToken cancellationToken = default)
     {
         RequirePerson(user, "user");
         var record = await GetRecordAsync(id, cancellationToken).ConfigureAwait(false);
+        if (record.Status == MigrationStatus.Applying)
+        {
+            return await ContinueApplyingAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
         if (record.Status != MigrationStatus.Approved)
         {
             throw new MigrationException(MigrationError.WrongStatus, record.Status == MigrationStatus.Proposed
@@ -240,19 +248,55 @@ public sealed class InstanceMigrations(
                 : $"migration {id} is {record.Status}, not Approved");
         }
 
-        // Claimed first, so two applications never both run.
-        var claimed = record with { Status = MigrationStatus.Applied, AppliedBy = user.Trim(), AppliedAt = clock.GetUtcNow() };
+        // Claimed first, so two applications never both start; Applied only once every instance was tried.
+        var claimed = record with { Status = MigrationStatus.Applying, AppliedBy = user.Trim(), AppliedAt = clock.GetUtcNow(), Result = null };
         await UpdateAsync(claimed, record, cancellationToken).ConfigureAwait(false);
-        var proposal = Read(record);
-        var results = new List<MigrationOutcome>();
-        foreach (var seen in proposal.DryRun ?? [])
+        return await ContinueApplyingAsync(claimed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finishes every proposal a crash or a restart left Applying (run at start). Each is resumed
+    /// as its applier started it; what one cannot finish is logged and left Applying for the next try.
+    /// </summary>
+    public async Task<int> ResumeInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        var resumed = 0;
+        foreach (var record in (await proposals.ListAsync(null, cancellationToken).ConfigureAwait(false)).Where(r => r.Status == MigrationStatus.Applying))
         {
-            results.Add(await ApplyOneAsync(record, proposal.Mapping, seen, user, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                await ContinueApplyingAsync(record, cancellationToken).ConfigureAwait(false);
+                resumed++;
+            }
+            catch (Exception e) when (e is MigrationException or CatalogException)
+            {
+                logger.LogWarning(e, "Migration {ProposalId} is still Applying: resuming it failed", record.Id);
+            }
         }
 
-        var done = claimed with { Result = JsonSerializer.Serialize(results, Json) };
-        await UpdateAsync(done, claimed, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Migration {ProposalId} applied by {User}: {Moved} of {Count} instance(s) moved", id, user, results.Count(r => r.Moved), results.Count);
+        return resumed;
+    }
+
+    private async Task<MigrationProposal> ContinueApplyingAsync(MigrationProposalRecord claimed, CancellationToken cancellationToken)
+    {
+        var applier = claimed.AppliedBy ?? throw new MigrationException(MigrationError.Conflict, $"migration {claimed.Id} is Applying without an applier");
+        var proposal = Read(claimed);
+        var results = new List<MigrationOutcome>();
+        var current = claimed;
+        foreach (var seen in proposal.DryRun ?? [])
+        {
+            results.Add(await ApplyOneAsync(claimed, proposal.Mapping, seen, applier, cancellationToken).ConfigureAwait(false));
+
+            // The outcome is on the proposal as soon as the instance has moved (or not): a reader
+            // sees the progress, and a crash between two instances loses no record of the first.
+            var progress = current with { Result = JsonSerializer.Serialize(results, Json) };
+            await UpdateAsync(progress, current, cancellationToken).ConfigureAwait(false);
+            current = progress;
+        }
+
+        var done = current with { Status = MigrationStatus.Applied, Result = JsonSerializer.Serialize(results, Json) };
+        await UpdateAsync(done, current, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Migration {ProposalId} applied by {User}: {Moved} of {Count} instance(s) moved", claimed.Id, applier, results.Count(r => r.Moved), results.Count);
         return Read(done);
     }
 
@@ -272,7 +316,10 @@ public sealed class InstanceMigrations(
         }
         catch (ConcurrencyConflictException conflict)
         {
-            return new MigrationOutcome(seen.InstanceId, version, false, [new(null, conflict.Message)]);
+            // Moved by this very proposal before a crash (or by a node resuming it at the same
+            // time)? Its journal says so: the event right after the sequence the dry run saw.
+            return await MovedByThisProposalAsync(record, seen.InstanceId, version, cancellationToken).ConfigureAwait(false)
+                ?? new MigrationOutcome(seen.InstanceId, version, false, [new(null, conflict.Message)]);
         }
         catch (WorkflowCommandRejectedException refused)
         {
@@ -287,6 +334,21 @@ public sealed class InstanceMigrations(
             // A version gone or unreadable: this instance stays; the others still move.
             return new MigrationOutcome(seen.InstanceId, version, false, [new(null, catalogProblem.Message)]);
         }
+    }
+
+    /// <summary>
+    /// The outcome of an instance this proposal already moved, read from its journal: a proposal
+    /// moves an instance only at the sequence its dry run saw, so the move is the event right
+    /// after it, migrating this key between these versions. Null when the journal shows no such move.
+    /// </summary>
+    private async Task<MigrationOutcome?> MovedByThisProposalAsync(MigrationProposalRecord record, Guid instanceId, long seenVersion, CancellationToken cancellationToken)
+    {
+        var journal = await runtime.ReadJournalAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        return seenVersion < journal.Count
+            && journal[(int)seenVersion] is InstanceMigrated move
+            && move.DefinitionKey == record.DefinitionKey && move.FromVersion == record.FromVersion && move.ToVersion == record.ToVersion
+            ? new MigrationOutcome(instanceId, seenVersion + 1, true, []) { Moved = true }
+            : null;
     }
 
     private async Task<MigrationOutcome> CheckAsync(MigrationProposalRecord record, IReadOnlyDictionary<string, string> mapping, Guid instanceId, CancellationToken cancellationToken)

@@ -204,7 +204,14 @@ public enum MigrationStatus
     /// <summary>Approved by someone other than the proposer, after a dry run: ready to apply.</summary>
     Approved,
 
-    /// <summary>Applied: <see cref="MigrationProposalRecord.Result"/> says which instances moved.</summary>
+    /// <summary>
+    /// Being applied: claimed by an applier, instances moving one by one, each outcome recorded in
+    /// <see cref="MigrationProposalRecord.Result"/> as it moves. A proposal left here by a crash is
+    /// resumed (at start, or by applying it again): each instance's journal says whether it moved.
+    /// </summary>
+    Applying,
+
+    /// <summary>Applied: every instance was tried; <see cref="MigrationProposalRecord.Result"/> says which moved.</summary>
     Applied,
 
     /// <summary>Turned down; nothing moved.</summary>

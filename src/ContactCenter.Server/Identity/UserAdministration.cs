@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using ContactCenter.Channels.Live;
 using ContactCenter.Server.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace ContactCenter.Server.Identity;
 /// disabled only). Every change renews the user's security stamp: their tokens carry the old
 /// display name, roles and unit, and stop working at their next request.
 /// </summary>
-public sealed partial class UserAdministration(UserManager<IdentityUser> users, IdentityDatabase db, TimeProvider clock, SignedInUserCheck signedIn)
+public sealed partial class UserAdministration(UserManager<IdentityUser> users, IdentityDatabase db, TimeProvider clock, SignedInUserCheck signedIn, ILiveStreams liveStreams)
 {
     /// <summary>The result of a change: the user after it, or why not (a conflict, invalid fields), and a password the server made.</summary>
     public sealed record Outcome(UserView? User, string? Password = null, string? Conflict = null, Dictionary<string, string[]>? Errors = null);
@@ -155,9 +156,14 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             return new Outcome(before);
         }
 
-        var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+        var transaction = await BeginUserChangeAsync().ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            if (!roles.Contains(Roles.Admin) && before.Roles.Contains(Roles.Admin) && !before.Disabled && !await AnotherEnabledAdminAsync(user).ConfigureAwait(false))
+            {
+                return new Outcome(null, Conflict: $"'{userName}' is the last enabled administrator: give another user the Admin role first");
+            }
+
             Check(await users.RemoveFromRolesAsync(user, before.Roles).ConfigureAwait(false));
             var old = (await users.GetClaimsAsync(user).ConfigureAwait(false)).Where(c => c.Type is ClaimNames.DisplayName or ClaimNames.Unit).ToList();
             Check(await users.RemoveClaimsAsync(user, old).ConfigureAwait(false));
@@ -167,7 +173,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 
-        signedIn.Forget(user.Id);
+        EndSessions(user);
         return new Outcome(await ViewAsync(user).ConfigureAwait(false));
     }
 
@@ -189,9 +195,14 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             return new Outcome(null, Conflict: $"'{userName}' is the last enabled administrator: enable or add another administrator first");
         }
 
-        var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+        var transaction = await BeginUserChangeAsync().ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            if (disabled && before.Roles.Contains(Roles.Admin) && !await AnotherEnabledAdminAsync(user).ConfigureAwait(false))
+            {
+                return new Outcome(null, Conflict: $"'{userName}' is the last enabled administrator: enable or add another administrator first");
+            }
+
             user.LockoutEnabled = disabled;
             user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
             Check(await users.UpdateSecurityStampAsync(user).ConfigureAwait(false));
@@ -200,7 +211,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 
-        signedIn.Forget(user.Id);
+        EndSessions(user);
         return new Outcome(await ViewAsync(user).ConfigureAwait(false));
     }
 
@@ -241,7 +252,7 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
             await transaction.CommitAsync().ConfigureAwait(false);
         }
 
-        signedIn.Forget(user.Id);
+        EndSessions(user);
         return new Outcome(await ViewAsync(user).ConfigureAwait(false), made ? password : null);
     }
 
@@ -262,10 +273,51 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
         await db.SaveChangesAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The user's tokens stop at their next request on this node at once (other nodes within
+    /// <see cref="SignedInUserCheck.RecheckAfter"/>), and their open live streams end now.
+    /// </summary>
+    private void EndSessions(IdentityUser user)
+    {
+        signedIn.Forget(user.Id);
+        liveStreams.EndStreamsOf(user.UserName!);
+    }
+
+    /// <summary>
+    /// A transaction for a change that could take away the last enabled administrator. The check
+    /// before it answers most requests early, but two administrators disabling each other at the
+    /// same moment would both pass it; the check is repeated inside this transaction, which
+    /// changes of users take one at a time: SQLite's transactions here begin IMMEDIATE (one
+    /// writer), and on PostgreSQL an advisory lock held to the end of the transaction stands in
+    /// for that, on every node.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginUserChangeAsync()
+    {
+        var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({UserChangeLockKey})").ConfigureAwait(false);
+        }
+
+        return transaction;
+    }
+
+    /// <summary>The advisory lock key of changes to users (an arbitrary constant, "users" in ASCII).</summary>
+    private const long UserChangeLockKey = 0x7573657273;
+
+    /// <summary>
+    /// Whether an administrator other than <paramref name="user"/> is enabled, read from the rows
+    /// as they are now: untracked, because this request's context may already hold the other
+    /// administrator's row as it was before another request disabled them.
+    /// </summary>
     private async Task<bool> AnotherEnabledAdminAsync(IdentityUser user)
     {
         var now = clock.GetUtcNow();
-        return (await users.GetUsersInRoleAsync(Roles.Admin).ConfigureAwait(false)).Any(a => a.Id != user.Id && !IsDisabled(a, now));
+        var adminRole = users.NormalizeName(Roles.Admin);
+        var others = await db.Users.AsNoTracking()
+            .Where(u => u.Id != user.Id && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.NormalizedName == adminRole)))
+            .ToListAsync().ConfigureAwait(false);
+        return others.Any(a => !IsDisabled(a, now));
     }
 
     private async Task SetProfileAsync(IdentityUser user, string displayName, IReadOnlyList<string> roles, string? unit)

@@ -57,6 +57,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddSingleton<SecurityLog>();
         services.AddSingleton<SignedInUserCheck>();
+        services.AddSingleton<ContactCenter.Channels.Live.ILiveSignInCheck, LiveSignInCheck>();
         services.AddScoped<UserAdministration>();
         services.AddSignInLimits();
         return services;

@@ -25,8 +25,15 @@ function setConnected(value: boolean): void {
 export function connectLive(): void {
   if (source) return;
   source = new EventSource('/api/live', { withCredentials: true });
-  source.onopen = () => setConnected(true);
-  source.onerror = () => setConnected(false);
+  let dropped = false;
+  source.onopen = () => {
+    setConnected(true);
+    // A reconnect may reach a restarted process or another node, which cannot replay what this
+    // browser missed meanwhile: screens reload what they show, as after an overflow.
+    if (dropped) listeners.forEach(l => l({ name: 'overflow', data: { reconnected: true } }));
+    dropped = false;
+  };
+  source.onerror = () => { if (connected) dropped = true; setConnected(false); };
   for (const name of names) {
     source.addEventListener(name, e => {
       let data: LiveEvent['data'] = {};

@@ -133,7 +133,7 @@ function header(path: string): HTMLElement {
     waiting.hidden = count === 0;
   };
   const refreshCount = () => void countWaiting().catch(() => { /* the badge is a hint; the screen shows errors */ });
-  const stopCount = onLive(e => { if (e.name === 'notification') refreshCount(); });
+  const stopCount = onLive(e => { if (e.name === 'notification' || e.name === 'overflow') refreshCount(); });
   window.addEventListener(notificationsChanged, refreshCount);
   refreshCount();
   const previous = cleanup;

@@ -83,6 +83,30 @@ public sealed class UserAdministrationTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Disabled_TheirOpenLiveStreamEnds()
+    {
+        using var admin = await server.ClientForAsync("admin");
+        var name = NewName("agent");
+        var password = (await admin.PostJsonAsync("/api/admin/users", new { userName = name, displayName = "Sekar", roles = new[] { "Agent" } }, HttpStatusCode.Created)).GetProperty("password").GetString()!;
+        using var user = await SignInAsync(name, password);
+        // A bound on a hang, not a timing assertion: the stream must end on its own, long before.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var live = await user.GetAsync("/api/live", HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        live.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var reader = new StreamReader(await live.Content.ReadAsStreamAsync(guard.Token));
+        (await reader.ReadLineAsync(guard.Token)).Should().Be(": connected");
+
+        await admin.PostJsonAsync($"/api/admin/users/{name}/disable", new { });
+
+        // What the stream still sends after the change, up to its end (a heartbeat is 15 s away).
+        var rest = await reader.ReadToEndAsync(guard.Token);
+        guard.IsCancellationRequested.Should().BeFalse();
+        rest.Should().NotContain("event:", "a disabled user receives no further event");
+        using var again = await user.GetAsync("/api/live", HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        again.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the browser's reconnect is refused");
+    }
+
+    [Fact]
     public async Task ChangedRolesAndUnit_EndOldTokens_NewSignInCarriesThem()
     {
         using var admin = await server.ClientForAsync("admin");

@@ -97,16 +97,6 @@ public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store
     private async Task<InstanceWhatIf> RunAsync(InstanceRecord record, IReadOnlyDictionary<string, int> candidate, WhatIfOptions? options, CancellationToken cancellationToken)
     {
         var versions = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (key, version) in record.PinnedVersions)
-        {
-            versions[key] = version;
-        }
-
-        foreach (var (key, version) in candidate)
-        {
-            versions[key] = version;
-        }
-
         InstanceWhatIf Result(WhatIfReport? report, string? error) =>
             new(record.Id, record.DefinitionKey, record.Channel, record.Agent, record.StartedAt, record.PinnedVersions, versions, report, error);
 
@@ -121,9 +111,37 @@ public sealed class WhatIfRunner(DefinitionCatalog catalog, IInstanceStore store
             return Result(null, $"the journal does not parse: {e.Message}");
         }
 
+        // The versions the conversation started on: its pins now, each move undone (latest first).
+        var migrations = journal.OfType<InstanceMigrated>().ToList();
+        foreach (var (key, version) in record.PinnedVersions)
+        {
+            versions[key] = version;
+        }
+
+        for (var i = migrations.Count - 1; i >= 0; i--)
+        {
+            versions[migrations[i].DefinitionKey] = migrations[i].FromVersion;
+        }
+
+        foreach (var (key, version) in candidate)
+        {
+            versions[key] = version;
+        }
+
         try
         {
             var set = await CandidateSetAsync(versions, record.StartedAt, cancellationToken).ConfigureAwait(false);
+
+            // A recorded move is replayed where the candidate still runs the version it left, so
+            // the versions it moved to are in the set too (unpinned until the move).
+            foreach (var (key, version) in migrations.SelectMany(m => m.Pinned).Distinct())
+            {
+                if (!set.TryGet(key, version, out _))
+                {
+                    set.AddVersion(await catalog.LoadAsync(key, version, cancellationToken).ConfigureAwait(false), version);
+                }
+            }
+
             return Result(WhatIfReplay.Run(set, journal, options ?? ConversationOutcomes.Options), null);
         }
         catch (CatalogException e)

@@ -9,7 +9,7 @@ interface Outcome { instanceId: string; journalVersion: number | null; canMove: 
 
 /** A proposal to move running instances between versions, with its trail (MigrationEndpoints.MigrationView). */
 interface MigrationView {
-  id: string; definitionKey: string; fromVersion: number; toVersion: number; status: 'Proposed' | 'Approved' | 'Applied' | 'Rejected';
+  id: string; definitionKey: string; fromVersion: number; toVersion: number; status: 'Proposed' | 'Approved' | 'Applying' | 'Applied' | 'Rejected';
   mapping: Record<string, string>; instanceIds: string[]; proposedBy: string; proposedAt: string; note: string | null;
   dryRunBy: string | null; dryRunAt: string | null; dryRun: Outcome[] | null; decidedBy: string | null; decidedAt: string | null;
   appliedBy: string | null; appliedAt: string | null; result: Outcome[] | null;
@@ -71,6 +71,7 @@ const w = words({
     confirmApply: 'Terapkan migrasi ini? Instans yang masih sama seperti saat uji coba akan dipindahkan.',
     Proposed: 'Diusulkan',
     Approved: 'Disetujui',
+    Applying: 'Sedang diterapkan',
     Applied: 'Diterapkan',
     Rejected: 'Ditolak',
   },
@@ -114,6 +115,7 @@ const w = words({
     confirmApply: 'Apply this migration? The instances still as the dry run saw them will move.',
     Proposed: 'Proposed',
     Approved: 'Approved',
+    Applying: 'Being applied',
     Applied: 'Applied',
     Rejected: 'Rejected',
   },
@@ -167,7 +169,7 @@ export function renderMigrations(ctx: Context, id: string | null): Screen {
           open && can('ProcessOwner', 'Reviewer', 'Approver', 'Admin') ? h('button', { type: 'button', 'data-testid': 'dry-run', onclick: act('dry-run') }, w('runDryRun')) : null,
           m.status === 'Proposed' && m.dryRun && can('Approver') ? h('button', { type: 'button', 'data-testid': 'approve', onclick: act('approve') }, w('approve')) : null,
           open && can('Approver') ? h('button.secondary', { type: 'button', 'data-testid': 'reject', onclick: act('reject') }, w('reject')) : null,
-          m.status === 'Approved' && can('ProcessOwner', 'Approver', 'Admin') ? h('button', { type: 'button', 'data-testid': 'apply', onclick: act('apply') }, w('apply')) : null),
+          (m.status === 'Approved' || m.status === 'Applying') && can('ProcessOwner', 'Approver', 'Admin') ? h('button', { type: 'button', 'data-testid': 'apply', onclick: act('apply') }, w('apply')) : null),
         m.dryRun ? outcomes(`${w('dryRun')} · ${m.dryRunBy ?? ''} · ${formatDateTime(m.dryRunAt)}`, 'dry-run-outcomes', m.dryRun, false) : null,
         m.result ? outcomes(w('result'), 'result-outcomes', m.result, true) : null,
         h('details', null, h('summary', null, `${w('mapping')} (${Object.keys(m.mapping).length})`),
