@@ -191,23 +191,26 @@ internal static class InstanceStatements
     public static Task<List<JournalRecord>> ReadJournalAsync(ReadSession session, Guid instanceId, CancellationToken cancellationToken) =>
         ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), session.Dialect.Id(instanceId), instanceId, cancellationToken);
 
-    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows after them.</summary>
+    /// <remarks>
+    /// Two statements, not one snapshot: the background compaction may commit between them (replace
+    /// the segment, delete the rows it now covers). Rows are read first, then the segment, and only
+    /// rows after the segment's last sequence are kept: whichever side of the compaction each read
+    /// saw, every event is there once (rows read before it are in the segment read after it).
+    /// </remarks>
     /// <param name="segment">The prepared command of <see cref="SelectSegment"/>.</param>
     /// <param name="rows">The prepared command of <see cref="SelectEvents"/>.</param>
     /// <param name="id">The instance id in its stored form.</param>
     private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, object id, Guid instanceId, CancellationToken cancellationToken)
     {
-        segment.Parameters[0].Value = id;
-        var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
-            ? JournalSegment.Decode(instanceId, compressed)
-            : [];
+        var tail = new List<JournalRecord>();
         rows.Parameters[0].Value = id;
         var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new JournalRecord(
+                tail.Add(new JournalRecord(
                     instanceId,
                     reader.GetInt64(0),
                     reader.GetString(1),
@@ -217,6 +220,15 @@ internal static class InstanceStatements
             }
         }
 
+        segment.Parameters[0].Value = id;
+        if (await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not byte[] compressed)
+        {
+            return tail;
+        }
+
+        var events = JournalSegment.Decode(instanceId, compressed);
+        var last = events.Count == 0 ? 0 : events[^1].Sequence;
+        events.AddRange(tail.Where(e => e.Sequence > last));
         return events;
     }
 
