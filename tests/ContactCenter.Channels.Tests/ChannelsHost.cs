@@ -146,15 +146,20 @@ internal sealed class ChannelsHost : IAsyncDisposable
     /// <summary>
     /// Completes the opening greeting, moves the clock past the minute of silence and fires the
     /// ladder's first timer (Quartz waits on the real clock, so the test fires it itself; a second
-    /// firing by Quartz is a no-op).
+    /// firing by Quartz is a no-op), then the agent asks "masih terhubung?" (step 2a).
     /// </summary>
-    public async Task GreetAndLetAMinutePassAsync(Guid instanceId, string agent)
+    public async Task GreetLetAMinutePassAndAskAsync(Guid instanceId, string agent)
     {
         var greeting = (await Runtime.GetStateAsync(instanceId)).WorkItems.Single(w => w.ElementId == "Task_SalamPembuka");
         await Runtime.CompleteWorkItemAsync(instanceId, greeting.Id, null, null, agent);
         var timer = (await Runtime.ReadJournalAsync(instanceId)).OfType<TimerScheduled>().Last();
         Clock.SetUtcNow(timer.DueAt);
         await Runtime.FireAsync(instanceId, timer.TimerId);
+
+        // The agent asks "masih terhubung?" the second it is due (step 2a, the agent's click); the
+        // flow sends the words to the customer.
+        var ask = (await Runtime.GetStateAsync(instanceId)).WorkItems.Single(w => w.Step == "2a");
+        await Runtime.CompleteWorkItemAsync(instanceId, ask.Id, null, null, agent);
     }
 
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)

@@ -70,7 +70,7 @@ public class LiveUpdatesTests
         await leader.WaitForAsync(m => m.Event == "instance-started" && m.InstanceId == budi.Id);
         await leader.WaitForAsync(m => m.Event == "instance-started" && m.InstanceId == sari.Id);
 
-        await host.GreetAndLetAMinutePassAsync(sari.Id, "agent.sari");
+        await host.GreetLetAMinutePassAndAskAsync(sari.Id, "agent.sari");
 
         var completed = await leader.WaitForAsync(m => m.Event == "task-completed" && m.InstanceId == sari.Id);
         completed.Json.GetProperty("actor").GetString().Should().Be("agent.sari");

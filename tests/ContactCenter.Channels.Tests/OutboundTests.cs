@@ -25,7 +25,7 @@ public class OutboundTests
             o.Outbound.Secret = "outbound-secret";
         });
         var conversation = await host.StartWhatsAppAsync("6281200000001", "agent.sari");
-        await host.GreetAndLetAMinutePassAsync(conversation.Id, "agent.sari");
+        await host.GreetLetAMinutePassAndAskAsync(conversation.Id, "agent.sari");
         receiver.Failing = true;
 
         (await host.Outbox.DispatchDueAsync()).Should().Be(0);
@@ -65,7 +65,7 @@ public class OutboundTests
             o.Outbound.Timeout = TimeSpan.FromMilliseconds(300);
         });
         var conversation = await host.StartWhatsAppAsync("6281200000002", "agent.sari");
-        await host.GreetAndLetAMinutePassAsync(conversation.Id, "agent.sari");
+        await host.GreetLetAMinutePassAndAskAsync(conversation.Id, "agent.sari");
         receiver.Delay = TimeSpan.FromSeconds(10);
 
         (await host.Outbox.DispatchDueAsync()).Should().Be(0);
@@ -83,7 +83,7 @@ public class OutboundTests
         var conversation = await ChannelsHost.ResultOf(sent);
         conversation.Started.Should().BeTrue();
 
-        await host.GreetAndLetAMinutePassAsync(conversation.InstanceId, "agent.sari");
+        await host.GreetLetAMinutePassAndAskAsync(conversation.InstanceId, "agent.sari");
         (await host.Outbox.DispatchDueAsync()).Should().BeGreaterThan(0);
 
         using var read = ChannelsHost.As(HttpMethod.Get, "/api/simulator/conversations/whatsapp/6281200000003", "agent.sari", "Agent");

@@ -28,6 +28,51 @@ public class WebhookTests
         received.Actor.Should().Be("6281100000001");
     }
 
+    /// <summary>Live chat 2c (A25): the channel reports that the customer ended the chat; the waiting ladder gives the agent the question.</summary>
+    [Fact]
+    public async Task Post_CustomerEnded_WhileTheLadderWaits_OpensTheAgentsQuestion2c()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+        using var first = await host.PostSignedAsync("live-chat", new { messageId = "lc-e1", customerRef = "ani@example.com", text = "Halo" });
+        var conversation = await ChannelsHost.ResultOf(first);
+        var greeting = (await host.Runtime.GetStateAsync(conversation.InstanceId)).WorkItems.Single();
+        await host.Runtime.CompleteWorkItemAsync(conversation.InstanceId, greeting.Id, null, null, "agent.sari");
+
+        using var ended = await host.PostSignedAsync("live-chat", new { messageId = "lc-e2", customerRef = "ani@example.com", kind = "customer-ended" });
+
+        ended.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await ChannelsHost.ResultOf(ended)).InstanceId.Should().Be(conversation.InstanceId);
+        var received = (await host.Runtime.ReadJournalAsync(conversation.InstanceId)).OfType<MessageReceived>().Last();
+        received.MessageName.Should().Be("customer-ended");
+        received.SubscriptionId.Should().NotBeNull("the ladder was waiting for it");
+        var ask = (await host.Runtime.GetStateAsync(conversation.InstanceId)).WorkItems.Should().ContainSingle().Subject;
+        ask.Step.Should().Be("2c");
+        ask.Script.Should().Be("Apakah saat ini Bapak/Ibu masih terhubung dengan kami?");
+    }
+
+    [Fact]
+    public async Task Post_CustomerEnded_WithNoRunningConversation_StartsNothing()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+
+        using var response = await host.PostSignedAsync("live-chat", new { messageId = "lc-e3", customerRef = "nobody@example.com", kind = "customer-ended" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ChannelsHost.ResultOf(response)).Started.Should().BeFalse();
+        (await host.Queries.QueryAsync(new InstanceQuery { CustomerRef = "nobody@example.com" })).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Post_UnknownKind_Is400NamingTheKinds()
+    {
+        await using var host = await ChannelsHost.StartAsync();
+
+        using var response = await host.PostSignedAsync("live-chat", new { messageId = "lc-e4", customerRef = "ani@example.com", text = "x", kind = "typing" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("one of: message, customer-ended");
+    }
+
     [Fact]
     public async Task Post_NewCustomer_StartsAConversationOnTheChannelsDefinitionAndDeliversTheMessage()
     {

@@ -40,10 +40,26 @@ public sealed class AgentConsoleTests(WebAppFixture app)
         await page.DiagramShowsAsync("Event_Timer1");
         await app.ScreenshotAsync(page, "04-console-countdown");
 
-        // A minute of silence: the timer fires (as Quartz would) and the prompt appears live.
+        // A minute of silence: the timer fires (as Quartz would, on the fake clock) and the agent's
+        // step 2a appears live, highlighted, with the SOP's exact words; nothing was sent by itself.
         await app.FireSilenceTimerAsync(id);
-        await Expect(page.GetByTestId("conversation").Locator(".msg.prompt")).ToContainTextAsync(StillConnected);
-        await app.ScreenshotAsync(page, "05-console-silence-prompt");
+        var ask = page.Locator("form.task.ask-due");
+        await Expect(ask).ToBeVisibleAsync();
+        await Expect(ask.GetByTestId("step")).ToHaveTextAsync("Langkah 2a");
+        await Expect(ask.GetByTestId("script")).ToHaveTextAsync(StillConnected);
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("Tanyakan sekarang");
+        await Expect(page.GetByTestId("conversation").Locator(".msg", new() { HasText = StillConnected })).ToHaveCountAsync(0);
+        await app.ScreenshotAsync(page, "05-console-silence-question-due");
+
+        // One click asks: the exact text goes to the customer as the agent's message, once.
+        await ask.GetByTestId("ask-now").ClickAsync();
+        var asked = page.GetByTestId("conversation").Locator(".msg", new() { HasText = StillConnected });
+        await Expect(asked).ToHaveCountAsync(1);
+        await Expect(asked).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bagent\\b"));
+        await Expect(asked.Locator(".who")).ToContainTextAsync("2a");
+        await Expect(page.Locator("form.task.ask-due")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("countdown")).ToContainTextAsync("masih terhubung?");
+        await app.ScreenshotAsync(page, "05b-console-question-asked");
 
         // The customer answers through the loopback simulator; the flow moves on to verification.
         await page.CustomerSaysAsync("Masih, saya mau tanya cara gadai emas");
@@ -72,7 +88,7 @@ public sealed class AgentConsoleTests(WebAppFixture app)
         // The English switch changes the interface words, never the SOP's texts.
         await page.GetByRole(AriaRole.Button, new() { Name = "EN" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Conversation", Exact = true })).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("conversation").Locator(".msg.prompt")).ToContainTextAsync(StillConnected);
+        await Expect(page.GetByTestId("conversation").Locator(".msg.agent", new() { HasText = StillConnected })).ToHaveCountAsync(1);
         await app.ScreenshotAsync(page, "08-console-english");
         await page.GetByRole(AriaRole.Button, new() { Name = "ID" }).ClickAsync();
 

@@ -14,6 +14,26 @@ public sealed record InboundMessage
 
     public string? Text { get; init; }
 
+    /// <summary>
+    /// What happened: <c>message</c> (the default: the customer wrote) or <c>customer-ended</c>
+    /// (the channel reports that the customer ended the chat: live chat's SOP §8.5 2c). An ending
+    /// may come without text.
+    /// </summary>
+    public string? Kind { get; init; }
+
+    /// <summary>The kinds the webhook takes.</summary>
+    internal static readonly string[] Kinds = [MessageKind, CustomerEndedKind];
+
+    internal const string MessageKind = "message";
+
+    internal const string CustomerEndedKind = "customer-ended";
+
+    /// <summary>The customer ended the chat, rather than wrote.</summary>
+    internal bool IsEnding => Kind == CustomerEndedKind;
+
+    /// <summary>The flows' message name: <c>customer-message</c> or <c>customer-ended</c>.</summary>
+    internal string MessageName => IsEnding ? "customer-ended" : "customer-message";
+
     public DateTimeOffset? SentAt { get; init; }
 
     /// <summary>The Omni Channel conversation id, kept as the variable <c>omniConversationId</c> of a new conversation.</summary>
@@ -50,9 +70,17 @@ public sealed record InboundMessage
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RequireId(errors, "messageId", message.MessageId);
         RequireId(errors, "customerRef", message.CustomerRef);
+        if (message.Kind is not null && !Kinds.Contains(message.Kind, StringComparer.Ordinal))
+        {
+            errors["kind"] = [$"one of: {string.Join(", ", Kinds)}"];
+        }
+
         if (string.IsNullOrWhiteSpace(message.Text))
         {
-            errors["text"] = ["required: the customer's words (not only white space)"];
+            if (!message.IsEnding)
+            {
+                errors["text"] = ["required: the customer's words (not only white space)"];
+            }
         }
         else if (message.Text.Length > MaxTextLength)
         {

@@ -87,6 +87,13 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
                     return new InboundResult(messageId, channel, target.Id, Started: false, Duplicate: !delivered);
                 }
 
+                if (message.IsEnding)
+                {
+                    // An ending starts nothing: with no running conversation there is nobody to ask.
+                    logger.LogDebug("Message {MessageId} on {Channel}: {CustomerRef} ended a chat that is not running", messageId, channel, customer);
+                    return new InboundResult(messageId, channel, Guid.Empty, Started: false, Duplicate: true);
+                }
+
                 var conversation = await StartAsync(channel, startId, message, cancellationToken).ConfigureAwait(false);
                 await DeliverAsync(conversation, message, cancellationToken).ConfigureAwait(false);
                 return new InboundResult(messageId, channel, conversation.Id, Started: true, Duplicate: false);
@@ -103,7 +110,7 @@ internal sealed class InboundRouter(InstanceRuntime runtime, IInstanceQueries qu
     /// <summary>True when the message changed the instance; false when the engine had seen its id.</summary>
     private async Task<bool> DeliverAsync(InstanceRecord target, InboundMessage message, CancellationToken cancellationToken)
     {
-        var after = await runtime.DeliverMessageAsync(target.Id, message.Text, message.MessageId, message.CustomerRef, cancellationToken).ConfigureAwait(false);
+        var after = await runtime.DeliverMessageAsync(target.Id, message.MessageName, message.Text, message.MessageId, message.CustomerRef, cancellationToken).ConfigureAwait(false);
         return after.Version != target.Version;
     }
 

@@ -17,6 +17,9 @@ public enum ScriptStepKind
     /// <summary>Only advance the clock: timers due by then fire.</summary>
     Wait,
 
+    /// <summary>The customer ends the chat (<c>customer-ended</c>, what live chat reports: SOP §8.5 2c).</summary>
+    CustomerEnded,
+
     /// <summary>Cancel the instance.</summary>
     Cancel,
 }
@@ -48,6 +51,7 @@ public sealed record ScriptStep(
         ScriptStepKind.Complete => $"step {Number} (complete '{Argument}')",
         ScriptStepKind.Customer => $"step {Number} (customer message)",
         ScriptStepKind.Wait => $"step {Number} (wait until {TimeOffset.Format(Offset)})",
+        ScriptStepKind.CustomerEnded => $"step {Number} (customer ended the chat)",
         _ => $"step {Number} (cancel)",
     };
 }
@@ -99,9 +103,9 @@ public sealed record SimulationScript(
 
     private static readonly string[] TopLevelKeys = ["$schema", "title", "description", "workflow", "start", "agent", "customer", "variables", "steps", "expect", "settle", "maxSettleTimers"];
 
-    private static readonly string[] StepKeys = ["at", "after", "complete", "customer", "wait", "cancel", "outcome", "data", "actor", "messageId", "note"];
+    private static readonly string[] StepKeys = ["at", "after", "complete", "customer", "customerEnded", "wait", "cancel", "outcome", "data", "actor", "messageId", "note"];
 
-    private static readonly string[] StepKinds = ["complete", "customer", "wait", "cancel"];
+    private static readonly string[] StepKinds = ["complete", "customer", "customerEnded", "wait", "cancel"];
 
     private static readonly string[] PromptKeys = ["at", "text", "step"];
 
@@ -219,13 +223,14 @@ public sealed record SimulationScript(
             var kinds = StepKinds.Where(k => element.TryGetProperty(k, out _)).ToList();
             if (kinds.Count != 1)
             {
-                throw Error($"{name}: a step does exactly one of complete, customer, wait or cancel (found {(kinds.Count == 0 ? "none" : string.Join(", ", kinds))})");
+                throw Error($"{name}: a step does exactly one of complete, customer, customerEnded, wait or cancel (found {(kinds.Count == 0 ? "none" : string.Join(", ", kinds))})");
             }
 
             var kind = kinds[0] switch
             {
                 "complete" => ScriptStepKind.Complete,
                 "customer" => ScriptStepKind.Customer,
+                "customerEnded" => ScriptStepKind.CustomerEnded,
                 "wait" => ScriptStepKind.Wait,
                 _ => ScriptStepKind.Cancel,
             };
@@ -273,6 +278,7 @@ public sealed record SimulationScript(
             {
                 ScriptStepKind.Complete => RequiredString(element, "complete", name),
                 ScriptStepKind.Customer => RequiredString(element, "customer", name),
+                ScriptStepKind.CustomerEnded => RequiredString(element, "customerEnded", name),
                 ScriptStepKind.Cancel => RequiredString(element, "cancel", name),
                 _ => null,
             };
@@ -285,7 +291,7 @@ public sealed record SimulationScript(
             }
 
             var messageId = OptionalString(element, "messageId", name);
-            if (kind != ScriptStepKind.Customer && messageId is not null)
+            if (kind is not (ScriptStepKind.Customer or ScriptStepKind.CustomerEnded) && messageId is not null)
             {
                 throw Error($"{name}: 'messageId' belongs to customer steps");
             }

@@ -237,6 +237,7 @@ public sealed class Simulator(WorkflowEngine engine)
         {
             ScriptStepKind.Complete => new CompleteWorkItem(WorkItemSelector.Select(State, step.Argument!).Id, step.Outcome, step.Data) { Actor = step.Actor ?? script.Agent },
             ScriptStepKind.Customer => new DeliverMessage("customer-message", step.Argument, step.MessageId ?? string.Create(CultureInfo.InvariantCulture, $"msg-{step.Number}")) { Actor = step.Actor ?? script.Customer },
+            ScriptStepKind.CustomerEnded => new DeliverMessage("customer-ended", step.Argument, step.MessageId ?? string.Create(CultureInfo.InvariantCulture, $"msg-{step.Number}")) { Actor = step.Actor ?? script.Customer },
             ScriptStepKind.Cancel => new CancelInstance(step.Argument!) { Actor = step.Actor ?? script.Agent },
             _ => throw new InvalidOperationException("a wait step has no command"),
         };

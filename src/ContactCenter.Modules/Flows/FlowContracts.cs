@@ -23,6 +23,9 @@ public static class FlowContracts
     private static readonly NodeKind[] Tasks = [NodeKind.UserTask, NodeKind.ManualTask];
     private static readonly NodeKind[] Decisions = [NodeKind.ExclusiveGateway];
 
+    // A "masih terhubung?" prompt is the agent's step (user task) or, as a modelling choice, an automatic send task.
+    private static readonly NodeKind[] Prompts = [NodeKind.UserTask, NodeKind.ManualTask, NodeKind.SendTask];
+
     public static IReadOnlyDictionary<string, IReadOnlyList<PurposeRule>> ByKind { get; } = new Dictionary<string, IReadOnlyList<PurposeRule>>(StringComparer.Ordinal)
     {
         [FlowKinds.Conversation] =
@@ -51,8 +54,10 @@ public static class FlowContracts
         ],
         [FlowKinds.StillConnected] =
         [
-            new(StepPurposes.StillConnectedPrompt1, "the scorecard's still-connected-prompts rule (the first prompt)", Required: true, OnlyOnce: true, [NodeKind.SendTask]),
-            new(StepPurposes.StillConnectedPrompt2, "the scorecard's still-connected-prompts rule (the second prompt)", Required: true, OnlyOnce: true, [NodeKind.SendTask]),
+            new(StepPurposes.StillConnectedPrompt1, "the scorecard's still-connected-prompts rule (the first prompt) and the console's countdown", Required: true, OnlyOnce: true, Prompts),
+            new(StepPurposes.StillConnectedPrompt2, "the scorecard's still-connected-prompts rule (the second prompt) and the console's countdown", Required: true, OnlyOnce: true, Prompts),
+            new(StepPurposes.StillConnectedPromptEnded, "the scorecard's still-connected-prompts rule (2c: the customer ended the chat)", Required: false, OnlyOnce: true, Prompts),
+            new(StepPurposes.StillConnectedAgentClose, "the scorecard's silence-close rule (2c: the agent may close, not before the minute)", Required: false, OnlyOnce: true, Tasks),
             new(StepPurposes.StillConnectedClose, "the scorecard's silence-close rule and the dashboard's silence closes", Required: true, OnlyOnce: true, [NodeKind.EndEvent]),
         ],
     };

@@ -30,10 +30,16 @@ public static class StepPurposes
     public const string SlaWarning = "sla-warning";
     public const string SlaBreach = "sla-breach";
 
-    // The "masih terhubung?" ladder: one purpose per rung.
+    // The "masih terhubung?" ladder: one purpose per rung. The prompts are the agent's steps (user
+    // tasks: "agent harus menanyakan") in the shipped ladder; a send task with the same purpose is
+    // the automatic alternative a process owner may publish (A24).
     public const string StillConnectedPrompt1 = "still-connected-prompt-1";
     public const string StillConnectedPrompt2 = "still-connected-prompt-2";
     public const string StillConnectedClose = "still-connected-close";
+
+    // Live chat 2c: the customer ended the chat; the agent asks, and after a silent minute may close.
+    public const string StillConnectedPromptEnded = "still-connected-prompt-ended";
+    public const string StillConnectedAgentClose = "still-connected-agent-close";
 }
 
 /// <summary>The <c>cc:flowKind</c> names: which contract (<see cref="FlowContracts"/>) a flow signs.</summary>

@@ -47,6 +47,10 @@ public sealed class ConversationTranscript
             case MessageReceived { Text: { } text }:
                 _lines.Add(new ConversationLine(e.Sequence, "customer", text, e.At, null));
                 break;
+            // The agent's "masih terhubung?" is a step completed and then sent to the customer by the
+            // flow in the same command: one line, the agent's, not the same words twice.
+            case PromptSent prompt when _lines.Count > 0 && _lines[^1] is { Kind: "agent" } said && said.At == e.At && said.Text == prompt.Text && said.Step == prompt.Step:
+                break;
             case PromptSent prompt:
                 _lines.Add(new ConversationLine(e.Sequence, "prompt", prompt.Text, e.At, prompt.Step));
                 break;

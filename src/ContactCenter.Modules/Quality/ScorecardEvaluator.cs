@@ -334,10 +334,28 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
     /// <summary>Both ladder rules, from one walk over the waits for the customer.</summary>
     private sealed record SilenceResults(RuleResult Prompts, RuleResult Close, ScorecardEvidence? CustomerGone);
 
+    /// <summary>A rung asked: by the agent (the step's completion, A24) or by a send task of the same purpose.</summary>
+    private sealed record Asked(long Sequence, DateTimeOffset At, string? Step, string Text, string? Actor);
+
+    private static readonly NodeKind[] PromptKinds = [NodeKind.SendTask, NodeKind.UserTask, NodeKind.ManualTask];
+
+    /// <summary>The rung of <paramref name="purpose"/> in scope <paramref name="scopeId"/>: when it was asked and with what text; null when it was not.</summary>
+    private static Asked? AskedIn(ConversationJournal j, long scopeId, string purpose)
+    {
+        var sent = j.Prompts.FirstOrDefault(p => p.ScopeId == scopeId && p.Node is { } node && node.HasPurpose(purpose)).Prompt;
+        if (sent is not null)
+        {
+            return new Asked(sent.Sequence, sent.At, sent.Step, sent.Text, null);
+        }
+
+        var done = j.WorkItems.FirstOrDefault(w => w.ScopeId == scopeId && w.Completed is not null && w.Node is { } node && node.HasPurpose(purpose));
+        return done is null ? null : new Asked(done.Completed!.Sequence, done.Completed.At, done.Node?.Step, done.ScriptAtCompletion ?? done.Created.Name ?? done.ElementId, done.Completed.Actor);
+    }
+
     private SilenceResults Silence(ConversationJournal j)
     {
         var o = Options;
-        var ladders = j.Definitions.Definitions.Where(d => d.Nodes.Values.Any(n => n.Kind == NodeKind.SendTask && o.PromptPurposes.Any(n.HasPurpose))).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var ladders = j.Definitions.Definitions.Where(d => d.Nodes.Values.Any(n => PromptKinds.Contains(n.Kind) && o.PromptPurposes.Any(n.HasPurpose))).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         var applies = ladders.Contains(j.Root.Key) || j.Root.Nodes.Values.OfType<CallActivity>().Any(c => ladders.Contains(c.CalledKey));
         if (!applies)
         {
@@ -358,34 +376,68 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
             var closing = j.Entries.FirstOrDefault(e => e.Entered.ScopeId == id && e.Node is { } node && node.HasPurpose(o.ClosePurpose));
             var close = closing.Entered;
             waits.Add(new ScorecardEvidence(start.Sequence, start.At, $"waiting for the customer ({start.DefinitionKey})"));
+
+            // 2c: the customer ended the chat. The step opened at that moment is due at once; the
+            // silence ladder stops counting there (what was due before still counts).
+            var ended = j.WorkItems.FirstOrDefault(w => w.ScopeId == id && w.Node is { } n && n.HasPurpose(o.PromptEndedPurpose));
             var previous = start.At;
             var allPrompted = true;
             foreach (var purpose in o.PromptPurposes)
             {
                 var due = previous + o.SilenceInterval;
-                var prompt = j.Prompts.FirstOrDefault(p => p.ScopeId == id && p.Node is { } node && node.HasPurpose(purpose)).Prompt;
-                var step = prompt?.Step ?? LadderStep(j, start.DefinitionKey, purpose);
-                if (prompt is not null)
+                var asked = AskedIn(j, id, purpose);
+                var step = asked?.Step ?? LadderStep(j, start.DefinitionKey, purpose);
+                if (asked is not null)
                 {
                     promptsChecked++;
-                    var ok = Within(prompt.At, due);
+                    var ok = Within(asked.At, due);
                     promptsFailed += ok ? 0 : 1;
-                    prompts.Add(new ScorecardEvidence(prompt.Sequence, prompt.At, $"{step} \"{prompt.Text}\" sent {Offset(prompt.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(due - start.At)} ±{Seconds(o.Tolerance)}{(ok ? string.Empty : $": {Seconds(prompt.At - due)} off")}"));
-                    previous = prompt.At;
+                    prompts.Add(new ScorecardEvidence(asked.Sequence, asked.At, $"{step} \"{asked.Text}\" {(asked.Actor is { } by ? $"asked by {by}" : "sent")} {Offset(asked.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(due - start.At)} ±{Seconds(o.Tolerance)}{(ok ? string.Empty : $": {Seconds(asked.At - due)} off")}"));
+                    previous = asked.At;
                     continue;
                 }
 
                 allPrompted = false;
-                var silentUntil = close?.At ?? horizon;
+                var silentUntil = ended?.Created.At ?? close?.At ?? horizon;
                 if (silentUntil > due + o.Tolerance)
                 {
                     promptsChecked++;
                     promptsFailed++;
                     var at = close ?? (WorkflowEvent?)scope.Completed ?? j.Last;
-                    prompts.Add(new ScorecardEvidence(at.Sequence, at.At, $"no {step} prompt, though the customer was silent {Offset(silentUntil - previous)} (from {Offset(previous - start.At)} to {Offset(silentUntil - start.At)} of the wait begun at sequence {start.Sequence}); due {Offset(due - start.At)}"));
+                    prompts.Add(new ScorecardEvidence(at.Sequence, at.At, $"no {step} question, though the customer was silent {Offset(silentUntil - previous)} (from {Offset(previous - start.At)} to {Offset(silentUntil - start.At)} of the wait begun at sequence {start.Sequence}); due {Offset(due - start.At)}"));
                 }
 
                 break;
+            }
+
+            if (ended is not null)
+            {
+                // §8.5 2c: asked at once, then the agent MAY close after a silent minute: a close is
+                // judged only for coming too early, and an open chat is not a failure.
+                var endedAt = ended.Created.At;
+                var step = ended.Node?.Step ?? o.PromptEndedPurpose;
+                var asked2c = AskedIn(j, id, o.PromptEndedPurpose);
+                if (asked2c is not null || horizon > endedAt + o.Tolerance)
+                {
+                    promptsChecked++;
+                    var ok = asked2c is not null && Within(asked2c.At, endedAt);
+                    promptsFailed += ok ? 0 : 1;
+                    prompts.Add(asked2c is null
+                        ? new ScorecardEvidence(ended.Created.Sequence, endedAt, $"{step}: the customer ended the chat {Offset(endedAt - start.At)} into the wait begun at sequence {start.Sequence}; the question was never asked")
+                        : new ScorecardEvidence(asked2c.Sequence, asked2c.At, $"{step} \"{asked2c.Text}\" {(asked2c.Actor is { } by ? $"asked by {by}" : "sent")} {Seconds(asked2c.At - endedAt)} after the customer ended the chat; due at once ±{Seconds(o.Tolerance)}{(ok ? string.Empty : ": late")}"));
+                }
+
+                if (close is not null)
+                {
+                    closesChecked++;
+                    var earliest = (asked2c?.At ?? endedAt) + o.SilenceInterval;
+                    var ok = close.At >= earliest - o.Tolerance;
+                    closesFailed += ok ? 0 : 1;
+                    gone ??= new ScorecardEvidence(close.Sequence, close.At, $"{step}: the customer ended the chat and did not answer; the chat was closed");
+                    closes.Add(new ScorecardEvidence(close.Sequence, close.At, $"{step} chat closed {Offset(close.At - endedAt)} after the customer ended it; the agent may close from {Offset(earliest - endedAt)}{(ok ? string.Empty : $": {Seconds(earliest - close.At)} too early")}"));
+                }
+
+                continue;
             }
 
             var closeDue = previous + o.SilenceInterval;
@@ -395,7 +447,7 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
                 var ok = allPrompted && Within(close.At, closeDue);
                 closesFailed += ok ? 0 : 1;
                 gone ??= new ScorecardEvidence(close.Sequence, close.At, $"{closing.Node?.Step ?? o.ClosePurpose}: the customer did not answer; the chat was closed");
-                closes.Add(new ScorecardEvidence(close.Sequence, close.At, $"{closing.Node?.Step ?? o.ClosePurpose} chat closed {Offset(close.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(closeDue - start.At)} ±{Seconds(o.Tolerance)}{(allPrompted ? string.Empty : ", without every prompt before it")}{(ok || !allPrompted ? string.Empty : $": {Seconds(close.At - closeDue)} off")}"));
+                closes.Add(new ScorecardEvidence(close.Sequence, close.At, $"{closing.Node?.Step ?? o.ClosePurpose} chat closed {Offset(close.At - start.At)} into the wait begun at sequence {start.Sequence}; due {Offset(closeDue - start.At)} ±{Seconds(o.Tolerance)}{(allPrompted ? string.Empty : ", without every question before it")}{(ok || !allPrompted ? string.Empty : $": {Seconds(close.At - closeDue)} off")}"));
             }
             else if (allPrompted && horizon > closeDue + o.Tolerance)
             {
@@ -410,8 +462,8 @@ public sealed class ScorecardEvaluator(Greeter greeter, ScorecardOptions? option
         var promptRule = promptsChecked == 0
             ? Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.NotApplicable, $"{waits.Count} wait(s) for the customer, none silent for {Offset(o.SilenceInterval)}: no prompt was due", waits)
             : promptsFailed == 0
-                ? Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.Passed, $"every due prompt ({promptsChecked}) was sent at the SOP's time {tolerance}", prompts)
-                : Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.Failed, $"{promptsFailed} of {promptsChecked} due prompt(s) missing or off the SOP's time {tolerance}", prompts);
+                ? Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.Passed, $"every due question ({promptsChecked}) was asked at the SOP's time {tolerance}", prompts)
+                : Result(ScorecardRules.StillConnectedPrompts, RuleOutcome.Failed, $"{promptsFailed} of {promptsChecked} due question(s) missing or off the SOP's time {tolerance}", prompts);
         var closeRule = closesChecked == 0
             ? Result(ScorecardRules.SilenceClose, RuleOutcome.NotApplicable, $"{waits.Count} wait(s) for the customer, none silent to the close", waits)
             : closesFailed == 0

@@ -84,9 +84,16 @@ public sealed class ScorecardOptions
     /// <summary><c>cc:purpose</c> of the node that closes a silent chat. Default is <c>still-connected-close</c>.</summary>
     public string ClosePurpose { get; init; } = StepPurposes.StillConnectedClose;
 
+    /// <summary><c>cc:purpose</c> of live chat's 2c question, asked when the customer ended the chat. Default is <c>still-connected-prompt-ended</c>.</summary>
+    public string PromptEndedPurpose { get; init; } = StepPurposes.StillConnectedPromptEnded;
+
     /// <summary>The SOP's silence before each prompt and before the close. Default is 1 minute.</summary>
     public TimeSpan SilenceInterval { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How far a prompt or close may be from the SOP's time and still pass, either way. Default is 5 seconds.</summary>
-    public TimeSpan Tolerance { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How far a question or close may be from the SOP's time and still pass, either way. Default
+    /// is 10 seconds: the question is the agent's click (A24), and the console shows it due on the
+    /// second, so ten seconds is room to finish a sentence, not to forget.
+    /// </summary>
+    public TimeSpan Tolerance { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -189,7 +189,11 @@ public sealed class InstanceRuntime(
 
     /// <summary>A customer's message; a repeated <paramref name="messageId"/> changes nothing.</summary>
     public Task<InstanceRecord> DeliverMessageAsync(Guid instanceId, string? text, string? messageId, string? actor = null, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(CommandNames.DeliverMessage, instanceId, new DeliverMessage("customer-message", text, messageId) { Actor = actor }, null, cancellationToken);
+        DeliverMessageAsync(instanceId, "customer-message", text, messageId, actor, cancellationToken);
+
+    /// <summary>A message of the name <paramref name="messageName"/> (a flow's <c>bpmn:message</c>); a repeated <paramref name="messageId"/> changes nothing.</summary>
+    public Task<InstanceRecord> DeliverMessageAsync(Guid instanceId, string messageName, string? text, string? messageId, string? actor, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(CommandNames.DeliverMessage, instanceId, new DeliverMessage(messageName, text, messageId) { Actor = actor }, null, cancellationToken);
 
     public Task<InstanceRecord> CancelAsync(Guid instanceId, string reason, string actor, CancellationToken cancellationToken = default) =>
         ExecuteAsync(CommandNames.Cancel, instanceId, new CancelInstance(reason) { Actor = actor }, null, cancellationToken);

@@ -108,7 +108,7 @@ public class SimulatorTests
     public void UnmetExpectation_FailsTheRun_WithTheDifference()
     {
         var result = Run(
-            """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+5:00", "wait": true }""",
+            """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+01:00", "complete": "2a" }, { "at": "+02:00", "complete": "2b" }, { "at": "+5:00", "wait": true }""",
             """ "settle": false, "expect": { "status": "Completed", "prompts": [ { "at": "+1:00" }, { "at": "+2:30" } ] }, """);
 
         result.Error.Should().BeNull();
@@ -131,8 +131,9 @@ public class SimulatorTests
         var result = SampleCatalog.Run("live-chat/silence-closes-chat");
         var report = SimulationReport.Format(result);
 
-        report.Should().Contain("+01:00  timer  prompt     Agent  2a   still-connected:Task_Confirm2a  Konfirmasi kepada nasabah apakah masih terhubung: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
-        report.Should().Contain("+03:00  timer  reached    Agent  2c   still-connected:Event_Closed2c");
-        report.Should().EndWith("result: PASS; instance Completed at +04:00; 63 events\n");
+        report.Should().Contain("+01:00  timer  opened     Agent  2a   still-connected:Task_Ask2a    Konfirmasi kepada nasabah apakah masih terhubung: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
+        report.Should().Contain("+01:00  2      prompt     Agent  2a   still-connected:Task_Send2a   Pertanyaan agent terkirim ke nasabah: \"Apakah saat ini Bapak/Ibu masih terhubung dengan kami?\"");
+        report.Should().Contain("+03:00  timer  set        Agent  -    still-connected:Event_Closed  Tidak ada respon: chat diakhiri: terhubung=false");
+        report.Should().EndWith("result: PASS; instance Completed at +04:00; 93 events\n");
     }
 }

@@ -1,4 +1,5 @@
 using ContactCenter.Engine.Journal;
+using ContactCenter.Engine.Model;
 using ContactCenter.Engine.Simulation;
 using FluentAssertions;
 using Xunit;
@@ -37,17 +38,34 @@ public class VirtualTimeFlowTests
 
     private static TimeSpan T(int minutes, int seconds = 0) => new(0, minutes, seconds);
 
+    /// <summary>The ladder's node that carries <paramref name="purpose"/> (code finds steps by role, never by id).</summary>
+    private static FlowNode Role(string purpose) =>
+        SampleCatalog.Engine.Definitions.TryGet("still-connected", out var ladder, out _) ? ladder!.NodesWithPurpose(purpose).Single() : throw new InvalidOperationException("no still-connected flow");
+
+    private static WorkItemCreated Opened(SimulationResult r, string purpose) =>
+        r.Journal.OfType<WorkItemCreated>().Single(w => w.ElementId == Role(purpose).Id);
+
     [Theory]
     [MemberData(nameof(ChatFlows))]
-    public void Chat_Silence_PromptsAtOneAndTwoMinutes_ClosesAtThree(string flow)
+    public void Chat_AgentAsksAtOneAndTwoMinutes_ChatClosesAMinuteAfterTheSecondQuestion(string flow)
     {
-        var result = Run(flow, """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+10:00", "wait": true }""");
+        var result = Run(flow, """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+01:00", "complete": "2a" },
+            { "at": "+02:00", "complete": "2b" },
+            { "at": "+10:00", "wait": true }
+            """);
 
         result.Error.Should().BeNull();
+        var ask1 = Opened(result, "still-connected-prompt-1");
+        (ask1.At - Start).Should().Be(T(1), "the agent's step 2a opens after one minute of silence");
+        ask1.Script.Should().Be(Question);
+        ask1.Lane.Should().Be("Agent");
+        (Opened(result, "still-connected-prompt-2").At - Start).Should().Be(T(2));
         Prompts(result).Should().Equal((T(1), "2a", Question), (T(2), "2b", Question));
         var closed = result.Journal.OfType<VariablesSet>().Single(v => v.Values.ContainsKey("terhubung"));
         (closed.At - Start).Should().Be(T(3));
-        closed.ElementId.Should().Be("Event_Closed2c");
+        closed.ElementId.Should().Be(Role("still-connected-close").Id);
         result.State.Get("terhubung").Should().Be(Expressions.Value.False);
         result.State.Timers.Should().BeEmpty();
         result.State.WorkItems.Should().ContainSingle().Which.ElementId.Should().Be("Task_Dokumentasi", "a closed chat is still documented");
@@ -56,25 +74,57 @@ public class VirtualTimeFlowTests
 
     [Theory]
     [MemberData(nameof(ChatFlows))]
-    public void Chat_Silence_NothingBeforeItsTime(string flow)
+    public void Chat_Silence_TheAgentGetsTheStep_NothingIsSentByItself(string flow)
     {
         var at59 = Run(flow, """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+00:59", "wait": true }""", settle: false);
-        Prompts(at59).Should().BeEmpty();
+        at59.State.WorkItems.Should().BeEmpty();
         at59.State.NextTimer()!.DueAt.Should().Be(Start + T(1));
 
-        var at259 = Run(flow, """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+02:59", "wait": true }""", settle: false);
-        Prompts(at259).Select(p => p.At).Should().Equal(T(1), T(2));
-        at259.State.Get("terhubung").IsNull.Should().BeTrue("the chat is not closed before 3:00");
-        at259.State.NextTimer()!.DueAt.Should().Be(Start + T(3));
-        at259.State.WorkItems.Should().BeEmpty();
+        var at130 = Run(flow, """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+01:30", "wait": true }""", settle: false);
+        Prompts(at130).Should().BeEmpty("the agent asks, not the machine");
+        var item = at130.State.WorkItems.Should().ContainSingle().Subject;
+        item.ElementId.Should().Be(Role("still-connected-prompt-1").Id);
+        item.CreatedAt.Should().Be(Start + T(1));
+        item.Script.Should().Be(Question);
     }
 
     [Theory]
     [MemberData(nameof(ChatFlows))]
-    public void Chat_ReplyAtOneThirty_EndsTheLadder_NoSecondPromptNoClose(string flow)
+    public void Chat_AgentNeverAsks_TheRungMovesOnAtTwo_ChatClosesAtThree(string flow)
+    {
+        var result = Run(flow, """{ "at": "+00:00", "complete": "Task_SalamPembuka" }, { "at": "+10:00", "wait": true }""");
+
+        Prompts(result).Should().BeEmpty();
+        var withdrawn = result.Journal.OfType<WorkItemCancelled>().Select(c => c.At - Start).ToList();
+        withdrawn.Should().Equal(T(2), T(3));
+        (Opened(result, "still-connected-prompt-2").At - Start).Should().Be(T(2));
+        var closed = result.Journal.OfType<VariablesSet>().Single(v => v.Values.ContainsKey("terhubung"));
+        (closed.At - Start).Should().Be(T(3));
+        closed.ElementId.Should().Be(Role("still-connected-close").Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChatFlows))]
+    public void Chat_LateQuestion_TheNextRungCountsFromTheQuestion(string flow)
     {
         var result = Run(flow, """
             { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+01:20", "complete": "2a" },
+            { "at": "+02:10", "wait": true }
+            """, settle: false);
+
+        Prompts(result).Should().Equal((T(1, 20), "2a", Question));
+        result.State.WorkItems.Should().BeEmpty("2b is due a minute after the question: at 2:20");
+        result.State.NextTimer()!.DueAt.Should().Be(Start + T(2, 20));
+    }
+
+    [Theory]
+    [MemberData(nameof(ChatFlows))]
+    public void Chat_ReplyAtOneThirty_EndsTheLadder_NoSecondQuestionNoClose(string flow)
+    {
+        var result = Run(flow, """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+01:00", "complete": "2a" },
             { "at": "+01:30", "customer": "Masih, maaf tadi di jalan" },
             { "at": "+10:00", "wait": true }
             """);
@@ -88,6 +138,22 @@ public class VirtualTimeFlowTests
         verify.CreatedAt.Should().Be(Start + T(1, 30));
     }
 
+    [Theory]
+    [MemberData(nameof(ChatFlows))]
+    public void Chat_ReplyBeforeTheAgentAsks_WithdrawsTheQuestion(string flow)
+    {
+        var result = Run(flow, """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+01:05", "customer": "Masih" },
+            { "at": "+10:00", "wait": true }
+            """);
+
+        Prompts(result).Should().BeEmpty();
+        result.Journal.OfType<WorkItemCancelled>().Should().ContainSingle().Which.At.Should().Be(Start + T(1, 5));
+        result.State.Get("terhubung").Should().Be(Expressions.Value.True);
+        result.State.WorkItems.Should().ContainSingle().Which.ElementId.Should().Be("Task_Verifikasi");
+    }
+
     /// <summary>
     /// "Any customer message resets the wait": in the flows the ladder is a called sub-flow, so a
     /// reply ends it, and the next time the agent waits for the customer a fresh ladder starts
@@ -99,12 +165,15 @@ public class VirtualTimeFlowTests
     {
         var result = Run(flow, """
             { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+01:00", "complete": "2a" },
             { "at": "+01:30", "customer": "Masih, mau tanya gadai emas" },
             { "at": "+02:00", "complete": "Task_Verifikasi" },
             { "at": "+02:30", "complete": "Task_Identifikasi" },
             { "at": "+03:30", "complete": "Task_Solusi" },
             { "at": "+03:35", "complete": "Gateway_PerluTiket", "outcome": "Tidak" },
             { "at": "+04:00", "complete": "Task_TawarkanBantuan" },
+            { "at": "+05:00", "complete": "2a" },
+            { "at": "+06:00", "complete": "2b" },
             { "at": "+08:00", "wait": true }
             """);
 
@@ -112,6 +181,49 @@ public class VirtualTimeFlowTests
         result.Journal.OfType<VariablesSet>().Where(v => v.Values.ContainsKey("terhubung")).Select(v => (v.At - Start, v.Values["terhubung"]))
             .Should().Equal((T(1, 30), Expressions.Value.True), (T(7), Expressions.Value.False));
         result.State.WorkItems.Should().ContainSingle().Which.ElementId.Should().Be("Task_Dokumentasi");
+    }
+
+    /// <summary>§8.5 2c: the customer ends the chat; the agent asks, and after a silent minute MAY close ("dapat di akhiri"): nothing closes by itself.</summary>
+    [Fact]
+    public void LiveChat_CustomerEnds_AgentAsks_ThenMayClose_NothingClosesByItself()
+    {
+        var open = Run("live-chat", """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+00:30", "customerEnded": "(chat diakhiri nasabah)" },
+            { "at": "+00:35", "complete": "2c" },
+            { "at": "+30:00", "wait": true }
+            """, settle: false);
+
+        (Opened(open, "still-connected-prompt-ended").At - Start).Should().Be(T(0, 30));
+        Prompts(open).Should().Equal((T(0, 35), "2c", Question));
+        var offer = open.State.WorkItems.Should().ContainSingle().Subject;
+        offer.ElementId.Should().Be(Role("still-connected-agent-close").Id);
+        offer.CreatedAt.Should().Be(Start + T(1, 35), "one silent minute after the question");
+        open.State.Get("terhubung").IsNull.Should().BeTrue("the agent may close; the flow does not");
+        open.State.Timers.Should().BeEmpty();
+
+        var closed = Run("live-chat", """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+00:30", "customerEnded": "(chat diakhiri nasabah)" },
+            { "at": "+00:35", "complete": "2c" },
+            { "at": "+02:00", "complete": "2c" }
+            """, settle: false);
+        closed.State.Get("terhubung").Should().Be(Expressions.Value.False);
+        closed.State.WorkItems.Should().ContainSingle().Which.ElementId.Should().Be("Task_Dokumentasi");
+    }
+
+    [Fact]
+    public void LiveChat_CustomerEnds_ThenWritesAgain_TheChatGoesOn()
+    {
+        var result = Run("live-chat", """
+            { "at": "+00:00", "complete": "Task_SalamPembuka" },
+            { "at": "+00:30", "customerEnded": "(chat diakhiri nasabah)" },
+            { "at": "+00:35", "complete": "2c" },
+            { "at": "+01:50", "customer": "Maaf, masih" }
+            """, settle: false);
+
+        result.State.Get("terhubung").Should().Be(Expressions.Value.True);
+        result.State.WorkItems.Should().ContainSingle().Which.ElementId.Should().Be("Task_Verifikasi");
     }
 
     [Theory]

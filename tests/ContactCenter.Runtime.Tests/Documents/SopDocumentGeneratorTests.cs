@@ -67,8 +67,10 @@ public partial class SopDocumentGeneratorTests
         var escalation = document.Sections.Single(s => s.Key == "ticket-escalation").Steps.Select(s => s.Number).OfType<string>();
         escalation.Should().Equal("12", "13", "14", "14a", "14b", "15", "16", "17", "18", "19");
         var ladder = document.Sections.Single(s => s.Key == "still-connected").Steps;
-        ladder.Select(s => s.Number).OfType<string>().Should().Equal("2a", "2b", "2c");
-        var confirm = ladder.Single(s => s.Number == "2a");
+        // Each question is the agent's step and its delivery to the customer (A24); 2c is the
+        // question and then the agent's choice to close (A25).
+        ladder.Select(s => s.Number).OfType<string>().Should().Equal("2a", "2a", "2b", "2b", "2c", "2c", "2c");
+        var confirm = ladder.First(s => s.Number == "2a");
         confirm.Name.Should().Be("Konfirmasi kepada nasabah apakah masih terhubung");
         confirm.Lane.Should().Be("Agent");
         confirm.Script.Should().Be("Apakah saat ini Bapak/Ibu masih terhubung dengan kami?");

@@ -62,22 +62,22 @@ public sealed class FlowContractTests
         var problems = Check(bpmn, "still-connected.bpmn");
 
         problems.Should().HaveCount(2);
-        problems.Should().Contain(p => p.ElementId == "Task_Confirm2b" && p.Message.StartsWith("cc:purpose still-connected-prompt-1 is on 2 steps (Task_Confirm2a, Task_Confirm2b); a still-connected flow has it once", StringComparison.Ordinal));
+        problems.Should().Contain(p => p.ElementId == "Task_Ask2b" && p.Message.StartsWith("cc:purpose still-connected-prompt-1 is on 2 steps (Task_Ask2a, Task_Ask2b); a still-connected flow has it once", StringComparison.Ordinal));
         problems.Should().Contain(p => p.ElementId == "still-connected" && p.Message.Contains("no step has cc:purpose still-connected-prompt-2", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Purpose_OnTheWrongKindOfElement_IsRefused()
     {
-        // The dashboard counts silence closes by the end event entered: the close on a send task would never count.
+        // The dashboard counts silence closes by the end event entered: the close on the agent's question would never count.
         var bpmn = Workflow("still-connected.bpmn")
             .Replace(" cc:purpose=\"still-connected-close\"", string.Empty, StringComparison.Ordinal)
             .Replace("cc:purpose=\"still-connected-prompt-2\"", "cc:purpose=\"still-connected-prompt-2, still-connected-close\"", StringComparison.Ordinal);
 
         var problem = Check(bpmn, "still-connected.bpmn").Should().ContainSingle().Subject;
 
-        problem.ElementId.Should().Be("Task_Confirm2b");
-        problem.Message.Should().StartWith("cc:purpose still-connected-close belongs on endEvent, not sendTask");
+        problem.ElementId.Should().Be("Task_Ask2b");
+        problem.Message.Should().StartWith("cc:purpose still-connected-close belongs on endEvent, not userTask");
     }
 
     [Fact]

@@ -46,9 +46,17 @@ public abstract class InstanceMigrationTests(DatabaseProvider provider)
         var rung1 = (await fixture.Runtime.GetStateAsync(chat.Id)).Timers.Single();
         clock.SetUtcNow(rung1.DueAt);
         (await fixture.Runtime.FireAsync(chat.Id, rung1.Id)).Outcome.Should().Be(TimerFiringOutcome.Fired);
+        await AskAsync(fixture, chat.Id, "2a");
         var rung2 = (await fixture.Runtime.GetStateAsync(chat.Id)).Timers.Single();
         rung2.ElementId.Should().Be("Event_Timer2");
         return (await fixture.Runtime.GetAsync(chat.Id), rung2);
+    }
+
+    /// <summary>The agent asks "masih terhubung?": completes the open question of SOP step <paramref name="step"/>.</summary>
+    private static async Task AskAsync(RuntimeFixture fixture, Guid chat, string step)
+    {
+        var ask = (await fixture.Runtime.GetStateAsync(chat)).WorkItems.Single(w => w.Step == step);
+        await fixture.Runtime.CompleteWorkItemAsync(chat, ask.Id, null, null, "agent.sari");
     }
 
     /// <summary>still-connected v2: the second rung redrawn (a new id, as bpmn-js names it), waiting 2 minutes instead of 1, asking in other words.</summary>
@@ -96,6 +104,8 @@ public abstract class InstanceMigrationTests(DatabaseProvider provider)
         (await fixture.Runtime.FireAsync(chat.Id, timer.Id)).Outcome.Should().Be(TimerFiringOutcome.NotDue);
         clock.SetUtcNow(rung2.DueAt);
         (await fixture.Runtime.FireAsync(chat.Id, timer.Id)).Outcome.Should().Be(TimerFiringOutcome.Fired);
+        (await fixture.Runtime.GetStateAsync(chat.Id)).WorkItems.Should().ContainSingle().Which.Script.Should().Be("Apakah Bapak/Ibu masih bersama kami?", "the second question is v2's");
+        await AskAsync(fixture, chat.Id, "2b");
         var journal = await fixture.Runtime.ReadJournalAsync(chat.Id);
         journal.OfType<PromptSent>().Last().Text.Should().Be("Apakah Bapak/Ibu masih bersama kami?", "the second prompt is v2's");
         journal.OfType<TimerScheduled>().Last().DueAt.Should().Be(rung2.DueAt + TimeSpan.FromMinutes(1), "the third rung is armed on v2 as drawn");
@@ -191,12 +201,12 @@ public abstract class InstanceMigrationTests(DatabaseProvider provider)
         await PublishStillConnectedV2Async(fixture, clock);
         var migrations = Migrations(fixture);
 
-        var propose = () => migrations.ProposeAsync("still-connected", 1, 2, new Dictionary<string, string> { ["Event_Timer2"] = "Event_Tidak_Ada", ["Gateway_Wait2"] = "Task_Confirm2b" }, [chat.Id], Proposer);
+        var propose = () => migrations.ProposeAsync("still-connected", 1, 2, new Dictionary<string, string> { ["Event_Timer2"] = "Event_Tidak_Ada", ["Gateway_Wait2"] = "Task_Ask2b" }, [chat.Id], Proposer);
 
         var refused = (await propose.Should().ThrowAsync<MigrationException>()).Which;
         refused.Error.Should().Be(MigrationError.InvalidMapping);
         refused.Problems.Should().Contain(p => p.ElementId == "Event_Timer2" && p.Message.Contains("'Event_Tidak_Ada', which is not an element of the new version"));
-        refused.Problems.Should().Contain(p => p.ElementId == "Gateway_Wait2" && p.Message.Contains("another kind (eventBasedGateway to sendTask)"));
+        refused.Problems.Should().Contain(p => p.ElementId == "Gateway_Wait2" && p.Message.Contains("another kind (eventBasedGateway to userTask)"));
         (await migrations.ListAsync("still-connected")).Should().BeEmpty();
     }
 

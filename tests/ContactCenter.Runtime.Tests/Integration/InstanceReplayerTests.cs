@@ -85,7 +85,7 @@ public sealed class InstanceReplayerTests
         report.Replay.Divergence.Actual.Should().Contain("agent.lain");
     }
 
-    /// <summary>A live chat: greeting, the silence ladder's first prompt fired by hand, the customer's reply, the next step.</summary>
+    /// <summary>A live chat: greeting, the silence ladder's first rung fired by hand and the agent's question, the customer's reply, the next step.</summary>
     private static async Task<InstanceRecord> RunLiveChatAsync(RuntimeFixture fixture)
     {
         var runtime = fixture.Runtime;
@@ -96,6 +96,8 @@ public sealed class InstanceReplayerTests
         state.Timers.Should().NotBeEmpty("the greeting starts the silence ladder");
         fixture.Clock.AdvanceTo(state.Timers[0].DueAt);
         await runtime.FireAsync(chat.Id, state.Timers[0].Id);
+        state = await runtime.GetStateAsync(chat.Id);
+        await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems.Single(w => w.Step == "2a").Id, null, null, "agent.sari");
         await runtime.DeliverMessageAsync(chat.Id, "Halo, masih", "m-1", "c-42");
         state = await runtime.GetStateAsync(chat.Id);
         await runtime.CompleteWorkItemAsync(chat.Id, state.WorkItems[0].Id, null, null, "agent.sari");

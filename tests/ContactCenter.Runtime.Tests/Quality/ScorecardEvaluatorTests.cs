@@ -210,7 +210,7 @@ public partial class ScorecardEvaluatorTests
         var result = Goldens.Score("live-chat/complaint-then-silence")["documentation"];
 
         result.Outcome.Should().Be(RuleOutcome.Failed);
-        result.Evidence.Select(e => e.Sequence).Should().Equal(115, 119);
+        result.Evidence.Select(e => e.Sequence).Should().Equal(159, 163);
         result.Evidence[1].What.Should().Contain("shift ended before documentation");
     }
 

@@ -71,6 +71,8 @@ public abstract class RetentionPolicyTests(DatabaseProvider provider)
         var silence = (await fixture.Runtime.GetStateAsync(chat.Id)).Timers[0];
         clock.SetUtcNow(silence.DueAt);
         await fixture.Runtime.FireAsync(chat.Id, silence.Id);
+        // The agent asks "masih terhubung?" (step 2a): the flow sends the words, a prompt in the outbox.
+        await fixture.Runtime.CompleteWorkItemAsync(chat.Id, (await fixture.Runtime.GetStateAsync(chat.Id)).WorkItems.Single(w => w.Step == "2a").Id, null, null, "agent.sari");
         await fixture.Runtime.CancelAsync(chat.Id, "tes", "agent.sari");
         var outbox = fixture.Host!.Services.GetRequiredService<IOutboxStore>();
         var waiting = (await outbox.ListDueAsync(DateTimeOffset.MaxValue, 100)).Where(o => o.InstanceId == chat.Id).ToList();

@@ -129,7 +129,11 @@ public class WhatIfRunnerTests
     {
         await using var s = await StartAsync();
         var id = await StartChatAsync(s);
-        await AdvanceAsync(s, id, TimeSpan.FromSeconds(90));
+        await AdvanceAsync(s, id, TimeSpan.FromSeconds(60));
+        // The agent asks "masih terhubung?" on time: the step of the first rung, found by its SOP step.
+        var ask = (await s.Runtime.GetStateAsync(id)).WorkItems.Single(w => w.Step == "2a");
+        await s.Runtime.CompleteWorkItemAsync(id, ask.Id, null, null, "agent.sari");
+        await AdvanceAsync(s, id, TimeSpan.FromSeconds(30));
         await s.Runtime.DeliverMessageAsync(id, "Maaf, masih di sini", "m-1", "nasabah.budi");
         await CompleteAsync(s, id, "Task_Verifikasi");
 

@@ -8,6 +8,8 @@ export interface PurposeRule { purpose: string; dependsOnIt: string; required: b
 
 const TASKS = ['userTask', 'manualTask'];
 const DECISIONS = ['exclusiveGateway'];
+// A "masih terhubung?" prompt: the agent's step, or an automatic send task (a modelling choice, A24).
+const PROMPTS = ['userTask', 'manualTask', 'sendTask'];
 const rule = (purpose: string, dependsOnIt: string, required: boolean, onlyOnce: boolean, kinds: string[]): PurposeRule => ({ purpose, dependsOnIt, required, onlyOnce, kinds });
 
 export const FLOW_CONTRACTS: Record<string, PurposeRule[]> = {
@@ -34,8 +36,10 @@ export const FLOW_CONTRACTS: Record<string, PurposeRule[]> = {
     rule('sla-breach', "the ticket's SLA breach", true, true, ['boundaryEvent']),
   ],
   'still-connected': [
-    rule('still-connected-prompt-1', "the scorecard's still-connected-prompts rule (the first prompt)", true, true, ['sendTask']),
-    rule('still-connected-prompt-2', "the scorecard's still-connected-prompts rule (the second prompt)", true, true, ['sendTask']),
+    rule('still-connected-prompt-1', "the scorecard's still-connected-prompts rule (the first prompt) and the console's countdown", true, true, PROMPTS),
+    rule('still-connected-prompt-2', "the scorecard's still-connected-prompts rule (the second prompt) and the console's countdown", true, true, PROMPTS),
+    rule('still-connected-prompt-ended', "the scorecard's still-connected-prompts rule (2c: the customer ended the chat)", false, true, PROMPTS),
+    rule('still-connected-agent-close', "the scorecard's silence-close rule (2c: the agent may close, not before the minute)", false, true, TASKS),
     rule('still-connected-close', "the scorecard's silence-close rule and the dashboard's silence closes", true, true, ['endEvent']),
   ],
 };

@@ -12,6 +12,27 @@ const statuses = ['Running', 'Completed', 'Cancelled', 'Faulted'];
 /** The complaint decision, found by what the server says it needs (the ticket's fields on an outcome), not by its element id. */
 const complaintOutcome = (task: TaskView, outcome: string): boolean => (task.outcomeFields?.[outcome]?.length ?? 0) > 0;
 const isComplaintDecision = (task: TaskView): boolean => Object.keys(task.outcomeFields ?? {}).length > 0;
+/** The "masih terhubung?" questions the agent asks (SOP §8.2 3a/3b, §8.4 2a/2b, §8.5 2a/2b/2c): found by their declared role. */
+const ladderQuestions = new Set(['still-connected-prompt-1', 'still-connected-prompt-2', 'still-connected-prompt-ended']);
+const isLadderQuestion = (task: TaskView): boolean => (task.purposes ?? []).some(p => ladderQuestions.has(p));
+const soundKey = 'cc.sound';
+
+/** A short beep when a question falls due, if the agent turned the sound on (browsers allow it after a click on the page). */
+function beep(): void {
+  if (localStorage.getItem(soundKey) !== 'on') return;
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+    tone.onended = () => void audio.close();
+  } catch {
+    // No audio device or no permission: the highlight is still there.
+  }
+}
+
 const categories = ['Transaksi', 'Layanan', 'Produk', 'Aplikasi', 'Lainnya'];
 const priorities = ['Rendah', 'Sedang', 'Tinggi'];
 
@@ -139,7 +160,7 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
         h('span.muted', null, `${instance.definitionKey} ${t('version')} ${instance.definitionVersion} · ${t('startedAt')} ${formatDateTime(instance.startedAt)}`)),
       h('div.detail-grid', null,
         h('div.col', null,
-          h('section.panel.current', { 'data-testid': 'current-step' }, h('h2', null, t('currentStep')), countdown(instance), tasksOrWaiting),
+          h('section.panel.current', { 'data-testid': 'current-step' }, h('h2', null, t('currentStep'), soundToggle()), countdown(instance), tasksOrWaiting),
           h('section.panel', null, h('h2', null, t('conversation')), log,
             running && messagingChannels.has(instance.channel) ? (simulatorForm ??= simulatorBox(instance)) : null)),
         h('div.col', null,
@@ -160,7 +181,9 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     // Counted from the server's "due in", not from dueAt and this machine's clock, which may differ.
     const due = Date.now() + timer.dueInMs;
     const value = h('strong', { 'data-testid': 'countdown-value' });
-    const box = h('p.countdown', { 'data-testid': 'countdown', title: timer.name ?? timer.elementId }, h('span', null, t('nextPrompt'), ' '), value);
+    // While a question is open the running timer is the one that moves the ladder on without it.
+    const asking = instance.tasks.some(isLadderQuestion);
+    const box = h('p.countdown', { 'data-testid': 'countdown', title: timer.name ?? timer.elementId }, h('span', null, t(asking ? 'askWithin' : 'nextPrompt'), ' '), value);
     const tick = () => {
       const left = due - Date.now();
       value.textContent = left > 0 ? formatDuration(left) : '0:00';
@@ -170,6 +193,15 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
     tick();
     countdownTick = window.setInterval(tick, 1000);
     return box;
+  }
+
+  function soundToggle(): HTMLElement {
+    return h('label.sound', null,
+      h('input', {
+        type: 'checkbox', 'data-testid': 'sound', checked: localStorage.getItem(soundKey) === 'on',
+        onchange: (e: Event) => localStorage.setItem(soundKey, (e.target as HTMLInputElement).checked ? 'on' : 'off'),
+      }),
+      t('sound'));
   }
 
   function keptTaskCard(instance: InstanceView, task: TaskView): HTMLFormElement {
@@ -205,7 +237,16 @@ export function renderConsole(ctx: Context, selectedId: string | null): Screen {
         type: 'button', 'data-outcome': o, class: o === 'Ya' ? undefined : 'secondary',
         onclick: () => complaintOutcome(task, o) ? openComplaint(form, extra => complete(o, extra)) : complete(o),
       }, o))
-      : [h('button', { type: 'button', 'data-outcome': '', onclick: () => complete(null) }, t('done'))];
+      : isLadderQuestion(task)
+        // One click: completing the step sends exactly its text to the customer as the agent's message.
+        ? [h('button', { type: 'button', 'data-outcome': '', 'data-testid': 'ask-now', onclick: () => complete(null) }, t('askNow'))]
+        : [h('button', { type: 'button', 'data-outcome': '', onclick: () => complete(null) }, t('done'))];
+    if (isLadderQuestion(task)) {
+      // The step opens at the second it is due (the ladder's timer): highlight it now.
+      form.classList.add('ask-due');
+      form.title = t('askDue');
+      beep();
+    }
     mount(form,
       h('div.step-head', null,
         task.step ? h('span.step', { 'data-testid': 'step' }, `${t('step')} ${task.step}`) : null,
