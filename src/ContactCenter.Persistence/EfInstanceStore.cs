@@ -26,14 +26,18 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
 
     public async ValueTask DisposeAsync()
     {
+        await StopCompactorAsync().ConfigureAwait(false);
         await _writes.DisposeAsync().ConfigureAwait(false);
         await _reads.DisposeAsync().ConfigureAwait(false);
     }
 
-    public Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+    public Task<InstanceRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        StartCompactor();
         // Every command starts here: one statement prepared once on a connection kept open (see
         // ReadSessions), not an EF Core query or a context opened and closed per read.
-        _reads.RunAsync((session, ct) => InstanceStatements.ReadInstanceAsync(session, id, ct), cancellationToken);
+        return _reads.RunAsync((session, ct) => InstanceStatements.ReadInstanceAsync(session, id, ct), cancellationToken);
+    }
 
     /// <summary>Instances matching every given filter, newest start first (then by id), at most <see cref="InstanceQuery.Limit"/>.</summary>
     /// <remarks><see cref="InstanceQuery.StartedFrom"/> is inclusive, <see cref="InstanceQuery.StartedTo"/> exclusive.</remarks>
@@ -61,6 +65,7 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
     public async Task CommitAsync(InstanceCommit commit, CancellationToken cancellationToken = default)
     {
         Validate(commit);
+        StartCompactor();
 
         // The caller's span: from hand-over to the write queue until the group transaction holding
         // this write is durable (the writer thread itself runs outside any caller's trace).
@@ -87,6 +92,13 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
+        }
+
+        // An ended instance's journal is read, not appended to: it is kept compressed, in one row,
+        // written by the background compaction once this commit is durable (EfInstanceStore.Compaction).
+        if (commit.Instance.EndedAt is not null)
+        {
+            QueueCompaction(commit.Instance.Id);
         }
     }
 
@@ -142,11 +154,6 @@ public sealed partial class EfInstanceStore(IDbContextFactory<ContactCenterDbCon
                 throw Conflict(commit, await StoredVersionAsync(session, id).ConfigureAwait(false));
             }
 
-            // An ended instance's journal is read, not appended to: it is kept compressed, in one row.
-            if (commit.Instance.EndedAt is not null)
-            {
-                await InstanceStatements.CompactJournalAsync(session, id, cancellationToken).ConfigureAwait(false);
-            }
 
             if (AfterCommitRowsWritten is { } hook)
             {

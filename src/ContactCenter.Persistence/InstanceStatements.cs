@@ -51,7 +51,7 @@ internal static class InstanceStatements
         INSERT INTO journal_segments (instance_id, first_sequence, last_sequence, events) VALUES (@p0, @p1, @p2, @p3)
         """;
 
-    private const string DeleteEvents = "DELETE FROM journal_events WHERE instance_id = @p0";
+    private const string DeleteEventsUpTo = "DELETE FROM journal_events WHERE instance_id = @p0 AND sequence <= @p1";
 
     private const string InsertTimer = """
         INSERT INTO pending_timers (instance_id, timer_id, element_id, due_at, shard, attempts, trace_parent) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6)
@@ -166,46 +166,51 @@ internal static class InstanceStatements
         statements.Add(InsertEvent, dialect.Id(e.InstanceId), e.Sequence, e.Type, e.At.UtcTicks, e.Actor, e.Json);
 
     /// <summary>
-    /// Moves the instance's whole journal (its segment, if any, and its rows) into one segment and
-    /// deletes the rows: what an ended instance keeps (see <see cref="JournalSegment"/>).
+    /// Replaces the instance's segment with <paramref name="segment"/> (its journal up to
+    /// <paramref name="lastSequence"/>, read and encoded outside the writer) and deletes the rows it
+    /// covers, only while the instance is still at that version: false, writing nothing, when another
+    /// command acted since the journal was read (see <see cref="JournalSegment"/>).
     /// </summary>
-    public static async Task CompactJournalAsync(WriteSession session, Guid instanceId, CancellationToken cancellationToken)
+    public static async Task<bool> WriteSegmentAsync(WriteSession session, Guid instanceId, long lastSequence, byte[] segment, CancellationToken cancellationToken)
     {
-        var id = session.Dialect.Id(instanceId);
-        var events = await ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), id, instanceId, cancellationToken).ConfigureAwait(false);
-        if (events.Count == 0)
+        if (await StoredVersionAsync(session, instanceId, cancellationToken).ConfigureAwait(false) != lastSequence)
         {
-            return;
+            return false;
         }
 
+        var id = session.Dialect.Id(instanceId);
         var statements = session.Statements();
         statements.Add(DeleteSegment, id);
-        statements.Add(InsertSegment, id, events[0].Sequence, events[^1].Sequence, JournalSegment.Encode(events));
-        statements.Add(DeleteEvents, id);
+        statements.Add(InsertSegment, id, 1L, lastSequence, segment);
+        statements.Add(DeleteEventsUpTo, id, lastSequence);
         await session.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
     public static Task<List<JournalRecord>> ReadJournalAsync(ReadSession session, Guid instanceId, CancellationToken cancellationToken) =>
         ReadJournalAsync(session.Command(SelectSegment, 1), session.Command(SelectEvents, 1), session.Dialect.Id(instanceId), instanceId, cancellationToken);
 
-    /// <summary>An instance's journal in sequence order: its segment's events, then its rows.</summary>
+    /// <summary>An instance's journal in sequence order: its segment's events, then its rows after them.</summary>
+    /// <remarks>
+    /// Two statements, not one snapshot: the background compaction may commit between them (replace
+    /// the segment, delete the rows it now covers). Rows are read first, then the segment, and only
+    /// rows after the segment's last sequence are kept: whichever side of the compaction each read
+    /// saw, every event is there once (rows read before it are in the segment read after it).
+    /// </remarks>
     /// <param name="segment">The prepared command of <see cref="SelectSegment"/>.</param>
     /// <param name="rows">The prepared command of <see cref="SelectEvents"/>.</param>
     /// <param name="id">The instance id in its stored form.</param>
     private static async Task<List<JournalRecord>> ReadJournalAsync(DbCommand segment, DbCommand rows, object id, Guid instanceId, CancellationToken cancellationToken)
     {
-        segment.Parameters[0].Value = id;
-        var events = await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] compressed
-            ? JournalSegment.Decode(instanceId, compressed)
-            : [];
+        var tail = new List<JournalRecord>();
         rows.Parameters[0].Value = id;
         var reader = await rows.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new JournalRecord(
+                tail.Add(new JournalRecord(
                     instanceId,
                     reader.GetInt64(0),
                     reader.GetString(1),
@@ -215,6 +220,15 @@ internal static class InstanceStatements
             }
         }
 
+        segment.Parameters[0].Value = id;
+        if (await segment.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not byte[] compressed)
+        {
+            return tail;
+        }
+
+        var events = JournalSegment.Decode(instanceId, compressed);
+        var last = events.Count == 0 ? 0 : events[^1].Sequence;
+        events.AddRange(tail.Where(e => e.Sequence > last));
         return events;
     }
 

@@ -339,18 +339,12 @@ public abstract class EfInstanceStoreTests(DatabaseProvider provider) : OnEachPr
         var ended = Build.Instance(id, 7, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) };
 
         await db.Instances.CommitAsync(new InstanceCommit { Instance = ended, ExpectedVersion = 5, Events = [Event(6), Event(7)] });
+        await db.Instances.JournalsCompactedAsync();
 
         var journal = await db.Instances.ReadJournalAsync(id);
         journal.Should().Equal(written.Select(e => e with { At = e.At.ToUniversalTime() }), "every field reads back; instants in UTC as rows always did");
         journal.Select(e => e.Json).Should().Equal(written.Select(e => e.Json), "the JSON byte for byte");
-        using (var raw = db.OpenRaw())
-        using (var count = raw.CreateCommand())
-        {
-            count.CommandText = "SELECT (SELECT COUNT(*) FROM journal_events), (SELECT COUNT(*) FROM journal_segments)";
-            using var reader = count.ExecuteReader();
-            reader.Read();
-            (reader.GetInt64(0), reader.GetInt64(1)).Should().Be((0L, 1L));
-        }
+        RowsAndSegments(db).Should().Be((0L, 1L));
 
         // A commit decided on the version before the end still conflicts.
         var stale = () => db.Instances.CommitAsync(new InstanceCommit { Instance = Build.Instance(id, 6), ExpectedVersion = 5, Events = [Event(6)] });
@@ -358,10 +352,113 @@ public abstract class EfInstanceStoreTests(DatabaseProvider provider) : OnEachPr
         // A later commit on the ended instance (a note) is kept with the rest, in order.
         await db.Instances.CommitAsync(new InstanceCommit { Instance = ended with { Version = 8 }, ExpectedVersion = 7, Events = [Event(8)] });
         (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 8).Select(i => (long)i));
+        await db.Instances.JournalsCompactedAsync();
+        (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, 8).Select(i => (long)i));
+        RowsAndSegments(db).Should().Be((0L, 1L));
 
         // Retention deletes the segment with the instance.
         (await db.Instances.DeleteAsync(id, 8)).Should().BeTrue();
         (await db.Instances.ReadJournalAsync(id)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Compaction_ThatReadAVersionTheInstanceMovedOnFrom_WritesNothing()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var id = Guid.NewGuid();
+        var ended = Build.Instance(id, 3, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) };
+        var note = Build.Commit(id, 3, 1, instance: ended with { Version = 4 });
+        // Another command (a note on the ended instance, by another node) commits after the
+        // compaction read version 3; both stores compact only by hand here.
+        await using var other = db.InstanceStoreWith((_, _) => Task.CompletedTask);
+        var noted = false;
+        await using var store = db.InstanceStoreWith(
+            (_, _) => Task.CompletedTask,
+            beforeCompactionWrite: async _ =>
+            {
+                if (!noted)
+                {
+                    noted = true;
+                    await other.CommitAsync(note);
+                }
+            });
+        await store.CommitAsync(Build.Commit(id, 0, 3, instance: ended));
+
+        (await store.CompactJournalAsync(id, CancellationToken.None)).Should().BeFalse("the instance moved on to version 4 after the journal was read");
+
+        RowsAndSegments(db).Should().Be((4L, 0L), "nothing of the compaction was written");
+        (await db.Instances.ReadJournalAsync(id)).Select(e => e.Sequence).Should().Equal(1L, 2L, 3L, 4L);
+        (await store.CompactJournalAsync(id, CancellationToken.None)).Should().BeTrue("read again at version 4, nothing moved on");
+        RowsAndSegments(db).Should().Be((0L, 1L));
+        (await db.Instances.ReadJournalAsync(id)).Should().Equal([.. Build.Commit(id, 0, 3).Events, .. note.Events]);
+    }
+
+    [Fact]
+    public async Task Compaction_InterruptedBetweenReadAndWrite_LeavesAReadableJournal_ThatTheNextStartCompacts()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var id = Guid.NewGuid();
+        var created = Build.Commit(id, 0, 3);
+        var end = Build.Commit(id, 3, 2, instance: Build.Instance(id, 5, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) });
+        JournalRecord[] written = [.. created.Events, .. end.Events];
+        await using (var crashing = db.InstanceStoreWith(
+            (_, _) => Task.CompletedTask,
+            beforeCompactionWrite: _ => throw new InvalidOperationException("simulated crash after the journal was read and encoded")))
+        {
+            await crashing.CommitAsync(created);
+            await crashing.CommitAsync(end);
+            var compact = () => crashing.CompactJournalAsync(id, CancellationToken.None);
+            await compact.Should().ThrowAsync<InvalidOperationException>();
+            (await crashing.ReadJournalAsync(id)).Should().Equal(written);
+        }
+
+        RowsAndSegments(db).Should().Be((5L, 0L));
+        (await db.Instances.ReadJournalAsync(id)).Should().Equal(written, "the rows are still the journal");
+
+        // The next start: the store's first use finds the ended instance still holding rows.
+        await using var next = db.InstanceStoreWith((_, _) => Task.CompletedTask, compacts: true);
+        (await next.GetAsync(id))!.Version.Should().Be(5);
+        await next.JournalsCompactedAsync();
+        RowsAndSegments(db).Should().Be((0L, 1L));
+        (await next.ReadJournalAsync(id)).Should().Equal(written, "the same journal, from its segment");
+    }
+
+    [Fact]
+    public async Task ReadJournalAsync_RowsReadBeforeACompactionAndItsSegmentAfter_GivesEveryEventOnce()
+    {
+        // A read sees the rows, the compaction commits, the read sees the new segment: both at once
+        // is what such a read finds (rows copied aside before the compaction and put back after it).
+        await using var db = await CreateDatabaseAsync();
+        var id = Guid.NewGuid();
+        var created = Build.Commit(id, 0, 3);
+        var end = Build.Commit(id, 3, 2, instance: Build.Instance(id, 5, InstanceStatus.Completed) with { EndedAt = Build.T0.AddHours(1) });
+        await using var store = db.InstanceStoreWith((_, _) => Task.CompletedTask);
+        await store.CommitAsync(created);
+        await store.CommitAsync(end);
+        Execute(db, "CREATE TABLE journal_copy AS SELECT * FROM journal_events");
+        (await store.CompactJournalAsync(id, CancellationToken.None)).Should().BeTrue();
+        Execute(db, "INSERT INTO journal_events SELECT * FROM journal_copy");
+        RowsAndSegments(db).Should().Be((5L, 1L));
+
+        (await store.ReadJournalAsync(id)).Should().Equal([.. created.Events, .. end.Events]);
+    }
+
+    private static void Execute(TestDatabase db, string sql)
+    {
+        using var raw = db.OpenRaw();
+        using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static (long Rows, long Segments) RowsAndSegments(TestDatabase db)
+    {
+        using var raw = db.OpenRaw();
+        using var count = raw.CreateCommand();
+        count.CommandText = "SELECT (SELECT COUNT(*) FROM journal_events), (SELECT COUNT(*) FROM journal_segments)";
+        using var reader = count.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     [Fact]

@@ -69,8 +69,19 @@ public sealed class TestDatabase : IAsyncDisposable
     /// own write queue and connections) that runs <paramref name="afterRowsWritten"/> once a
     /// commit's rows are written, inside its savepoint.
     /// </summary>
-    public EfInstanceStore InstanceStoreWith(Func<ContactCenterDbContext, InstanceCommit, Task> afterRowsWritten) =>
-        new(ContactCenterDatabase.ContextsFor(Options), Options) { AfterCommitRowsWritten = afterRowsWritten };
+    /// <param name="beforeCompactionWrite">Runs between a compaction's read and its write; when given, ended
+    /// journals are compacted only by hand (<see cref="EfInstanceStore.CompactJournalAsync"/>).</param>
+    /// <param name="compacts">Whether ended journals are compacted in the background.</param>
+    public EfInstanceStore InstanceStoreWith(
+        Func<ContactCenterDbContext, InstanceCommit, Task> afterRowsWritten,
+        Func<Guid, Task>? beforeCompactionWrite = null,
+        bool compacts = false) =>
+        new(ContactCenterDatabase.ContextsFor(Options), Options)
+        {
+            AfterCommitRowsWritten = afterRowsWritten,
+            BeforeCompactionWrite = beforeCompactionWrite,
+            CompactsEndedJournals = compacts,
+        };
 
     /// <summary>A second outbox store over the same database with contexts of its own (another node's).</summary>
     public IOutboxStore OtherOutbox() => new EfOutboxStore(ContactCenterDatabase.ContextsFor(Options));

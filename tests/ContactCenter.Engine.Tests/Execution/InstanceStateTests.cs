@@ -8,7 +8,8 @@ namespace ContactCenter.Engine.Tests.Execution;
 
 public class InstanceStateTests
 {
-    private static readonly string Busy = Bpmn.Process(Bpmn.Chain("S", "Fork") + Bpmn.Chain("Fork", "T", "Join") + Bpmn.Chain("Fork", "R", "Join") + Bpmn.Chain("Join", "E") + $"""
+    /// <summary>A process with a work item, a boundary timer and a subscription at once (also the golden snapshot's).</summary>
+    internal static readonly string Busy = Bpmn.Process(Bpmn.Chain("S", "Fork") + Bpmn.Chain("Fork", "T", "Join") + Bpmn.Chain("Fork", "R", "Join") + Bpmn.Chain("Join", "E") + $"""
         <bpmn:startEvent id="S" />
         <bpmn:parallelGateway id="Fork" />
         <bpmn:userTask id="T" cc:script="Halo {"{"}nama{"}"}" cc:fields="a" />
