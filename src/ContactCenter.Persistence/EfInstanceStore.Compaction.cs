@@ -154,8 +154,10 @@ public sealed partial class EfInstanceStore
         {
             // The start-up pass is an optimisation of space: the journals stay readable as rows.
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
+            // Shut down mid-pass: a cancellation, or what the host disposed before the store (its
+            // context factory) failing the read. The next start-up pass finds what is left.
             return;
         }
         finally
@@ -181,9 +183,10 @@ public sealed partial class EfInstanceStore
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Shut down; what is still queued is found by the next start-up pass.
+            // Shut down (cancelled, or a compaction failing on what the host disposed first);
+            // what is still queued is found by the next start-up pass.
         }
     }
 

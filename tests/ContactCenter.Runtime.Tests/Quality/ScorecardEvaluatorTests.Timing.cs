@@ -205,12 +205,15 @@ public partial class ScorecardEvaluatorTests
         result.Evidence.Should().ContainSingle().Which.What.Should().Contain("+3:30").And.Contain("30 s off");
     }
 
+    /// <summary>The documentation step's fields (required since issue 14 item 6), the same in every script here: what it records does not matter to the timing rules.</summary>
+    private const string Documented = "\"complete\": \"Task_Dokumentasi\", \"data\": { \"kategoriKontak\": \"Produk\", \"produk\": \"Tabungan Emas\", \"ringkasan\": \"Nasabah diam; chat diakhiri\", \"oot\": \"Tidak\" }";
+
     private static string Script(string steps, bool settle = true) => $$"""
         {
           "workflow": "live-chat", "start": "2026-03-02T09:00:00+07:00", "agent": "agent.sari", "customer": "nasabah.budi",
           "variables": { "salamPembuka": "Selamat pagi", "namaAgent": "Sari", "salamPenutup": "Selamat beraktifitas" },
           "settle": {{(settle ? "true" : "false")}},
-          "steps": [ { "at": "+00:00", "complete": "Task_SalamPembuka" }, {{steps}} ]
+          "steps": [ { "at": "+00:00", "complete": "Task_SalamPembuka" }, {{steps.Replace("\"complete\": \"Task_Dokumentasi\"", Documented, StringComparison.Ordinal)}} ]
         }
         """;
 
