@@ -130,10 +130,6 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
         }
 
         var before = await ViewAsync(user).ConfigureAwait(false);
-        if (!roles.Contains(Roles.Admin) && before.Roles.Contains(Roles.Admin) && !before.Disabled && !await AnotherEnabledAdminAsync(user).ConfigureAwait(false))
-        {
-            return new Outcome(null, Conflict: $"'{userName}' is the last enabled administrator: give another user the Admin role first");
-        }
 
         var changes = new List<string>();
         if (before.DisplayName != displayName)
@@ -188,11 +184,6 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
         if (before.Disabled == disabled)
         {
             return new Outcome(before);
-        }
-
-        if (disabled && before.Roles.Contains(Roles.Admin) && !await AnotherEnabledAdminAsync(user).ConfigureAwait(false))
-        {
-            return new Outcome(null, Conflict: $"'{userName}' is the last enabled administrator: enable or add another administrator first");
         }
 
         var transaction = await BeginUserChangeAsync().ConfigureAwait(false);
@@ -285,11 +276,10 @@ public sealed partial class UserAdministration(UserManager<IdentityUser> users, 
 
     /// <summary>
     /// A transaction for a change that could take away the last enabled administrator. The check
-    /// before it answers most requests early, but two administrators disabling each other at the
-    /// same moment would both pass it; the check is repeated inside this transaction, which
-    /// changes of users take one at a time: SQLite's transactions here begin IMMEDIATE (one
-    /// writer), and on PostgreSQL an advisory lock held to the end of the transaction stands in
-    /// for that, on every node.
+    /// is made inside it, not before: two administrators disabling each other at the same moment
+    /// would both pass a check made before. Changes of users take this transaction one at a time:
+    /// SQLite's transactions here begin IMMEDIATE (one writer), and on PostgreSQL an advisory lock
+    /// held to the end of the transaction stands in for that, on every node.
     /// </summary>
     private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginUserChangeAsync()
     {
